@@ -1,0 +1,310 @@
+// A deterministic, realistic stand-in for AWS and Docker under Pulumi's mock runtime.
+//
+// Used by `npm run plan` and by the tests. It answers every resource registration with
+// the state the real provider would return (ARNs in each service's format, repository
+// URLs, image digests, DNS names), and every data-source call (caller identity, default
+// VPC and subnets, ECR token, existing images). It also records what each registration
+// asked for: type, name, inputs as sent, parent, dependencies, provider and options, so
+// plans and tests read one source of truth.
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+// Internal modules of @pulumi/pulumi: the mock monitor, and the RPC drain used to settle.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const settings = require("@pulumi/pulumi/runtime/settings");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+
+export const ACCOUNT = "123456789012";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    /** Inputs as sent to the provider (Outputs resolved, unknowns absent). */
+    inputs: Record<string, any>;
+    /** Name of the parent resource, or null at the top. */
+    parent: string | null;
+    /** Explicit `dependsOn` names (dependencies that no input carries). */
+    dependsOn: string[];
+    /** Every direct dependency, explicit or through inputs: what orders create and delete. */
+    dependencies: string[];
+    /** Name of the explicit provider resource, or null for the default provider. */
+    provider: string | null;
+    customTimeouts?: { create?: string; update?: string; delete?: string };
+    retainOnDelete?: boolean;
+    deleteBeforeReplace?: boolean;
+    /** State the mock returned (what `pulumi up` would read back). */
+    state: Record<string, any>;
+}
+
+export interface RecordedCall {
+    token: string;
+    inputs: Record<string, any>;
+}
+
+/** Overrides a test can set for one data source, by token. */
+export type CallOverrides = Record<string, (inputs: any) => Record<string, any>>;
+
+export class MockCloud {
+    readonly resources: RecordedResource[] = [];
+    readonly calls: RecordedCall[] = [];
+    overrides: CallOverrides = {};
+    /** Component outputs passed to registerOutputs, by component name. */
+    readonly componentOutputs = new Map<string, Record<string, any>>();
+
+    constructor(public region = "us-east-1") {}
+
+    reset(region = "us-east-1"): void {
+        this.resources.length = 0;
+        this.calls.length = 0;
+        this.overrides = {};
+        this.componentOutputs.clear();
+        this.region = region;
+    }
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    byName(name: string): RecordedResource {
+        const r = this.resources.find((x) => x.name === name);
+        if (!r) throw new Error(`no resource named ${name}; have: ${this.resources.map((x) => x.name).join(", ")}`);
+        return r;
+    }
+
+    /** Mock runtime entry: a resource registration. */
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+        return fakeResource(args.type, args.name, args.inputs, this.region);
+    }
+
+    /** Mock runtime entry: a data-source call. */
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        this.calls.push({ token: args.token, inputs: args.inputs });
+        const override = this.overrides[args.token];
+        if (override) return override(args.inputs);
+        return fakeCall(args.token, args.inputs, this.region);
+    }
+}
+
+/** Installs the mock runtime with a monitor that records every registration into `cloud`. */
+export function installMocks(cloud: MockCloud, project: string, stack: string): void {
+    const monitor = new MockMonitor(cloud);
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        const inputs = rpc.deserializeProperties(req.getObject());
+        const propDeps = new Set<string>();
+        req.getPropertydependenciesMap().forEach((deps: any) => deps.getUrnsList().forEach((u: string) => propDeps.add(u)));
+        const all: string[] = req.getDependenciesList();
+        const timeouts = req.getCustomtimeouts();
+        const t = timeouts ? { create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined } : undefined;
+        const provider: string = req.getProvider();
+        const record: RecordedResource = {
+            type: req.getType(),
+            name: req.getName(),
+            urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+            custom: req.getCustom(),
+            inputs: stripUnknowns(inputs),
+            parent: req.getParent() ? urnName(req.getParent()) : null,
+            dependsOn: all.filter((u) => !propDeps.has(u)).map(urnName),
+            dependencies: all.map(urnName),
+            provider: provider ? urnName(provider.split("::").slice(0, -1).join("::")) : null,
+            customTimeouts: t && (t.create || t.update || t.delete) ? t : undefined,
+            retainOnDelete: req.getRetainondelete() || undefined,
+            deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+            state: {},
+        };
+        cloud.resources.push(record);
+        register(req, (err: any, response: any) => {
+            if (!err && response) record.state = stripUnknowns(rpc.deserializeProperties(response.getObject()));
+            callback(err, response);
+        });
+    };
+    const registerOutputs = monitor.registerResourceOutputs?.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: any) => {
+        cloud.componentOutputs.set(urnName(req.getUrn()), stripUnknowns(rpc.deserializeProperties(req.getOutputs())));
+        if (registerOutputs) return registerOutputs(req, callback);
+        callback(null, {});
+    };
+    settings.setMockOptions(monitor, project, stack, false);
+    const store = require("@pulumi/pulumi/runtime/state").getStore();
+    store.supportsSecrets = true;
+    store.supportsResourceReferences = true;
+    store.supportsOutputValues = false;
+    store.supportsDeletedWith = true;
+    store.supportsAliasSpecs = true;
+}
+
+/** Resolves once every outstanding registration and call has finished. */
+export function settle(): Promise<void> {
+    return settings.waitForRPCs();
+}
+
+/** The name segment of a URN. */
+export function urnName(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+function stripUnknowns(value: any): any {
+    if (value === rpc.unknownValue || (typeof value === "string" && value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9")) return undefined;
+    if (Array.isArray(value)) return value.map(stripUnknowns);
+    if (value && typeof value === "object" && !(value instanceof Date)) {
+        const out: Record<string, any> = {};
+        for (const [k, v] of Object.entries(value)) {
+            const s = stripUnknowns(v);
+            if (s !== undefined) out[k] = s;
+        }
+        return out;
+    }
+    return value;
+}
+
+// ---------------------------------------------------------------------------
+// Fake state
+
+/** Deterministic hex of a given length from a seed. */
+export function hex(seed: string, length: number): string {
+    let out = "";
+    for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+    return out.slice(0, length);
+}
+
+/** Resource types whose provider auto-names them from the logical name plus a hyphen and 7 random characters. */
+const AUTONAMED_PREFIXES = ["aws:"];
+const NOT_AUTONAMED = new Set([
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:lb/listener:Listener", "aws:appautoscaling/target:Target", "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:ecs/expressGatewayService:ExpressGatewayService",
+]);
+
+/**
+ * The physical name the provider would give a resource: the `name` input when given,
+ * else `namePrefix` plus 26 characters, else the logical name, a hyphen and 7 characters
+ * (Pulumi auto-naming). Undefined for types that have no auto-named `name`.
+ */
+export function physicalName(type: string, logical: string, inputs: Record<string, any>): string | undefined {
+    if (typeof inputs.name === "string") return inputs.name;
+    if (!AUTONAMED_PREFIXES.some((p) => type.startsWith(p)) || NOT_AUTONAMED.has(type)) return undefined;
+    if (typeof inputs.namePrefix === "string") return inputs.namePrefix + hex(logical, 26);
+    return `${logical}-${hex(logical, 7)}`;
+}
+
+function fakeResource(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
+    const phys = physicalName(type, name, inputs);
+    const base = { ...inputs, ...(phys ? { name: phys } : {}) };
+    const arn = (service: string, resource: string, r = region) => `arn:aws:${service}:${r}:${ACCOUNT}:${resource}`;
+    switch (type) {
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+            const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
+            const a = `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}`;
+            return { id: a, state: { ...inputs, arn: a } };
+        }
+        case "aws:iam/role:Role":
+            return { id: phys!, state: { ...base, arn: `arn:aws:iam::${ACCOUNT}:role${inputs.path ?? "/"}${phys}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` } };
+        case "aws:iam/policy:Policy":
+            return { id: `arn:aws:iam::${ACCOUNT}:policy${inputs.path ?? "/"}${phys}`, state: { ...base, arn: `arn:aws:iam::${ACCOUNT}:policy${inputs.path ?? "/"}${phys}`, policyId: `ANPA${hex(name, 17).toUpperCase()}` } };
+        case "aws:iam/rolePolicy:RolePolicy":
+            return { id: `${inputs.role}:${phys}`, state: base };
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return { id: `${inputs.role}-${hex(name, 8)}`, state: inputs };
+        case "aws:ecr/repository:Repository":
+            return { id: phys!, state: { ...base, arn: arn("ecr", `repository/${phys}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${phys}` } };
+        case "aws:ecr/lifecyclePolicy:LifecyclePolicy":
+            return { id: String(inputs.repository), state: { ...inputs, registryId: ACCOUNT } };
+        case "docker:index/image:Image": {
+            const imageName = String(inputs.imageName ?? name);
+            const repo = imageName.replace(/:[^/:]+$/, "");
+            return { id: `sha256:${hex(imageName + "id", 64)}`, state: { ...inputs, imageName, repoDigest: `${repo}@sha256:${hex(imageName, 64)}` } };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { id: phys!, state: { ...base, arn: arn("logs", `log-group:${phys}`) } };
+        case "aws:ecs/cluster:Cluster":
+            return { id: arn("ecs", `cluster/${phys}`), state: { ...base, arn: arn("ecs", `cluster/${phys}`) } };
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return { id: `${inputs.family}`, state: { ...inputs, arn: arn("ecs", `task-definition/${inputs.family}:1`), revision: 1, arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`) } };
+        case "aws:ecs/service:Service": {
+            const cluster = String(inputs.cluster ?? "default").split("/").pop();
+            const a = arn("ecs", `service/${cluster}/${phys}`);
+            return { id: a, state: { ...base, arn: a } };
+        }
+        case "aws:ecs/expressGatewayService:ExpressGatewayService": {
+            const svc = String(inputs.serviceName ?? name);
+            const a = arn("ecs", `service/${inputs.cluster ?? "default"}/${svc}`);
+            const endpoint = `${svc.slice(0, 40)}-${hex(svc, 8)}.ecs.${region}.on.aws`;
+            return { id: a, state: { ...inputs, serviceArn: a, cluster: inputs.cluster ?? "default", serviceRevisionArn: `${a}/revision/1`, ingressPaths: [{ accessType: "PUBLIC", endpoint }] } };
+        }
+        case "aws:lb/loadBalancer:LoadBalancer": {
+            const suffix = `app/${phys}/${hex(name, 16)}`;
+            return { id: arn("elasticloadbalancing", `loadbalancer/${suffix}`), state: { ...base, arn: arn("elasticloadbalancing", `loadbalancer/${suffix}`), arnSuffix: suffix, dnsName: `${phys}-${parseInt(hex(name, 8), 16)}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
+        }
+        case "aws:lb/targetGroup:TargetGroup": {
+            const suffix = `targetgroup/${phys}/${hex(name, 16)}`;
+            return { id: arn("elasticloadbalancing", suffix), state: { ...base, arn: arn("elasticloadbalancing", suffix), arnSuffix: suffix } };
+        }
+        case "aws:lb/listener:Listener": {
+            const a = arn("elasticloadbalancing", `listener/app/${name}/${hex(name, 16)}/${hex(name + "l", 16)}`);
+            return { id: a, state: { ...inputs, arn: a } };
+        }
+        case "aws:ec2/securityGroup:SecurityGroup": {
+            const id = `sg-${hex(name, 17)}`;
+            return { id, state: { ...base, arn: arn("ec2", `security-group/${id}`) } };
+        }
+        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+        case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+            const id = `sgr-${hex(name, 17)}`;
+            return { id, state: { ...inputs, arn: arn("ec2", `security-group-rule/${id}`) } };
+        }
+        case "aws:appautoscaling/target:Target":
+            return { id: String(inputs.resourceId), state: { ...inputs, arn: arn("application-autoscaling", `scalable-target/${hex(name, 24)}`) } };
+        case "aws:appautoscaling/policy:Policy":
+            return { id: phys!, state: { ...base, arn: arn("autoscaling", `scalingPolicy:${hex(name, 36)}:resource/ecs/${inputs.resourceId}:policyName/${phys}`) } };
+        case "aws:iam/managedPolicy:ManagedPolicy":
+            return { id: phys!, state: base };
+        default:
+            if (type.startsWith("pulumi:providers:")) return { id: `${name}-provider-id`, state: inputs };
+            return { id: phys ?? `${name}-id`, state: { ...base, arn: phys ? arn(type.split(":")[1].split("/")[0], `${phys}`) : undefined } };
+    }
+}
+
+export const DEFAULT_VPC_ID = "vpc-0a1b2c3d4e5f60718";
+const AZS = ["a", "b", "c"];
+
+function fakeCall(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAMOCKUSER", id: ACCOUNT };
+        case "aws:index/getRegion:getRegion":
+            return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:ec2/getVpc:getVpc":
+            return { id: inputs.id ?? DEFAULT_VPC_ID, arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc/${inputs.id ?? DEFAULT_VPC_ID}`, cidrBlock: "172.31.0.0/16", default: true, ipv6CidrBlock: "", ownerId: ACCOUNT };
+        case "aws:ec2/getSubnets:getSubnets":
+            // The default VPC has one default subnet in each Availability Zone.
+            return { id: region, ids: AZS.map((az) => `subnet-${hex(region + az, 17)}`) };
+        case "aws:ec2/getSubnet:getSubnet": {
+            const i = AZS.findIndex((az) => `subnet-${hex(region + az, 17)}` === inputs.id);
+            return { id: inputs.id, availabilityZone: `${region}${AZS[Math.max(i, 0)]}`, vpcId: DEFAULT_VPC_ID, mapPublicIpOnLaunch: true, cidrBlock: `172.31.${16 * Math.max(i, 0)}.0/20` };
+        }
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return {
+                id: region,
+                authorizationToken: Buffer.from("AWS:mock-ecr-password").toString("base64"),
+                userName: "AWS",
+                password: "mock-ecr-password",
+                proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${region}.amazonaws.com`,
+                expiresAt: "2030-01-01T00:00:00Z",
+                registryId: inputs.registryId ?? ACCOUNT,
+            };
+        case "aws:ecr/getImages:getImages":
+            // A repository that `pulumi up` is about to create holds no images yet.
+            return { id: String(inputs.repositoryName), repositoryName: inputs.repositoryName, imageIds: [] };
+        case "aws:iam/getPolicyDocument:getPolicyDocument":
+            return { id: "policy", json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }) };
+        default:
+            return {};
+    }
+}

@@ -1,0 +1,137 @@
+// Runs the real program (index.ts) under Pulumi's mock runtime with one stack's
+// configuration, and returns what `pulumi up` would create. Used by `npm run plan` and by
+// tests; there is no plan-only composition.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { LimitViolation, preflight } from "../components/limits";
+import { MockCloud, RecordedResource, installMocks, physicalName, settle } from "./mockCloud";
+
+export const ROOT = path.resolve(__dirname, "..");
+const PROGRAM = path.join(ROOT, "index.ts");
+
+export interface Plan {
+    project: string;
+    stack: string;
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+    violations: LimitViolation[];
+}
+
+export interface PlanOptions {
+    /** Stack file to read; defaults to Pulumi.<stack>.yaml beside Pulumi.yaml. */
+    stackFile?: string;
+    /** Environment the program sees (GITHUB_SHA); defaults to process.env. */
+    env?: NodeJS.ProcessEnv;
+}
+
+/** Thrown when the stack file itself cannot be read or parsed. */
+export class StackFileError extends Error {}
+
+/**
+ * Builds the config map the Pulumi CLI would hand the program: declared defaults from
+ * Pulumi.yaml, then the stack file's values. Structured values travel as JSON text,
+ * exactly as the CLI passes them.
+ */
+export function stackConfig(stack: string, stackFile?: string): Record<string, string> {
+    const project = readYaml(path.join(ROOT, "Pulumi.yaml"));
+    const projectName: string = project.name;
+    const out: Record<string, string> = {};
+    for (const [k, decl] of Object.entries<any>(project.config ?? {})) {
+        const key = k.includes(":") ? k : `${projectName}:${k}`;
+        const value = decl && typeof decl === "object" && "default" in decl ? decl.default : decl && typeof decl === "object" && "value" in decl ? decl.value : undefined;
+        if (value !== undefined) out[key] = encode(value);
+    }
+    const file = stackFile ?? path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new StackFileError(`stack "${stack}": no stack file ${path.relative(process.cwd(), file) || file}`);
+    const doc = readYaml(file);
+    for (const [k, value] of Object.entries<any>(doc?.config ?? {})) {
+        const key = k.includes(":") ? k : `${projectName}:${k}`;
+        out[key] = encode(value);
+    }
+    return out;
+}
+
+function encode(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function readYaml(file: string): any {
+    try {
+        return parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new StackFileError(`${file}: ${(e as Error).message}`);
+    }
+}
+
+/**
+ * Plans one stack in this process. Re-evaluates index.ts each time, so tests can plan
+ * several stacks one after another. Throws ConfigError on invalid configuration.
+ */
+export async function plan(stack: string, options: PlanOptions = {}): Promise<Plan> {
+    const config = stackConfig(stack, options.stackFile);
+    const region = config["aws:region"] ?? "us-east-1";
+    const cloud = new MockCloud(region);
+    installMocks(cloud, "ecs-ship", stack);
+    pulumi.runtime.setAllConfig(config);
+
+    const savedSha = process.env.GITHUB_SHA;
+    const env = options.env ?? process.env;
+    if (env.GITHUB_SHA !== undefined) process.env.GITHUB_SHA = env.GITHUB_SHA;
+    else delete process.env.GITHUB_SHA;
+
+    // Errors thrown inside Output callbacks surface as rejections; collect them.
+    const asyncErrors: unknown[] = [];
+    const onRejection = (e: unknown) => asyncErrors.push(e);
+    process.on("unhandledRejection", onRejection);
+    try {
+        delete require.cache[require.resolve(PROGRAM)];
+        const program = require(PROGRAM);
+        const outputs: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(program)) {
+            outputs[name] = await resolve(value);
+        }
+        await settle();
+        if (asyncErrors.length) throw asyncErrors[0];
+        const violations = preflight(cloud.resources.map((r) => ({ ...r, physicalName: physicalName(r.type, r.name, r.inputs) })));
+        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        if (savedSha === undefined) delete process.env.GITHUB_SHA;
+        else process.env.GITHUB_SHA = savedSha;
+    }
+}
+
+/** Resolves Outputs (deeply) to plain values. */
+async function resolve(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        return new Promise((res) => (value as pulumi.Output<unknown>).apply((v) => res(v)));
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolve));
+    if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) out[k] = await resolve(v);
+        return out;
+    }
+    return value;
+}
+
+/** The document `npm run plan -- --json` prints (the shape DESIGN.md fixes). */
+export function planJson(p: Plan): unknown {
+    return {
+        project: p.project,
+        stack: p.stack,
+        resources: p.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            inputs: r.inputs,
+            dependsOn: r.dependsOn,
+            provider: r.provider,
+            ...(r.customTimeouts ? { customTimeouts: r.customTimeouts } : {}),
+            ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+        })),
+        outputs: p.outputs,
+    };
+}
