@@ -646,7 +646,7 @@ export function loadSettings(): Settings {
         region: new pulumi.Config("aws").get("region"),
         values,
         env: { GITHUB_SHA: process.env.GITHUB_SHA },
-        gitHead: () => gitHead(pulumi.runtime.getRootDirectory?.() ?? process.cwd()),
+        gitHead: () => gitHead(__dirname),
     });
 }
 

@@ -206,3 +206,13 @@ export function stackPrefix(stack: string): string {
 export function serviceResourceName(stack: string, service: string): string {
     return `${stackPrefix(stack)}-${service}`;
 }
+
+// ---------------------------------------------------------------------------
+// Trust wiring
+
+/** A role a service component creates, and the AWS service it is handed to. */
+export interface PassRoleGrant {
+    roleArn: pulumi.Input<string>;
+    /** The `iam:PassedToService` value under which the deploy role may pass it. */
+    service: "ecs-tasks.amazonaws.com" | "ecs.amazonaws.com";
+}

@@ -261,6 +261,12 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
             return { id: String(inputs.resourceId), state: { ...inputs, arn: arn("application-autoscaling", `scalable-target/${hex(name, 24)}`) } };
         case "aws:appautoscaling/policy:Policy":
             return { id: phys!, state: { ...base, arn: arn("autoscaling", `scalingPolicy:${hex(name, 36)}:resource/ecs/${inputs.resourceId}:policyName/${phys}`) } };
+        case "awsx:ec2:Vpc": {
+            // awsx's Vpc is a remote component: under mocks its outputs come from here.
+            const vpcId = `vpc-${hex(name, 17)}`;
+            const sub = (kind: string) => AZS.map((az) => `subnet-${hex(name + kind + az, 17)}`);
+            return { id: vpcId, state: { vpcId, publicSubnetIds: sub("public"), privateSubnetIds: sub("private"), isolatedSubnetIds: [], natGateways: [], eips: [] } };
+        }
         case "aws:iam/managedPolicy:ManagedPolicy":
             return { id: phys!, state: base };
         default:
