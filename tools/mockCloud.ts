@@ -27,6 +27,8 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     /** Name of the parent resource, or null at the top. */
     parent: string | null;
+    /** URN of the parent resource (names may repeat across types; URNs do not). */
+    parentUrn: string | null;
     /** Explicit `dependsOn` names (dependencies that no input carries). */
     dependsOn: string[];
     /** Every direct dependency, explicit or through inputs: what orders create and delete. */
@@ -108,6 +110,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             custom: req.getCustom(),
             inputs: stripUnknowns(inputs),
             parent: req.getParent() ? urnName(req.getParent()) : null,
+            parentUrn: req.getParent() || null,
             dependsOn: all.filter((u) => !propDeps.has(u)).map(urnName),
             dependencies: all.map(urnName),
             provider: provider ? urnName(provider.split("::").slice(0, -1).join("::")) : null,

@@ -75,19 +75,18 @@ function renderText(p: Plan): string {
     const lines: string[] = [`Plan for ecs-ship, stack "${p.stack}": ${p.resources.length} resources would be created`, ""];
     const children = new Map<string | null, RecordedResource[]>();
     for (const r of p.resources) {
-        const list = children.get(r.parent) ?? [];
+        const list = children.get(r.parentUrn) ?? [];
         list.push(r);
-        children.set(r.parent, list);
+        children.set(r.parentUrn, list);
     }
-    const walk = (parent: string | null, depth: number) => {
-        for (const r of children.get(parent) ?? []) {
-            if (r.type === "pulumi:pulumi:Stack") continue;
+    const walk = (parentUrn: string | null, depth: number) => {
+        for (const r of children.get(parentUrn) ?? []) {
             const indent = "  ".repeat(depth);
             lines.push(`${indent}+ ${r.type}  ${r.name}`);
             const s = summarize(r);
             if (s) lines.push(`${indent}    ${s}`);
             if (r.dependsOn.length) lines.push(`${indent}    dependsOn: ${r.dependsOn.join(", ")}`);
-            walk(r.name, depth + 1);
+            walk(r.urn, depth + 1);
         }
     };
     walk(null, 0);

@@ -1,0 +1,156 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as path from "path";
+import { DIGEST_REF, IMAGE_TAG, cacheSource, lifecyclePolicy, platformFor } from "./registryPolicies";
+import { Architecture } from "./serviceArgs";
+
+export const CONTAINER_REGISTRY_TYPE = "ecs-ship:index:ContainerRegistry";
+
+/** Build the image from source and push it, tagged with the commit. */
+export interface ImageBuild {
+    /** Build context directory, relative to the project. */
+    context: string;
+    /** Dockerfile inside the context. @default "Dockerfile" */
+    dockerfile?: string;
+    /** Short commit SHA (7 lowercase hex characters): the image tag, and `APP_VERSION` inside it. */
+    tag: string;
+    /** Image platform follows the task's architecture. @default "x86_64" (linux/amd64) */
+    architecture?: Architecture;
+    /** Extra build arguments. `APP_VERSION` is always set to `tag`. @default {} */
+    args?: Record<string, string>;
+}
+
+export interface ContainerRegistryArgs {
+    /** Physical repository name, lowercase: `ecs-ship-<stack>-<service>`. */
+    repositoryName: string;
+    /**
+     * Let `pulumi destroy` delete the repository while it still holds images. It must be
+     * applied (by a `pulumi up`) before the destroy runs. @default true
+     */
+    forceDelete?: boolean;
+    /** Tagged images to keep; older ones expire. Untagged images expire after 1 day. @default 30 */
+    keepImages?: number;
+    /** Customer-managed KMS key for the repository. @default - AES256 (S3-managed keys, no KMS cost) */
+    kmsKeyArn?: string;
+    /** Build and push this image. Only one of `build` or `imageRef` can be provided. */
+    build?: ImageBuild;
+    /** Run a prebuilt image pinned by digest instead; nothing is built. */
+    imageRef?: string;
+    /** Tags on top of the provider's default tags. @default {} */
+    tags?: Record<string, string>;
+}
+
+/**
+ * An ECR repository (immutable tags, scan on push, encrypted, with a lifecycle policy) and,
+ * unless a prebuilt reference is given, the app image built from source and pushed under
+ * its commit SHA. Services run `imageRef`, the pushed image's digest, never a tag.
+ *
+ * Cost: ECR storage is about $0.10 per GB-month; the lifecycle policy bounds it to
+ * `keepImages` images. Scanning on push (basic scanning) has no charge.
+ */
+export class ContainerRegistry extends pulumi.ComponentResource {
+    readonly repositoryUrl: pulumi.Output<string>;
+    readonly repositoryArn: pulumi.Output<string>;
+    readonly repositoryName: pulumi.Output<string>;
+    /** The image to run, pinned by digest. */
+    readonly imageRef: pulumi.Output<string>;
+    readonly image?: docker.Image;
+
+    constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(CONTAINER_REGISTRY_TYPE, name, {}, opts);
+        validate(args, this);
+
+        const repository = this.createRepository(name, args);
+        this.createLifecyclePolicy(name, repository, args.keepImages ?? 30);
+        this.image = args.build ? this.buildImage(name, repository, args.build) : undefined;
+
+        this.repositoryUrl = repository.repositoryUrl;
+        this.repositoryArn = repository.arn;
+        this.repositoryName = repository.name;
+        this.imageRef = this.image ? this.image.repoDigest : pulumi.output(args.imageRef!);
+        this.registerOutputs({
+            repositoryUrl: this.repositoryUrl,
+            repositoryArn: this.repositoryArn,
+            repositoryName: this.repositoryName,
+            imageRef: this.imageRef,
+        });
+    }
+
+    private createRepository(name: string, args: ContainerRegistryArgs): aws.ecr.Repository {
+        return new aws.ecr.Repository(`${name}-repo`, {
+            name: args.repositoryName,
+            // One commit, one image: a pushed tag can never be moved to other content.
+            imageTagMutability: "IMMUTABLE",
+            imageScanningConfiguration: { scanOnPush: true },
+            encryptionConfigurations: [args.kmsKeyArn ? { encryptionType: "KMS", kmsKey: args.kmsKeyArn } : { encryptionType: "AES256" }],
+            forceDelete: args.forceDelete ?? true,
+            tags: args.tags,
+        }, { parent: this });
+    }
+
+    private createLifecyclePolicy(name: string, repository: aws.ecr.Repository, keepImages: number): aws.ecr.LifecyclePolicy {
+        return new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
+            repository: repository.name,
+            policy: JSON.stringify(lifecyclePolicy(keepImages)),
+        }, { parent: this });
+    }
+
+    private buildImage(name: string, repository: aws.ecr.Repository, build: ImageBuild): docker.Image {
+        // Credentials for this registry only, fetched at deploy time: nothing long-lived.
+        const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+        const cacheFrom = pulumi.all([repository.repositoryUrl, this.newestImage(repository)]).apply(([url, digest]) => cacheSource(url, digest));
+        return new docker.Image(`${name}-image`, {
+            imageName: pulumi.interpolate`${repository.repositoryUrl}:${build.tag}`,
+            build: {
+                context: build.context,
+                dockerfile: path.join(build.context, build.dockerfile ?? "Dockerfile"),
+                platform: platformFor(build.architecture ?? "x86_64"),
+                args: {
+                    ...build.args,
+                    APP_VERSION: build.tag,
+                    // Embeds cache metadata in the pushed image, so the next build can reuse its layers.
+                    BUILDKIT_INLINE_CACHE: "1",
+                },
+                cacheFrom: { images: cacheFrom },
+            },
+            registry: {
+                server: repository.repositoryUrl,
+                username: auth.userName,
+                password: pulumi.secret(auth.password),
+            },
+            skipPush: false,
+        }, { parent: this });
+    }
+
+    /**
+     * Digest of the newest image already in the repository, or undefined when it is empty
+     * (first deploy): the build then runs cold instead of failing on a missing cache image.
+     */
+    private newestImage(repository: aws.ecr.Repository): pulumi.Output<string | undefined> {
+        const listed = aws.ecr.getImagesOutput({ repositoryName: repository.name, registryId: repository.registryId }, { parent: this });
+        return listed.imageIds.apply((ids) => {
+            if (!ids.some((i) => i.imageDigest)) return pulumi.output<string | undefined>(undefined);
+            return aws.ecr.getImageOutput({ repositoryName: repository.name, registryId: repository.registryId, mostRecent: true }, { parent: this })
+                .apply((img) => img.imageDigest as string | undefined);
+        });
+    }
+}
+
+function validate(args: ContainerRegistryArgs, self: pulumi.Resource): void {
+    const err = (msg: string) => new pulumi.ResourceError(msg, self);
+    if (args.build && args.imageRef) throw err("Only one of `build` or `imageRef` can be provided.");
+    if (!args.build && !args.imageRef) throw err("Either `build` or `imageRef` must be provided.");
+    if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(args.repositoryName)) {
+        throw err(`repositoryName: must be lowercase letters, digits and . _ - / separators, got ${JSON.stringify(args.repositoryName)}`);
+    }
+    if (args.keepImages !== undefined && (!Number.isInteger(args.keepImages) || args.keepImages < 1)) {
+        throw err(`keepImages: must be an integer of at least 1, got ${JSON.stringify(args.keepImages)}`);
+    }
+    if (args.build && !IMAGE_TAG.test(args.build.tag)) {
+        throw err(`build.tag: must be a short commit SHA of 7 lowercase hex characters, got ${JSON.stringify(args.build.tag)}`);
+    }
+    if (args.imageRef && !DIGEST_REF.test(args.imageRef)) {
+        throw err(`imageRef: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${JSON.stringify(args.imageRef)}`);
+    }
+}
