@@ -1,0 +1,50 @@
+// FargateCluster: the one ECS cluster a stack's Fargate services share.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+export const FARGATE_CLUSTER_TYPE = "ecs-ship:index:FargateCluster";
+
+export interface FargateClusterArgs {
+    /**
+     * CloudWatch Container Insights for the cluster's tasks. Costs extra: it publishes custom
+     * metrics per task and service (Amazon CloudWatch pricing, Container Insights).
+     * @default false
+     */
+    containerInsights?: boolean;
+    /** Tags for the cluster, on top of the provider's default tags. @default {} */
+    tags?: Record<string, string>;
+}
+
+/**
+ * One ECS cluster per stack. A cluster costs nothing by itself; it only groups services.
+ *
+ * The cluster is associated with the FARGATE and FARGATE_SPOT capacity providers, because a
+ * service can name a capacity provider in its strategy only when the cluster has it
+ * (Amazon ECS Developer Guide, "Amazon ECS clusters for Fargate", capacity providers).
+ * `name` is read from that association, so a service built from it waits for it.
+ */
+export class FargateCluster extends pulumi.ComponentResource {
+    public readonly arn: pulumi.Output<string>;
+    public readonly name: pulumi.Output<string>;
+
+    constructor(name: string, args: FargateClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super(FARGATE_CLUSTER_TYPE, name, {}, opts);
+
+        const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
+            // "disabled" is written out: an account-level default could otherwise turn it on.
+            settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }],
+            tags: args.tags,
+        }, { parent: this });
+
+        const providers = new aws.ecs.ClusterCapacityProviders(`${name}-capacity`, {
+            clusterName: cluster.name,
+            capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+            // A service that gives neither launch type nor strategy runs on regular FARGATE.
+            defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }],
+        }, { parent: this });
+
+        this.arn = cluster.arn;
+        this.name = providers.clusterName;
+        this.registerOutputs({ arn: this.arn, name: this.name });
+    }
+}

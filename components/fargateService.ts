@@ -1,0 +1,293 @@
+// FargateService: classic ECS on Fargate behind an Application Load Balancer. Closed
+// ingress, tuned health checks for minute-scale rollouts, automatic rollback.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    PassRoleGrant, SERVICE_DEFAULTS, ServiceSettings, TASK_EXECUTION_POLICY_ARN, containerEnvironment,
+    containerSecrets, secretsPolicy, serviceTrustPolicy, taskPolicy,
+} from "./serviceArgs";
+import {
+    DEPLOYMENT, DEREGISTRATION_DELAY, HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY,
+    fargateArgsProblem, requestCountLabel, serviceDeleteTimeout, targetTracking,
+} from "./fargateSettings";
+
+export const FARGATE_SERVICE_TYPE = "ecs-ship:index:FargateService";
+/** The one container of the task; the target group forwards to it. */
+export const CONTAINER_NAME = "app";
+const ANYWHERE = { cidrIpv4: "0.0.0.0/0", cidrIpv6: "::/0" } as const;
+
+export interface FargateServiceArgs extends ServiceSettings {
+    /** Cluster the service runs in (FargateCluster.arn). */
+    clusterArn: pulumi.Input<string>;
+    /** Its name (FargateCluster.name), for the autoscaling resource id. */
+    clusterName: pulumi.Input<string>;
+    /** VPC of the load balancer, target group and security groups (StackNetwork.vpcId). */
+    vpcId: pulumi.Input<string>;
+    /** Exactly two public subnets in two Availability Zones (StackNetwork.albSubnetIds). */
+    albSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Subnets the tasks run in (StackNetwork.taskSubnetIds). */
+    taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Give tasks a public IP: true in public subnets (no NAT), false in private ones. */
+    assignPublicIp: boolean;
+    /**
+     * Run on FARGATE_SPOT: up to 70% cheaper, but AWS may stop a task with a two-minute
+     * warning (Amazon ECS Developer Guide, "Fargate capacity providers"). ECS replaces it.
+     * @default false - regular FARGATE
+     */
+    spot?: boolean;
+    /**
+     * ACM certificate for an HTTPS listener on 443; port 80 then redirects (301) to HTTPS.
+     * @default - HTTP only on port 80
+     */
+    certificateArn?: string;
+    /** Seconds in-flight requests may finish after a task is deregistered. @default 30 (AWS: 300) */
+    deregistrationDelay?: number;
+    /** Seconds ECS ignores failing health checks after a task starts. @default 30 (AWS: 0) */
+    healthCheckGracePeriod?: number;
+    /** Permissions boundary for every role this component creates. @default - none */
+    permissionsBoundary?: pulumi.Input<string>;
+}
+
+/**
+ * An ECS service on Fargate behind its own ALB: log group, execution role (and a task role
+ * only when the app needs AWS permissions), task definition, two security groups, ALB,
+ * target group, listener(s), service, and target-tracking autoscaling.
+ *
+ * **Security.** The ALB accepts 80 (and 443) from anywhere and may send only to the tasks'
+ * port. The tasks accept only the ALB's security group, on the container port: no CIDR ingress.
+ *
+ * **Cost** (us-east-1): ALB about $16.40/month plus LCUs, and two public IPv4 addresses
+ * ($3.65/month each); a 0.25 vCPU / 0.5 GB task about $9/month on FARGATE (about 70% less
+ * on Spot), plus $3.65/month for its public IP in a public subnet.
+ */
+export class FargateService extends pulumi.ComponentResource {
+    public readonly url: pulumi.Output<string>;
+    public readonly serviceArn: pulumi.Output<string>;
+    public readonly serviceName: pulumi.Output<string>;
+    public readonly clusterArn: pulumi.Output<string>;
+    public readonly loadBalancerDns: pulumi.Output<string>;
+    public readonly logGroupName: pulumi.Output<string>;
+    /** Roles the deploy role must be allowed to pass, and to which service. */
+    public readonly passRoles: PassRoleGrant[];
+
+    constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(FARGATE_SERVICE_TYPE, name, {}, opts);
+        const problem = fargateArgsProblem(name, args);
+        if (problem) throw new pulumi.ResourceError(problem, this);
+        const a = {
+            ...args,
+            deregistrationDelay: args.deregistrationDelay ?? DEREGISTRATION_DELAY,
+            healthCheckGracePeriod: args.healthCheckGracePeriod ?? HEALTH_CHECK_GRACE_PERIOD,
+            logRetentionDays: args.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays,
+            spot: args.spot ?? false,
+        };
+        const tags = a.tags;
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: a.logRetentionDays, tags }, { parent: this });
+        const roles = this.createRoles(name, a);
+        const { albSg, taskSg } = this.createSecurityGroups(name, a);
+        const { alb, tg, listeners } = this.createLoadBalancer(name, a, albSg);
+        const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
+        const service = new aws.ecs.Service(`${name}-svc`, {
+            cluster: a.clusterArn,
+            taskDefinition: taskDefinition.arn,
+            desiredCount: a.desiredCount,
+            // A service has either a launch type or a capacity provider strategy, never both.
+            ...(a.spot
+                ? { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }
+                : { launchType: "FARGATE" }),
+            networkConfiguration: { subnets: a.taskSubnetIds, securityGroups: [taskSg.id], assignPublicIp: a.assignPublicIp },
+            loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port }],
+            // A release whose tasks never turn healthy is stopped and the last good one restored.
+            // Source: Amazon ECS Developer Guide, "How the Amazon ECS deployment circuit breaker detects failures".
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
+            deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
+            healthCheckGracePeriodSeconds: a.healthCheckGracePeriod,
+            // The provider's default (false) returns before the rollout ends, so `pulumi up` would
+            // report success for a release the circuit breaker later rolls back.
+            waitForSteadyState: true,
+            propagateTags: "SERVICE",
+            enableEcsManagedTags: true,
+            tags,
+        }, {
+            parent: this,
+            // ECS rejects a target group that no listener uses yet; on delete, the same edges
+            // remove the service (and drain its tasks) before its listeners and target group.
+            // The role policies must outlive the service, or tasks stopping during delete lose
+            // their permissions.
+            dependsOn: [...listeners, ...roles.policies],
+            // Autoscaling owns the running count after the first deploy; without this, every
+            // `pulumi up` would reset it to desiredCount and undo a scale-out.
+            ignoreChanges: ["desiredCount"],
+            customTimeouts: { create: "30m", update: "30m", delete: serviceDeleteTimeout(a.deregistrationDelay) },
+        });
+        this.createScaling(name, a, service, alb, tg);
+
+        this.url = pulumi.interpolate`${a.certificateArn ? "https" : "http"}://${alb.dnsName}`;
+        this.serviceArn = service.arn;
+        this.serviceName = service.name;
+        this.clusterArn = pulumi.output(a.clusterArn);
+        this.loadBalancerDns = alb.dnsName;
+        this.logGroupName = logGroup.name;
+        this.passRoles = [roles.execution, ...(roles.task ? [roles.task] : [])]
+            .map((r): PassRoleGrant => ({ roleArn: r.arn, service: "ecs-tasks.amazonaws.com" }));
+        this.registerOutputs({
+            url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
+            loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,
+        });
+    }
+
+    /** Execution role (pull image, write logs, read exactly the configured secrets); task role only with statements. */
+    private createRoles(name: string, a: FargateServiceArgs) {
+        const role = (n: string) => new aws.iam.Role(n, {
+            assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs-tasks.amazonaws.com")),
+            permissionsBoundary: a.permissionsBoundary,
+            tags: a.tags,
+        }, { parent: this });
+        const execution = role(`${name}-exec`);
+        const policies: pulumi.Resource[] = [
+            new aws.iam.RolePolicyAttachment(`${name}-exec-managed`, { role: execution.name, policyArn: TASK_EXECUTION_POLICY_ARN }, { parent: this }),
+        ];
+        const secrets = secretsPolicy(a.secrets, a.secretsKmsKeyArn);
+        if (secrets) policies.push(new aws.iam.RolePolicy(`${name}-exec-secrets`, { role: execution.name, policy: JSON.stringify(secrets) }, { parent: this }));
+        const appPolicy = taskPolicy(a.taskPolicyStatements);
+        const task = appPolicy ? role(`${name}-task`) : undefined;
+        if (task && appPolicy) policies.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: JSON.stringify(appPolicy) }, { parent: this }));
+        return { execution, task, policies };
+    }
+
+    /**
+     * Rules are separate resources, not inline: the two groups reference each other, and inline
+     * rules would make that a cycle. The provider removes the allow-all egress rule AWS puts in
+     * every new group (Terraform AWS provider, aws_security_group, "NOTE on Egress rules"), so
+     * each group's egress is exactly what is declared here.
+     */
+    private createSecurityGroups(name: string, a: FargateServiceArgs & { certificateArn?: string }) {
+        const sg = (n: string, description: string) => new aws.ec2.SecurityGroup(n, { vpcId: a.vpcId, description, tags: a.tags }, { parent: this });
+        const albSg = sg(`${name}-alb-sg`, "ecs-ship load balancer: HTTP(S) from anywhere");
+        const taskSg = sg(`${name}-task-sg`, "ecs-ship tasks: only from the load balancer");
+        const rule = { ipProtocol: "tcp", tags: a.tags };
+        for (const port of a.certificateArn ? [80, 443] : [80]) {
+            for (const [v, cidr] of [["v4", { cidrIpv4: ANYWHERE.cidrIpv4 }], ["v6", { cidrIpv6: ANYWHERE.cidrIpv6 }]] as const) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ...rule, securityGroupId: albSg.id, fromPort: port, toPort: port, ...cidr }, { parent: this });
+            }
+        }
+        // The ALB only ever connects to the tasks, for requests and health checks.
+        new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-task`, { ...rule, securityGroupId: albSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: taskSg.id }, { parent: this });
+        new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, { ...rule, securityGroupId: taskSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: albSg.id }, { parent: this });
+        // Egress stays open: without VPC endpoints (about $7.30/month each per AZ), a task reaches
+        // ECR, CloudWatch Logs, Secrets Manager and the app's own dependencies over the internet.
+        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE.cidrIpv4, tags: a.tags }, { parent: this });
+        return { albSg, taskSg };
+    }
+
+    private createLoadBalancer(name: string, a: FargateServiceArgs & { deregistrationDelay: number }, albSg: aws.ec2.SecurityGroup) {
+        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+            loadBalancerType: "application",
+            internal: false,
+            securityGroups: [albSg.id],
+            subnets: a.albSubnetIds,
+            // Malformed headers are dropped rather than passed to the app (request smuggling).
+            dropInvalidHeaderFields: true,
+            tags: a.tags,
+        }, { parent: this });
+        const tg = new aws.lb.TargetGroup(`${name}-tg`, {
+            port: a.port,
+            protocol: "HTTP",
+            targetType: "ip", // awsvpc tasks register by IP
+            vpcId: a.vpcId,
+            deregistrationDelay: a.deregistrationDelay, // AWS default 300 s; see fargateSettings.ts
+            healthCheck: {
+                enabled: true,
+                path: a.healthCheckPath,
+                protocol: "HTTP",
+                port: "traffic-port",
+                interval: HEALTH_CHECK.interval, // AWS default 30
+                timeout: HEALTH_CHECK.timeout, // AWS default 5
+                healthyThreshold: HEALTH_CHECK.healthyThreshold, // AWS default 5
+                unhealthyThreshold: HEALTH_CHECK.unhealthyThreshold, // AWS default 2
+                matcher: HEALTH_CHECK.matcher, // AWS default 200
+            },
+            tags: a.tags,
+        }, { parent: this });
+        const forward = [{ type: "forward", targetGroupArn: tg.arn }];
+        const listeners: aws.lb.Listener[] = [];
+        listeners.push(new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: alb.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: a.certificateArn
+                ? [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }]
+                : forward,
+            tags: a.tags,
+        }, { parent: this }));
+        if (a.certificateArn) {
+            listeners.push(new aws.lb.Listener(`${name}-https`, {
+                loadBalancerArn: alb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                certificateArn: a.certificateArn,
+                sslPolicy: TLS_POLICY,
+                defaultActions: forward,
+                tags: a.tags,
+            }, { parent: this }));
+        }
+        return { alb, tg, listeners };
+    }
+
+    private createTaskDefinition(
+        name: string,
+        a: FargateServiceArgs,
+        logGroup: aws.cloudwatch.LogGroup,
+        roles: { execution: aws.iam.Role; task?: aws.iam.Role },
+    ): aws.ecs.TaskDefinition {
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const containerDefinitions = pulumi.jsonStringify([{
+            name: CONTAINER_NAME,
+            image: a.image,
+            essential: true,
+            portMappings: [{ containerPort: a.port, protocol: "tcp" }],
+            environment: containerEnvironment(a.environment),
+            secrets: containerSecrets(a.secrets),
+            stopTimeout: STOP_TIMEOUT,
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": CONTAINER_NAME },
+            },
+        }]);
+        return new aws.ecs.TaskDefinition(`${name}-td`, {
+            family: name,
+            networkMode: "awsvpc",
+            requiresCompatibilities: ["FARGATE"],
+            cpu: String(a.cpu),
+            memory: String(a.memory),
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: a.architecture === "arm64" ? "ARM64" : "X86_64" },
+            executionRoleArn: roles.execution.arn,
+            taskRoleArn: roles.task?.arn,
+            containerDefinitions,
+            tags: a.tags,
+        }, { parent: this });
+    }
+
+    private createScaling(name: string, a: FargateServiceArgs, service: aws.ecs.Service, alb: aws.lb.LoadBalancer, tg: aws.lb.TargetGroup): void {
+        const target = new aws.appautoscaling.Target(`${name}-scaling`, {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: pulumi.interpolate`service/${a.clusterName}/${service.name}`,
+            minCapacity: a.scaling.min,
+            maxCapacity: a.scaling.max,
+            tags: a.tags,
+        }, { parent: this });
+        const label: pulumi.Output<string | undefined> = a.scaling.metric === "requests"
+            ? pulumi.all([alb.arnSuffix, tg.arnSuffix]).apply(([l, t]) => requestCountLabel(l, t))
+            : pulumi.output(undefined);
+        new aws.appautoscaling.Policy(`${name}-scale-${a.scaling.metric}`, {
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: target.serviceNamespace,
+            scalableDimension: target.scalableDimension,
+            resourceId: target.resourceId,
+            targetTrackingScalingPolicyConfiguration: label.apply((l: string | undefined) => targetTracking(a.scaling.metric, a.scaling.target, l)),
+        }, { parent: this });
+    }
+}

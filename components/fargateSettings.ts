@@ -1,0 +1,211 @@
+// Pure settings of the Fargate service mode: the tuned load-balancer and rollout values,
+// the scaling policy per metric, the ALB subnet choice and the name budget. Nothing here
+// creates resources, so it is tested without mocks, and the rollout bench
+// (tools/bench/rollout.ts) reads the same constants the component ships.
+import { FARGATE_CPU_MEMORY as FARGATE_SIZES, ScalingMetric, describeMemoryFor } from "./serviceArgs";
+
+/**
+ * Target-group health check, tuned for fast and safe rollouts.
+ *
+ * Source for the AWS defaults replaced here: Amazon ECS Best Practices Guide, "Load balancer
+ * health check parameters" (interval 30 s, healthy threshold 5: 150 s before a new task takes
+ * traffic), and the Elastic Load Balancing User Guide, "Health checks for Application Load
+ * Balancer target groups" (timeout 5 s for HTTP, unhealthy threshold 2, matcher 200).
+ */
+export const HEALTH_CHECK = {
+    /** Seconds between checks. AWS default 30. */
+    interval: 10,
+    /** Seconds to wait for an answer; must be below the interval. AWS default 5 (HTTP). */
+    timeout: 5,
+    /** Consecutive successes before a new task receives traffic. AWS default 5. */
+    healthyThreshold: 2,
+    /**
+     * Consecutive failures before a task is taken out. AWS default 2; one more than that, so a
+     * single slow answer during a garbage-collection pause does not cycle a healthy task.
+     */
+    unhealthyThreshold: 3,
+    /** Only 200 counts as healthy: a redirect or 404 from a misrouted path must not pass. */
+    matcher: "200",
+} as const;
+
+/** The AWS defaults the values above replace, for the bench and the docs. Same sources. */
+export const AWS_HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, healthyThreshold: 5, unhealthyThreshold: 2 } as const;
+
+/**
+ * Seconds the target group lets in-flight requests finish before a deregistered task is
+ * stopped. AWS default 300. The app finishes its requests within a few seconds of SIGTERM.
+ * Source: Amazon ECS Best Practices Guide, "Connection draining" (deregistration delay,
+ * default 300 s), and Elastic Load Balancing User Guide, "Target groups", deregistration delay.
+ */
+export const DEREGISTRATION_DELAY = 30;
+export const AWS_DEREGISTRATION_DELAY = 300;
+
+/**
+ * Seconds ECS ignores failing load-balancer health checks after a task starts.
+ * AWS default 0 when unset (Amazon ECS API Reference, CreateService, healthCheckGracePeriodSeconds).
+ */
+export const HEALTH_CHECK_GRACE_PERIOD = 30;
+
+/**
+ * Seconds between SIGTERM and SIGKILL for the container. Fargate's default is also 30 (max 120);
+ * it is written out so the drain budget is visible beside the deregistration delay.
+ * Source: Amazon ECS Developer Guide, "Task definition parameters", stopTimeout.
+ */
+export const STOP_TIMEOUT = 30;
+
+/**
+ * Rolling deployment: keep every running task until its replacement is healthy (100), and
+ * start all replacements at once (200), so a deploy takes one health-check round, not N.
+ * These are also ECS's defaults for a REPLICA service (Amazon ECS Developer Guide, "Deploy
+ * Amazon ECS services by replacing tasks"); they are written out because the rollout
+ * estimate depends on them.
+ */
+export const DEPLOYMENT = { minimumHealthyPercent: 100, maximumPercent: 200 } as const;
+
+/**
+ * HTTPS listener policy: TLS 1.3 and 1.2 only, forward-secret ciphers. Without `sslPolicy`, an
+ * HTTPS listener created through the API gets ELBSecurityPolicy-2016-08, which still accepts
+ * TLS 1.0 and 1.1. Source: Elastic Load Balancing User Guide, "Security policies for your
+ * Application Load Balancer".
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/**
+ * Scale-out cooldown in seconds. Application Auto Scaling's default for ECS services is 300
+ * for both directions (Application Auto Scaling User Guide, "Target tracking scaling policies",
+ * cooldown period); scaling out after 60 s answers a burst within a minute, while scale-in
+ * keeps the default 300 s so capacity is not removed between two peaks.
+ */
+export const SCALE_OUT_COOLDOWN = 60;
+export const SCALE_IN_COOLDOWN = 300;
+
+/** Application Auto Scaling's predefined metric for each `scaling.metric`. */
+export const PREDEFINED_METRIC: Readonly<Record<ScalingMetric, string>> = {
+    cpu: "ECSServiceAverageCPUUtilization",
+    memory: "ECSServiceAverageMemoryUtilization",
+    requests: "ALBRequestCountPerTarget",
+};
+
+export interface TargetTrackingConfig {
+    targetValue: number;
+    scaleInCooldown: number;
+    scaleOutCooldown: number;
+    predefinedMetricSpecification: { predefinedMetricType: string; resourceLabel?: string };
+}
+
+/**
+ * The target-tracking configuration for a metric. `requests` needs the resource label
+ * `<alb arn suffix>/<target group arn suffix>`, i.e. `app/<lb>/<id>/targetgroup/<tg>/<id>`.
+ * Source: Application Auto Scaling API Reference, PredefinedMetricSpecification, ResourceLabel.
+ */
+export function targetTracking(metric: ScalingMetric, target: number, resourceLabel?: string): TargetTrackingConfig {
+    const spec: TargetTrackingConfig["predefinedMetricSpecification"] = { predefinedMetricType: PREDEFINED_METRIC[metric] };
+    if (metric === "requests") {
+        if (!resourceLabel) throw new Error("scaling on `requests` needs the ALB and target group resource label");
+        spec.resourceLabel = resourceLabel;
+    }
+    return { targetValue: target, scaleInCooldown: SCALE_IN_COOLDOWN, scaleOutCooldown: SCALE_OUT_COOLDOWN, predefinedMetricSpecification: spec };
+}
+
+/** `app/<lb>/<id>/targetgroup/<tg>/<id>` from the two ARN suffixes. */
+export function requestCountLabel(albArnSuffix: string, targetGroupArnSuffix: string): string {
+    return `${albArnSuffix}/${targetGroupArnSuffix}`;
+}
+
+/**
+ * ALB and target group names: at most 32 characters (Elastic Load Balancing API Reference,
+ * CreateLoadBalancer / CreateTargetGroup, Name). Pulumi's auto-naming adds a hyphen and 7
+ * random characters, so the logical name may use 24.
+ */
+export const ELB_NAME_MAX = 32;
+export const AUTONAME_SUFFIX = 8;
+
+/** The longest logical child name (`-alb` / `-tg`) for a component name, and whether it fits. */
+export function elbNameProblem(name: string): string | undefined {
+    const longest = `${name}-alb`;
+    const length = longest.length + AUTONAME_SUFFIX;
+    if (length <= ELB_NAME_MAX) return undefined;
+    return `name: the load balancer would be named "${longest}-xxxxxxx" (${length} characters), but AWS allows at most ${ELB_NAME_MAX}; ` +
+        `use a component name of at most ${ELB_NAME_MAX - AUTONAME_SUFFIX - 4} characters (shorten the stack or service name), got ${JSON.stringify(name)} (${name.length})`;
+}
+
+export interface SubnetPlacement {
+    id: string;
+    availabilityZone: string;
+}
+
+/**
+ * Exactly two subnets for the load balancer, in two different Availability Zones: the first
+ * subnet of each of the first two zones, in the order given. An ALB needs at least two zones
+ * (Elastic Load Balancing User Guide, "Application Load Balancers", Availability Zones), and
+ * every further subnet holds one more load-balancer node with a public IPv4 address.
+ */
+export function pickAlbSubnets(subnets: SubnetPlacement[]): string[] {
+    const byZone = new Map<string, string>();
+    for (const s of subnets) if (!byZone.has(s.availabilityZone)) byZone.set(s.availabilityZone, s.id);
+    if (byZone.size < 2) {
+        const zones = [...new Set(subnets.map((s) => s.availabilityZone))];
+        throw new Error(`the load balancer needs public subnets in 2 different Availability Zones, got ${subnets.length} subnet(s) in ${zones.length} (${zones.join(", ") || "none"})`);
+    }
+    return [...byZone.values()].slice(0, 2);
+}
+
+/**
+ * The service's delete timeout. Deleting scales the service to zero: each task drains for the
+ * deregistration delay, then gets up to the stop timeout; the provider's own default is 20
+ * minutes (Terraform AWS provider, aws_ecs_service, Timeouts). Fifteen minutes more than the
+ * drain leaves time for ENI release.
+ */
+export function serviceDeleteTimeout(deregistrationDelay: number): string {
+    return `${Math.max(20, Math.ceil((deregistrationDelay + STOP_TIMEOUT) / 60) + 15)}m`;
+}
+
+/** The slice of FargateService's arguments that can be checked before any child exists. */
+export interface FargateArgsToCheck {
+    image: unknown;
+    port: number;
+    cpu: number;
+    memory: number;
+    healthCheckPath: string;
+    desiredCount: number;
+    scaling: { min: number; max: number; metric: ScalingMetric; target: number };
+    albSubnetIds: unknown;
+    certificateArn?: string;
+    deregistrationDelay?: number;
+    healthCheckGracePeriod?: number;
+}
+
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+/**
+ * The first problem with FargateService's plain arguments, worded like config.ts's errors
+ * (key, what is allowed, what was given), or undefined. Output values are not checked here.
+ */
+export function fargateArgsProblem(name: string, a: FargateArgsToCheck): string | undefined {
+    const show = (v: unknown) => JSON.stringify(v);
+    const int = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+    const nameProblem = elbNameProblem(name);
+    if (nameProblem) return nameProblem;
+    if (typeof a.image === "string" && !/@sha256:[0-9a-f]{64}$/.test(a.image)) {
+        return `image: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${show(a.image)}`;
+    }
+    if (!int(a.port, 1, 65535)) return `port: must be an integer from 1 to 65535, got ${show(a.port)}`;
+    const memories = FARGATE_SIZES[a.cpu];
+    if (!memories) return `cpu: must be one of ${Object.keys(FARGATE_SIZES).join(", ")} (Fargate task sizes), got ${show(a.cpu)}`;
+    if (!memories.includes(a.memory)) return `memory: with cpu ${a.cpu}, Fargate accepts ${describeMemoryFor(a.cpu)} MiB, got ${show(a.memory)}`;
+    if (typeof a.healthCheckPath !== "string" || !a.healthCheckPath.startsWith("/")) return `healthCheckPath: must be a path starting with "/", got ${show(a.healthCheckPath)}`;
+    if (!int(a.scaling.min, 1, 1000) || !int(a.scaling.max, a.scaling.min, 1000)) {
+        return `scaling: min and max must be integers with 1 <= min <= max <= 1000, got ${show({ min: a.scaling.min, max: a.scaling.max })}`;
+    }
+    if (!int(a.desiredCount, a.scaling.min, a.scaling.max)) return `desiredCount: must lie within scaling.min..scaling.max (${a.scaling.min}..${a.scaling.max}), got ${show(a.desiredCount)}`;
+    if (Array.isArray(a.albSubnetIds) && a.albSubnetIds.length !== 2) {
+        return `albSubnetIds: must list exactly 2 subnets in different Availability Zones, got ${a.albSubnetIds.length}`;
+    }
+    if (a.certificateArn !== undefined && !ACM_CERTIFICATE_ARN.test(a.certificateArn)) {
+        return `certificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${show(a.certificateArn)}`;
+    }
+    // Source: Elastic Load Balancing User Guide, "Target groups", deregistration delay (0-3600 s).
+    if (a.deregistrationDelay !== undefined && !int(a.deregistrationDelay, 0, 3600)) return `deregistrationDelay: must be an integer from 0 to 3600, got ${show(a.deregistrationDelay)}`;
+    if (a.healthCheckGracePeriod !== undefined && !int(a.healthCheckGracePeriod, 0, 7200)) return `healthCheckGracePeriod: must be an integer from 0 to 7200, got ${show(a.healthCheckGracePeriod)}`;
+    return undefined;
+}
