@@ -226,7 +226,9 @@ function parseGithub(v: Validator, value: unknown): GithubSettings | undefined {
     }
     const deployBranches = v.names(`${key}.deployBranches`, o.deployBranches, ["main"], "branch");
     const deployEnvironments = v.names(`${key}.deployEnvironments`, o.deployEnvironments, [], "environment");
-    if (deployBranches.length === 0 && deployEnvironments.length === 0 && Array.isArray(o.deployBranches ?? []) && Array.isArray(o.deployEnvironments ?? [])) {
+    // Only when the lists as given are empty: a rejected entry is already reported.
+    const given = (list: unknown, dflt: number) => (list === undefined ? dflt : Array.isArray(list) ? list.length : -1);
+    if (given(o.deployBranches, 1) === 0 && given(o.deployEnvironments, 0) === 0) {
         v.problems.push(`${key}.deployBranches: nothing could deploy: list at least one branch here or one environment in ${key}.deployEnvironments, got none`);
     }
     const pullRequestPreview = v.bool(`${key}.pullRequestPreview`, o.pullRequestPreview, true);

@@ -1,0 +1,105 @@
+// Pre-flight: each AWS limit, proven with a resource that breaks it and one that does not.
+import { strict as assert } from "assert";
+import { LIMITS, PlannedResource, policySize, preflight } from "../components/limits";
+
+function only(id: string) {
+    const c = LIMITS.find((x) => x.id === id);
+    assert.ok(c, `no check ${id}`);
+    return [c!];
+}
+
+function res(type: string, inputs: Record<string, any>, physicalName?: string, name = "r"): PlannedResource {
+    return { type, name, inputs, physicalName };
+}
+
+const ROLE = "aws:iam/role:Role";
+const bigDoc = (chars: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"x".repeat(chars)}` }] });
+
+describe("pre-flight limits", () => {
+    it("counts policy size without whitespace", () => {
+        assert.equal(policySize('{ "a" : [ 1, 2 ] }'), '{"a":[1,2]}'.length);
+    });
+
+    it("rejects a load balancer name over 32 characters", () => {
+        const v = preflight([res("aws:lb/loadBalancer:LoadBalancer", {}, "ecs-ship-staging-checkout-alb-1a2b3c4")], only("alb-name"));
+        assert.deepEqual(v.map((x) => x.detail), ['load balancer name "ecs-ship-staging-checkout-alb-1a2b3c4" is 37 characters']);
+    });
+
+    it("accepts a 32-character load balancer name", () => {
+        assert.deepEqual(preflight([res("aws:lb/loadBalancer:LoadBalancer", {}, "ecs-ship-prod-web-alb-1234567890")], only("alb-name")), []);
+    });
+
+    it("rejects a target group name with an underscore", () => {
+        const v = preflight([res("aws:lb/targetGroup:TargetGroup", {}, "ecs_ship-tg")], only("target-group-name"));
+        assert.deepEqual(v.map((x) => x.detail), ['target group name "ecs_ship-tg" has characters other than letters, digits and inner hyphens']);
+    });
+
+    it("rejects a namePrefix over 6 characters", () => {
+        const v = preflight([res("aws:lb/targetGroup:TargetGroup", { namePrefix: "ecsship" })], only("elb-name-prefix"));
+        assert.deepEqual(v.map((x) => x.detail), ['namePrefix "ecsship" is 7 characters']);
+    });
+
+    it("rejects a role name over 64 characters", () => {
+        const v = preflight([res(ROLE, {}, "r".repeat(65))], only("iam-role-name"));
+        assert.deepEqual(v.map((x) => x.detail), [`role name "${"r".repeat(65)}" is 65 characters`]);
+    });
+
+    it("rejects a trust policy over 2,048 characters", () => {
+        const v = preflight([res(ROLE, { assumeRolePolicy: bigDoc(2000) })], only("iam-trust-policy-size"));
+        assert.equal(v.length, 1);
+        assert.match(v[0].detail, /^trust policy is \d+ characters$/);
+    });
+
+    it("rejects a managed policy over 6,144 characters", () => {
+        const v = preflight([res("aws:iam/policy:Policy", { policy: bigDoc(6100) })], only("iam-managed-policy-size"));
+        assert.equal(v.length, 1);
+    });
+
+    it("accepts a managed policy just under 6,144 characters", () => {
+        const doc = bigDoc(6144 - policySize(bigDoc(0)));
+        assert.equal(policySize(doc), 6144);
+        assert.deepEqual(preflight([res("aws:iam/policy:Policy", { policy: doc })], only("iam-managed-policy-size")), []);
+    });
+
+    it("adds up a role's inline policies against 10,240 characters", () => {
+        const role = res(ROLE, {}, "ecs-ship-dev-web-exec-1234567", "ecs-ship-dev-web-exec");
+        const p1 = res("aws:iam/rolePolicy:RolePolicy", { role: "ecs-ship-dev-web-exec-1234567", policy: bigDoc(6000) });
+        const p2 = res("aws:iam/rolePolicy:RolePolicy", { role: "ecs-ship-dev-web-exec-1234567", policy: bigDoc(6000) });
+        const v = preflight([role, p1, p2], only("iam-inline-policies-size"));
+        assert.deepEqual(v.map((x) => x.resource), ["ecs-ship-dev-web-exec"]);
+    });
+
+    it("rejects an uppercase repository name", () => {
+        const v = preflight([res("aws:ecr/repository:Repository", {}, "ecs-ship-dev-Web")], only("ecr-repository-name"));
+        assert.deepEqual(v.map((x) => x.detail), ['repository name "ecs-ship-dev-Web" is not lowercase letters, digits and separators']);
+    });
+
+    it("rejects a tagged lifecycle rule with no tag list", () => {
+        const policy = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: 5 }, action: { type: "expire" } }] });
+        const v = preflight([res("aws:ecr/lifecyclePolicy:LifecyclePolicy", { policy })], only("ecr-lifecycle-tagged-selection"));
+        assert.deepEqual(v.map((x) => x.detail), ["rule 1 selects tagged images with no tagPrefixList or tagPatternList"]);
+    });
+
+    it("rejects a tagStatus any rule that is not last", () => {
+        const policy = JSON.stringify({ rules: [
+            { rulePriority: 1, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 5 }, action: { type: "expire" } },
+            { rulePriority: 2, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 }, action: { type: "expire" } },
+        ] });
+        const v = preflight([res("aws:ecr/lifecyclePolicy:LifecyclePolicy", { policy })], only("ecr-lifecycle-any-last"));
+        assert.deepEqual(v.map((x) => x.detail), ['rule 1 selects tagStatus "any" but rule 2 comes after it']);
+    });
+
+    it("rejects an Express service given one subnet", () => {
+        const v = preflight([res("aws:ecs/expressGatewayService:ExpressGatewayService", { networkConfigurations: [{ subnets: ["subnet-1"], securityGroups: [] }] })], only("express-subnets"));
+        assert.deepEqual(v.map((x) => x.detail), ["networkConfigurations names 1 subnet(s)"]);
+    });
+
+    it("rejects an ECS service name with a dot", () => {
+        const v = preflight([res("aws:ecs/expressGatewayService:ExpressGatewayService", { serviceName: "web.v2" })], only("ecs-service-name"));
+        assert.deepEqual(v.map((x) => x.detail), ['service name "web.v2" breaks the rule']);
+    });
+
+    it("names the source of every limit", () => {
+        for (const c of LIMITS) assert.ok(c.source.length > 10, c.id);
+    });
+});
