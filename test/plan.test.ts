@@ -133,3 +133,13 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("plan: secrets", function () {
+    this.timeout(60_000);
+    it("shows the registry password as [secret], never its value", async () => {
+        const p = await plan("dev", { env: { GITHUB_SHA: SHA } });
+        const image = (planJson(p) as any).resources.find((r: any) => r.type === "docker:index/image:Image");
+        assert.equal(image.inputs.registry, "[secret]");
+        assert.doesNotMatch(JSON.stringify(planJson(p)), /mock-ecr-password/);
+    });
+});

@@ -23,8 +23,10 @@ export interface RecordedResource {
     name: string;
     urn: string;
     custom: boolean;
-    /** Inputs as sent to the provider (Outputs resolved, unknowns absent). */
+    /** Inputs as sent to the provider (Outputs resolved, unknowns absent, secrets unwrapped). */
     inputs: Record<string, any>;
+    /** The same inputs with every secret shown as "[secret]", as plans print them. */
+    displayInputs: Record<string, any>;
     /** Name of the parent resource, or null at the top. */
     parent: string | null;
     /** URN of the parent resource (names may repeat across types; URNs do not). */
@@ -109,6 +111,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
             custom: req.getCustom(),
             inputs: stripUnknowns(inputs),
+            displayInputs: stripUnknowns(inputs, true),
             parent: req.getParent() ? urnName(req.getParent()) : null,
             parentUrn: req.getParent() || null,
             dependsOn: all.filter((u) => !propDeps.has(u)).map(urnName),
@@ -150,13 +153,20 @@ export function urnName(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
 
-function stripUnknowns(value: any): any {
+/** Pulumi's wire marker of a secret value. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Drops unknown values; unwraps secrets, or masks them when `mask` is set. */
+function stripUnknowns(value: any, mask = false): any {
     if (value === rpc.unknownValue || (typeof value === "string" && value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9")) return undefined;
-    if (Array.isArray(value)) return value.map(stripUnknowns);
+    if (Array.isArray(value)) return value.map((v) => stripUnknowns(v, mask));
+    if (value && typeof value === "object" && value[rpc.specialSigKey] === SECRET_SIG) {
+        return mask ? "[secret]" : stripUnknowns(value.value, mask);
+    }
     if (value && typeof value === "object" && !(value instanceof Date)) {
         const out: Record<string, any> = {};
         for (const [k, v] of Object.entries(value)) {
-            const s = stripUnknowns(v);
+            const s = stripUnknowns(v, mask);
             if (s !== undefined) out[k] = s;
         }
         return out;

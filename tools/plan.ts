@@ -59,10 +59,10 @@ const KEY_FIELDS: Record<string, string[]> = {
 };
 
 function summarize(r: RecordedResource): string {
-    const fields = KEY_FIELDS[r.type] ?? Object.keys(r.inputs).filter((k) => typeof r.inputs[k] !== "object").slice(0, 4);
+    const fields = KEY_FIELDS[r.type] ?? Object.keys(r.displayInputs).filter((k) => typeof r.displayInputs[k] !== "object").slice(0, 4);
     const parts: string[] = [];
     for (const f of fields) {
-        const v = r.inputs[f];
+        const v = r.displayInputs[f];
         if (v === undefined) continue;
         let text = typeof v === "string" ? v : JSON.stringify(v);
         if (text.length > 140) text = text.slice(0, 137) + "...";

@@ -126,7 +126,7 @@ export function planJson(p: Plan): unknown {
             type: r.type,
             name: r.name,
             parent: r.parent,
-            inputs: r.inputs,
+            inputs: r.displayInputs,
             dependsOn: r.dependsOn,
             provider: r.provider,
             ...(r.customTimeouts ? { customTimeouts: r.customTimeouts } : {}),
