@@ -1,0 +1,204 @@
+// GithubOidcTrust: keyless GitHub Actions → AWS trust for one stack.
+//
+// Creates (or reuses) GitHub's IAM OIDC provider, a deploy role trusted only for exact
+// branch/environment subjects, an optional read-only preview role for pull requests, and
+// the permissions boundary every role the stack creates must carry. The documents come
+// from components/trustPolicies.ts (pure, evaluated by test/trustSecurity.test.ts).
+//
+// The deploy role cannot change this component's roles, policies, boundary or provider, so
+// changes to the trust are applied by an admin running `pulumi up` locally.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { PassRoleGrant } from "./serviceArgs";
+import {
+    GITHUB_OIDC_URL, IamDocument, IamStatement, STACK_TAG, STS_AUDIENCE, StackScope,
+    deployPolicies, deploySubjects, githubTrustPolicy, passRolePolicy, permissionsBoundary,
+    previewPolicy, pullRequestSubject, trustArgsProblems,
+} from "./trustPolicies";
+
+export const GITHUB_OIDC_TRUST_TYPE = "ecs-ship:index:GithubOidcTrust";
+
+export interface GithubOidcTrustArgs {
+    /** Physical-name prefix, `ecs-ship-<stack>`; every permission is scoped to names that start with it and a hyphen. */
+    prefix: string;
+    /** The one GitHub repository that may assume the roles, as "owner/name". No wildcard. */
+    repository: string;
+    /** Branches whose pushes may deploy (exact names). @default ["main"] */
+    deployBranches?: string[];
+    /** GitHub environments whose jobs may deploy (exact names). @default [] */
+    deployEnvironments?: string[];
+    /**
+     * Create a read-only role for `pulumi preview` on pull requests of the repository.
+     * @default true
+     */
+    pullRequestPreview?: boolean;
+    /**
+     * Reuse this account's GitHub OIDC provider instead of creating one (an account holds one
+     * per URL, so a second stack in the same account must reuse). Conflicts with `retainProvider`.
+     * @default - a provider is created
+     */
+    oidcProviderArn?: string;
+    /** Keep the created provider when the stack is destroyed, for other stacks that reuse it. @default false */
+    retainProvider?: boolean;
+    /** Longest session of either role, in seconds (3600 to 43200). @default 3600 */
+    maxSessionDuration?: number;
+    /** S3 bucket of Pulumi's state: deploy reads and writes this stack's objects, preview reads them. @default - no state permissions */
+    stateBucket?: string;
+    /** KMS key of the state or secrets provider: both roles decrypt, deploy also encrypts. @default - no KMS permissions */
+    stateKmsKeyArn?: string;
+    /** Tags the stack applies to everything; `ecs-ship:stack` scopes every tag condition. */
+    stackTags: Record<string, string>;
+    /** Extra permissions the stack's task roles need, so the permissions boundary admits them. @default [] */
+    taskPermissions?: aws.iam.PolicyStatement[];
+    /** Region the stack deploys to; ARNs in the policies name it. */
+    region: string;
+    /** Pulumi project name, for the state object keys. @default "ecs-ship" */
+    project?: string;
+}
+
+/** Keyless GitHub Actions trust: OIDC provider, deploy role, preview role and permissions boundary. */
+export class GithubOidcTrust extends pulumi.ComponentResource {
+    public readonly providerArn: pulumi.Output<string>;
+    public readonly deployRoleArn: pulumi.Output<string>;
+    public readonly deployRoleName: pulumi.Output<string>;
+    /** Undefined when `pullRequestPreview` is false. */
+    public readonly previewRoleArn: pulumi.Output<string> | undefined;
+    /** Every role the stack creates must set `permissionsBoundary` to this. */
+    public readonly permissionsBoundaryArn: pulumi.Output<string>;
+
+    private readonly deployRole: aws.iam.Role;
+    private readonly trustName: string;
+
+    constructor(name: string, args: GithubOidcTrustArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate first: invalid arguments register nothing.
+        const a = normalize(args);
+        const problems = trustArgsProblems({ ...a, retainProvider: args.retainProvider });
+        if (problems.length > 0) {
+            throw new Error(`GithubOidcTrust "${name}": invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        }
+        super(GITHUB_OIDC_TRUST_TYPE, name, {}, opts);
+
+        const parent = { parent: this };
+        const identity = aws.getCallerIdentityOutput({}, parent);
+        const partition = aws.getPartitionOutput({}, parent);
+        const stack = a.stackTags[STACK_TAG];
+
+        const providerArn = createProvider(this);
+        const boundary = createBoundary(this);
+        const deployRole = createRole("deploy", deploySubjects(a.repository, a.deployBranches, a.deployEnvironments));
+        attachDeployPolicies();
+        const previewRole = a.pullRequestPreview ? createRole("preview", [pullRequestSubject(a.repository)]) : undefined;
+        if (previewRole) attach("preview", previewRole, scopeWith(boundary.arn).apply((s) => previewPolicy(s)));
+
+        this.trustName = name;
+        this.deployRole = deployRole;
+        this.providerArn = providerArn;
+        this.deployRoleArn = deployRole.arn;
+        this.deployRoleName = deployRole.name;
+        this.previewRoleArn = previewRole?.arn;
+        this.permissionsBoundaryArn = boundary.arn;
+        this.registerOutputs({
+            providerArn: this.providerArn,
+            deployRoleArn: this.deployRoleArn,
+            deployRoleName: this.deployRoleName,
+            previewRoleArn: this.previewRoleArn,
+            permissionsBoundaryArn: this.permissionsBoundaryArn,
+        });
+
+        function createProvider(self: GithubOidcTrust): pulumi.Output<string> {
+            if (a.oidcProviderArn) return pulumi.output(a.oidcProviderArn);
+            // No thumbprint: IAM validates GitHub's certificate against its own library of
+            // trusted root CAs. Source: IAM API Reference, UpdateOpenIDConnectProviderThumbprint
+            // (note on GitHub and other IdPs); thumbprintLists is optional in @pulumi/aws 7.x.
+            const provider = new aws.iam.OpenIdConnectProvider(`${name}-provider`, {
+                url: GITHUB_OIDC_URL,
+                clientIdLists: [STS_AUDIENCE],
+            }, { parent: self, retainOnDelete: a.retainProvider || undefined });
+            return provider.arn;
+        }
+
+        function scopeWith(boundaryArn: pulumi.Input<string>): pulumi.Output<StackScope> {
+            return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn]).apply(([accountId, p, prov, b]) => ({
+                partition: p, accountId, region: a.region, stack, prefix: a.prefix, trustName: name, project: a.project,
+                providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
+            }));
+        }
+
+        function createBoundary(self: GithubOidcTrust): aws.iam.Policy {
+            // The boundary's own ARN is not in its document, so a placeholder scope is enough.
+            const policy = pulumi.all([scopeWith(""), pulumi.output(a.taskPermissions)]).apply(([s, task]) =>
+                json(permissionsBoundary(s, task as unknown as IamStatement[])));
+            return new aws.iam.Policy(`${name}-boundary`, {
+                description: `Permissions boundary for every role ${a.prefix} creates`,
+                policy,
+            }, { parent: self });
+        }
+
+        function createRole(kind: "deploy" | "preview", subjects: string[]): aws.iam.Role {
+            return new aws.iam.Role(`${name}-${kind}`, {
+                description: `GitHub Actions ${kind} role for ${a.repository} (${a.prefix})`,
+                assumeRolePolicy: providerArn.apply((arn) => json(githubTrustPolicy(arn, subjects))),
+                maxSessionDuration: a.maxSessionDuration,
+            }, parent);
+        }
+
+        function attach(id: string, role: aws.iam.Role, document: pulumi.Output<IamDocument>): void {
+            const policy = new aws.iam.Policy(`${name}-${id}`, { policy: document.apply(json) }, parent);
+            new aws.iam.RolePolicyAttachment(`${name}-${id}`, { role: role.name, policyArn: policy.arn }, parent);
+        }
+
+        function attachDeployPolicies(): void {
+            const docs = scopeWith(boundary.arn).apply((s) => deployPolicies(s));
+            attach("deploy-build", deployRole, docs.build);
+            attach("deploy-network", deployRole, docs.network);
+            attach("deploy-iam", deployRole, docs.iam);
+        }
+    }
+
+    /**
+     * Lets the deploy role pass exactly these roles, each only to its service
+     * (`iam:PassedToService`). Creates `${name}-pass-${id}`, an inline policy on the deploy role.
+     */
+    public allowPassRole(id: string, grants: PassRoleGrant[]): aws.iam.RolePolicy {
+        const name = this.trustName;
+        if (grants.length === 0) {
+            throw new pulumi.ResourceError(`allowPassRole("${id}"): grants must list at least one role, got none`, this);
+        }
+        const resolved = pulumi.all(grants.map((g) => pulumi.output(g.roleArn).apply((roleArn) => ({ roleArn, service: g.service }))));
+        return new aws.iam.RolePolicy(`${name}-pass-${id}`, {
+            role: this.deployRole.name,
+            policy: resolved.apply((gs) => json(passRolePolicy(gs))),
+        }, { parent: this });
+    }
+}
+
+interface Normalized {
+    prefix: string; repository: string; deployBranches: string[]; deployEnvironments: string[];
+    pullRequestPreview: boolean; oidcProviderArn?: string; retainProvider: boolean; maxSessionDuration: number;
+    stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
+    taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
+}
+
+/** Applies every default in one place. */
+function normalize(args: GithubOidcTrustArgs): Normalized {
+    return {
+        prefix: args.prefix,
+        repository: args.repository,
+        deployBranches: args.deployBranches ?? ["main"],
+        deployEnvironments: args.deployEnvironments ?? [],
+        pullRequestPreview: args.pullRequestPreview ?? true,
+        oidcProviderArn: args.oidcProviderArn,
+        retainProvider: args.retainProvider ?? false,
+        maxSessionDuration: args.maxSessionDuration ?? 3600,
+        stateBucket: args.stateBucket,
+        stateKmsKeyArn: args.stateKmsKeyArn,
+        stackTags: args.stackTags ?? {},
+        taskPermissions: args.taskPermissions ?? [],
+        region: args.region,
+        project: args.project ?? "ecs-ship",
+    };
+}
+
+function json(document: IamDocument): string {
+    return JSON.stringify(document);
+}
