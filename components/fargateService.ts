@@ -2,10 +2,8 @@
 // ingress, tuned health checks for minute-scale rollouts, automatic rollback.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import {
-    PassRoleGrant, SERVICE_DEFAULTS, ServiceSettings, TASK_EXECUTION_POLICY_ARN, containerEnvironment,
-    containerSecrets, secretsPolicy, serviceTrustPolicy, taskPolicy,
-} from "./serviceArgs";
+import { PassRoleGrant, SERVICE_DEFAULTS, ServiceSettings, containerEnvironment, containerSecrets } from "./serviceArgs";
+import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
     DEPLOYMENT, DEREGISTRATION_DELAY, HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY,
     fargateArgsProblem, requestCountLabel, serviceDeleteTimeout, targetTracking,
@@ -83,8 +81,9 @@ export class FargateService extends pulumi.ComponentResource {
         };
         const tags = a.tags;
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: a.logRetentionDays, tags }, { parent: this });
-        const roles = this.createRoles(name, a);
+        // Same roles and log group as ExpressService (serviceRoles.ts), so both modes match.
+        const logGroup = createLogGroup(this, name, a.logRetentionDays, tags);
+        const roles = createTaskRoles(this, name, a, a.permissionsBoundary);
         const { albSg, taskSg } = this.createSecurityGroups(name, a);
         const { alb, tg, listeners } = this.createLoadBalancer(name, a, albSg);
         const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
@@ -130,31 +129,11 @@ export class FargateService extends pulumi.ComponentResource {
         this.clusterArn = pulumi.output(a.clusterArn);
         this.loadBalancerDns = alb.dnsName;
         this.logGroupName = logGroup.name;
-        this.passRoles = [roles.execution, ...(roles.task ? [roles.task] : [])]
-            .map((r): PassRoleGrant => ({ roleArn: r.arn, service: "ecs-tasks.amazonaws.com" }));
+        this.passRoles = roles.passRoles;
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
             loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,
         });
-    }
-
-    /** Execution role (pull image, write logs, read exactly the configured secrets); task role only with statements. */
-    private createRoles(name: string, a: FargateServiceArgs) {
-        const role = (n: string) => new aws.iam.Role(n, {
-            assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs-tasks.amazonaws.com")),
-            permissionsBoundary: a.permissionsBoundary,
-            tags: a.tags,
-        }, { parent: this });
-        const execution = role(`${name}-exec`);
-        const policies: pulumi.Resource[] = [
-            new aws.iam.RolePolicyAttachment(`${name}-exec-managed`, { role: execution.name, policyArn: TASK_EXECUTION_POLICY_ARN }, { parent: this }),
-        ];
-        const secrets = secretsPolicy(a.secrets, a.secretsKmsKeyArn);
-        if (secrets) policies.push(new aws.iam.RolePolicy(`${name}-exec-secrets`, { role: execution.name, policy: JSON.stringify(secrets) }, { parent: this }));
-        const appPolicy = taskPolicy(a.taskPolicyStatements);
-        const task = appPolicy ? role(`${name}-task`) : undefined;
-        if (task && appPolicy) policies.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: JSON.stringify(appPolicy) }, { parent: this }));
-        return { execution, task, policies };
     }
 
     /**
@@ -240,7 +219,7 @@ export class FargateService extends pulumi.ComponentResource {
         name: string,
         a: FargateServiceArgs,
         logGroup: aws.cloudwatch.LogGroup,
-        roles: { execution: aws.iam.Role; task?: aws.iam.Role },
+        roles: { executionRole: aws.iam.Role; taskRole?: aws.iam.Role },
     ): aws.ecs.TaskDefinition {
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const containerDefinitions = pulumi.jsonStringify([{
@@ -263,8 +242,8 @@ export class FargateService extends pulumi.ComponentResource {
             cpu: String(a.cpu),
             memory: String(a.memory),
             runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: a.architecture === "arm64" ? "ARM64" : "X86_64" },
-            executionRoleArn: roles.execution.arn,
-            taskRoleArn: roles.task?.arn,
+            executionRoleArn: roles.executionRole.arn,
+            taskRoleArn: roles.taskRole?.arn,
             containerDefinitions,
             tags: a.tags,
         }, { parent: this });
