@@ -222,7 +222,8 @@ describe("workflows: manual destroy", () => {
             const job = wf.jobs[`destroy-${stack}`];
             assert.strictEqual(job.if, `inputs.stack == '${stack}'`);
             assert.strictEqual(job.steps.find(isCredentials)?.with?.["role-to-assume"], `\${{ vars.${stack.toUpperCase()}_DEPLOY_ROLE_ARN }}`);
-            assert.deepStrictEqual([job.steps.find(isPulumi)?.with?.command, job.steps.find(isPulumi)?.with?.["stack-name"]], ["destroy", stack]);
+            const pulumi = job.steps.find(isPulumi);
+            assert.deepStrictEqual([pulumi?.with?.command, pulumi?.with?.["stack-name"], pulumi?.with?.["exclude-protected"]], ["destroy", stack, true]);
         });
     }
 
