@@ -1,0 +1,365 @@
+// GithubOidcTrust under Pulumi's mock runtime: the exact children, trust documents and
+// options it registers. Security behaviour is in trustSecurity.test.ts.
+import * as assert from "assert";
+import { ConfigError, parseSettings } from "../config";
+import { GITHUB_OIDC_TRUST_TYPE, GithubOidcTrust, GithubOidcTrustArgs } from "../components/githubOidcTrust";
+import { cloud, doc, optionsRecorder, promiseOf, settled, useMocks } from "./support/harness";
+
+const ACCOUNT = "123456789012";
+const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+const ROLE = "aws:iam/role:Role";
+const POLICY = "aws:iam/policy:Policy";
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
+
+function args(overrides: Partial<GithubOidcTrustArgs> = {}): GithubOidcTrustArgs {
+    return {
+        prefix: "ecs-ship-dev",
+        repository: "acme/shop",
+        stackTags: { "ecs-ship:stack": "dev", "ecs-ship:managed-by": "pulumi" },
+        region: "us-east-1",
+        ...overrides,
+    };
+}
+
+function trustOf(roleName: string): any {
+    return doc(cloud.byName(roleName).inputs.assumeRolePolicy);
+}
+
+describe("GithubOidcTrust", () => {
+    useMocks("dev");
+
+    it("uses the ecs-ship type token", async () => {
+        // GIVEN default arguments
+        // WHEN the component is constructed
+        // THEN it registers as ecs-ship:index:GithubOidcTrust
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        assert.strictEqual(cloud.byName("ecs-ship-dev-github").type, GITHUB_OIDC_TRUST_TYPE);
+    });
+
+    it("creates GitHub's provider with the STS audience and no thumbprint", async () => {
+        // GIVEN no oidcProviderArn
+        // WHEN the component is constructed
+        // THEN one provider exists for GitHub's issuer, audience sts.amazonaws.com, no thumbprints
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        const providers = cloud.ofType(PROVIDER);
+        assert.deepStrictEqual(providers.map((p) => p.name), ["ecs-ship-dev-github-provider"]);
+        assert.deepStrictEqual(providers[0].inputs, { url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+    });
+
+    it("writes the deploy role's exact trust document", async () => {
+        // GIVEN the default deploy branch (main)
+        // WHEN the component is constructed
+        // THEN the deploy role trusts the provider for exactly main's push subject
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        assert.deepStrictEqual(trustOf("ecs-ship-dev-github-deploy"), {
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow",
+                Principal: { Federated: PROVIDER_ARN },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                        "token.actions.githubusercontent.com:sub": ["repo:acme/shop:ref:refs/heads/main"],
+                    },
+                },
+            }],
+        });
+    });
+
+    it("lists one subject per deploy branch and per deploy environment", async () => {
+        // GIVEN two branches and two environments
+        // WHEN the component is constructed
+        // THEN the sub list holds exactly those four subjects, branches first
+        new GithubOidcTrust("ecs-ship-dev-github", args({ deployBranches: ["main", "release"], deployEnvironments: ["staging", "production"] }));
+        await settled();
+        assert.deepStrictEqual(trustOf("ecs-ship-dev-github-deploy").Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], [
+            "repo:acme/shop:ref:refs/heads/main",
+            "repo:acme/shop:ref:refs/heads/release",
+            "repo:acme/shop:environment:staging",
+            "repo:acme/shop:environment:production",
+        ]);
+    });
+
+    it("writes the preview role's exact trust document", async () => {
+        // GIVEN pullRequestPreview left at its default (true)
+        // WHEN the component is constructed
+        // THEN the preview role trusts only the repository's pull_request subject
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        assert.deepStrictEqual(trustOf("ecs-ship-dev-github-preview"), {
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow",
+                Principal: { Federated: PROVIDER_ARN },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                        "token.actions.githubusercontent.com:sub": ["repo:acme/shop:pull_request"],
+                    },
+                },
+            }],
+        });
+    });
+
+    it("creates no preview role, and exports none, when preview is off", async () => {
+        // GIVEN pullRequestPreview: false
+        // WHEN the component is constructed
+        // THEN only the deploy role exists and previewRoleArn is undefined
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args({ pullRequestPreview: false }));
+        await settled();
+        assert.deepStrictEqual(cloud.ofType(ROLE).map((r) => r.name), ["ecs-ship-dev-github-deploy"]);
+        assert.strictEqual(trust.previewRoleArn, undefined);
+    });
+
+    it("creates no provider when one is reused, and trusts the reused one", async () => {
+        // GIVEN an existing provider's ARN (a second stack in the same account)
+        // WHEN the component is constructed
+        // THEN no provider is registered and the deploy role's principal is that ARN
+        const reused = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args({ oidcProviderArn: reused }));
+        await settled();
+        assert.strictEqual(cloud.ofType(PROVIDER).length, 0);
+        assert.deepStrictEqual(trustOf("ecs-ship-dev-github-deploy").Statement[0].Principal, { Federated: reused });
+        assert.strictEqual(await promiseOf(trust.providerArn), reused);
+    });
+
+    it("retains the provider on delete when retainProvider is set", async () => {
+        // GIVEN retainProvider: true
+        // WHEN the component is constructed
+        // THEN the provider is registered with retainOnDelete
+        new GithubOidcTrust("ecs-ship-dev-github", args({ retainProvider: true }));
+        await settled();
+        assert.strictEqual(cloud.byName("ecs-ship-dev-github-provider").retainOnDelete, true);
+    });
+
+    it("does not retain the provider by default", async () => {
+        // GIVEN retainProvider left at its default
+        // WHEN the component is constructed
+        // THEN the provider is deleted with the stack
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        assert.strictEqual(cloud.byName("ecs-ship-dev-github-provider").retainOnDelete, undefined);
+    });
+
+    it("parents every child to the component", async () => {
+        // GIVEN an options recorder on the component
+        // WHEN the component is constructed
+        // THEN every child names the component as its parent
+        const rec = optionsRecorder();
+        new GithubOidcTrust("ecs-ship-dev-github", args(), { transformations: [rec.transformation] });
+        await settled();
+        const children = cloud.resources.filter((r) => r.name !== "ecs-ship-dev-github");
+        assert.ok(children.length > 0);
+        assert.deepStrictEqual(children.filter((r) => r.parent !== "ecs-ship-dev-github").map((r) => r.name), []);
+    });
+
+    it("names every child after the component, so physical names start with ecs-ship-dev-", async () => {
+        // GIVEN the component named ecs-ship-dev-github
+        // WHEN it is constructed
+        // THEN the children are exactly these, each named from the component
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        const children = cloud.resources.filter((r) => r.name !== "ecs-ship-dev-github").map((r) => `${r.type} ${r.name}`).sort();
+        assert.deepStrictEqual(children, [
+            `${ATTACHMENT} ecs-ship-dev-github-deploy-build`,
+            `${ATTACHMENT} ecs-ship-dev-github-deploy-iam`,
+            `${ATTACHMENT} ecs-ship-dev-github-deploy-network`,
+            `${ATTACHMENT} ecs-ship-dev-github-preview`,
+            `${PROVIDER} ecs-ship-dev-github-provider`,
+            `${POLICY} ecs-ship-dev-github-boundary`,
+            `${POLICY} ecs-ship-dev-github-deploy-build`,
+            `${POLICY} ecs-ship-dev-github-deploy-iam`,
+            `${POLICY} ecs-ship-dev-github-deploy-network`,
+            `${POLICY} ecs-ship-dev-github-preview`,
+            `${ROLE} ecs-ship-dev-github-deploy`,
+            `${ROLE} ecs-ship-dev-github-preview`,
+        ].sort());
+    });
+
+    it("attaches the three deploy policies to the deploy role and the read policy to the preview role", async () => {
+        // GIVEN default arguments
+        // WHEN the component is constructed
+        // THEN each attachment joins the expected role and policy
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        const roleName = (n: string) => cloud.byName(n).state.name;
+        const policyArn = (n: string) => cloud.resources.find((r) => r.type === POLICY && r.name === n)!.state.arn;
+        const attachments = cloud.ofType(ATTACHMENT).map((a) => [a.inputs.role, a.inputs.policyArn]).sort();
+        assert.deepStrictEqual(attachments, [
+            [roleName("ecs-ship-dev-github-deploy"), policyArn("ecs-ship-dev-github-deploy-build")],
+            [roleName("ecs-ship-dev-github-deploy"), policyArn("ecs-ship-dev-github-deploy-iam")],
+            [roleName("ecs-ship-dev-github-deploy"), policyArn("ecs-ship-dev-github-deploy-network")],
+            [roleName("ecs-ship-dev-github-preview"), policyArn("ecs-ship-dev-github-preview")],
+        ].sort());
+    });
+
+    it("lets the deploy role create roles only with this component's boundary", async () => {
+        // GIVEN the component's boundary policy
+        // WHEN the deploy role's IAM policy is read
+        // THEN role creation and changes require iam:PermissionsBoundary = the boundary's ARN
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        const boundaryArn = await promiseOf(trust.permissionsBoundaryArn);
+        assert.match(boundaryArn, /^arn:aws:iam::123456789012:policy\/ecs-ship-dev-github-boundary-[0-9a-f]{7}$/);
+        const iam = doc(cloud.resources.find((r) => r.type === POLICY && r.name === "ecs-ship-dev-github-deploy-iam")!.inputs.policy);
+        const withBoundary = iam.Statement.find((s: any) => s.Sid === "RolesWithBoundary");
+        assert.deepStrictEqual(withBoundary.Condition, { StringEquals: { "iam:PermissionsBoundary": boundaryArn } });
+        assert.ok(withBoundary.Action.includes("iam:CreateRole"));
+    });
+
+    it("gives the deploy and preview roles the configured session length", async () => {
+        // GIVEN maxSessionDuration left at its default
+        // WHEN the component is constructed
+        // THEN both roles last at most one hour
+        new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        assert.deepStrictEqual(cloud.ofType(ROLE).map((r) => r.inputs.maxSessionDuration), [3600, 3600]);
+    });
+
+    it("grants exactly the PassRole statement allowPassRole asks for", async () => {
+        // GIVEN a service's execution and infrastructure roles
+        // WHEN allowPassRole is called for it
+        // THEN one inline policy on the deploy role passes each role only to its service
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args());
+        const exec = "arn:aws:iam::123456789012:role/ecs-ship-dev-web-exec-1a2b3c4";
+        const infra = "arn:aws:iam::123456789012:role/ecs-ship-dev-web-infra-1a2b3c4";
+        const policy = trust.allowPassRole("web", [{ roleArn: exec, service: "ecs-tasks.amazonaws.com" }, { roleArn: infra, service: "ecs.amazonaws.com" }]);
+        await settled();
+        const recorded = cloud.ofType(ROLE_POLICY);
+        assert.deepStrictEqual(recorded.map((r) => [r.name, r.parent]), [["ecs-ship-dev-github-pass-web", "ecs-ship-dev-github"]]);
+        assert.strictEqual(recorded[0].inputs.role, await promiseOf(trust.deployRoleName));
+        assert.deepStrictEqual(doc(await promiseOf(policy.policy)), {
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "PassToEcsTasks", Effect: "Allow", Action: "iam:PassRole", Resource: [exec], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+                { Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: [infra], Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com" } } },
+            ],
+        });
+    });
+
+    it("refuses an empty allowPassRole", async () => {
+        // GIVEN the component
+        // WHEN allowPassRole is called with no grants
+        // THEN it throws, naming the id
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args());
+        assert.throws(() => trust.allowPassRole("web", []), /allowPassRole\("web"\): grants must list at least one role, got none/);
+        await settled();
+    });
+
+    it("exports the provider, roles and boundary ARNs, and registers the same outputs", async () => {
+        // GIVEN default arguments
+        // WHEN the component is constructed
+        // THEN its outputs are the children's ARNs, and registerOutputs carries them
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args());
+        await settled();
+        const out = {
+            providerArn: await promiseOf(trust.providerArn),
+            deployRoleArn: await promiseOf(trust.deployRoleArn),
+            deployRoleName: await promiseOf(trust.deployRoleName),
+            previewRoleArn: await promiseOf(trust.previewRoleArn!),
+            permissionsBoundaryArn: await promiseOf(trust.permissionsBoundaryArn),
+        };
+        assert.strictEqual(out.providerArn, PROVIDER_ARN);
+        assert.match(out.deployRoleArn, /^arn:aws:iam::123456789012:role\/ecs-ship-dev-github-deploy-[0-9a-f]{7}$/);
+        assert.match(out.previewRoleArn, /^arn:aws:iam::123456789012:role\/ecs-ship-dev-github-preview-[0-9a-f]{7}$/);
+        assert.deepStrictEqual(cloud.componentOutputs.get("ecs-ship-dev-github"), out);
+    });
+
+    it("scopes state access to the bucket when one is given", async () => {
+        // GIVEN a state bucket and KMS key
+        // WHEN the component is constructed
+        // THEN the deploy build policy reads and writes this stack's state objects and uses the key
+        const key = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+        new GithubOidcTrust("ecs-ship-dev-github", args({ stateBucket: "acme-pulumi-state", stateKmsKeyArn: key }));
+        await settled();
+        const build = doc(cloud.resources.find((r) => r.type === POLICY && r.name === "ecs-ship-dev-github-deploy-build")!.inputs.policy);
+        const byId = (sid: string) => build.Statement.find((s: any) => s.Sid === sid);
+        assert.deepStrictEqual(byId("StateObjects").Resource, [
+            "arn:aws:s3:::acme-pulumi-state/.pulumi/meta.yaml",
+            "arn:aws:s3:::acme-pulumi-state/.pulumi/stacks/ecs-ship/dev.json*",
+            "arn:aws:s3:::acme-pulumi-state/.pulumi/*/ecs-ship/dev/*",
+        ]);
+        assert.deepStrictEqual(byId("StateKey"), { Sid: "StateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: key });
+    });
+
+    describe("argument validation", () => {
+        const cases: [string, Partial<GithubOidcTrustArgs>, string][] = [
+            ["a wildcard repository", { repository: "acme/*" }, `repository: must name exactly one repository as "owner/name", with no wildcard, got "acme/*"`],
+            ["a wildcard branch", { deployBranches: ["*"] }, `deployBranches[0]: must be an exact branch name, with no wildcard ("*", "?", "[") or space, got "*"`],
+            ["nothing that could deploy", { deployBranches: [], deployEnvironments: [] }, "Either `deployBranches` or `deployEnvironments` must be provided (nothing could deploy), got neither"],
+            ["a reused provider that is also retained", { oidcProviderArn: PROVIDER_ARN, retainProvider: true }, "Only one of `oidcProviderArn` or `retainProvider` can be provided (a reused provider is never deleted), got both"],
+            ["a prefix that is not the stack's", { prefix: "shop-dev" }, `prefix: must be "ecs-ship-dev" (the stack's physical-name prefix), got "shop-dev"`],
+        ];
+        for (const [what, bad, message] of cases) {
+            it(`rejects ${what} before registering anything`, async () => {
+                // GIVEN ${what}
+                // WHEN the component is constructed
+                // THEN it throws with the exact problem, and no resource is registered
+                assert.throws(() => new GithubOidcTrust("ecs-ship-dev-github", args(bad)), (e: Error) => {
+                    assert.strictEqual(e.message, `GithubOidcTrust "ecs-ship-dev-github": invalid arguments:\n  - ${message}`);
+                    return true;
+                });
+                await settled();
+                assert.deepStrictEqual(cloud.resources, []);
+            });
+        }
+    });
+});
+
+describe("ecs-ship:github configuration (config.ts)", () => {
+    const raw = (github: Record<string, unknown>) => ({
+        stack: "dev",
+        region: "us-east-1",
+        values: { github, services: { web: { mode: "express", image: { ref: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${"a".repeat(64)}` } } } },
+        env: {},
+        gitHead: () => undefined,
+    });
+    const problemsOf = (github: Record<string, unknown>): string[] => {
+        try {
+            parseSettings(raw(github));
+        } catch (e) {
+            if (e instanceof ConfigError) return e.problems;
+            throw e;
+        }
+        return [];
+    };
+
+    it("accepts the minimal valid configuration used below", () => {
+        // GIVEN only a repository
+        // WHEN it is parsed
+        // THEN there is no problem (so each case below fails for its own reason)
+        assert.deepStrictEqual(problemsOf({ repository: "acme/shop" }), []);
+    });
+
+    it("rejects a repository with a wildcard", () => {
+        // GIVEN repository acme/*
+        // WHEN it is parsed
+        // THEN exactly one problem names the key, the rule and the value
+        assert.deepStrictEqual(problemsOf({ repository: "acme/*" }), [`ecs-ship:github.repository: must name exactly one repository, with no wildcard, got "acme/*"`]);
+    });
+
+    it("rejects a wildcard branch", () => {
+        // GIVEN deployBranches ["*"]
+        // WHEN it is parsed
+        // THEN exactly one problem names the branch by index, the rule and the value
+        assert.deepStrictEqual(problemsOf({ repository: "acme/shop", deployBranches: ["*"] }), [
+            `ecs-ship:github.deployBranches[0]: must be an exact branch name, with no wildcard ("*", "?", "[") or space, got "*"`,
+        ]);
+    });
+
+    it("rejects an empty deploy list", () => {
+        // GIVEN no branches and no environments
+        // WHEN it is parsed
+        // THEN one problem says nothing could deploy
+        assert.deepStrictEqual(problemsOf({ repository: "acme/shop", deployBranches: [], deployEnvironments: [] }), [
+            "ecs-ship:github.deployBranches: nothing could deploy: list at least one branch here or one environment in ecs-ship:github.deployEnvironments, got none",
+        ]);
+    });
+});
