@@ -188,7 +188,6 @@ export function startServer(options: StartOptions = {}): Promise<AppServer> {
         if (closing) return closing;
         draining = true;
         const began = Date.now();
-        log({ level: "info", msg: "shutdown started", reason, timeoutMs: settings.shutdownTimeoutMs, openConnections: sockets.size });
         closing = new Promise((resolve) => {
             const finish = (forced: boolean) => {
                 clearTimeout(timer);
@@ -206,6 +205,8 @@ export function startServer(options: StartOptions = {}): Promise<AppServer> {
             // carries `Connection: close`. The callback runs once the last connection has closed.
             server.close(() => finish(false));
         });
+        // Logged only once the listener is closed, so whoever reads it can rely on refused connections.
+        log({ level: "info", msg: "shutdown started", reason, timeoutMs: settings.shutdownTimeoutMs, openConnections: sockets.size });
         return closing;
     }
 
@@ -260,17 +261,27 @@ export function main(): void {
         logToStdout({ level: "error", msg: "invalid environment", error: (e as Error).message });
         process.exit(1);
     }
+    // Handlers go in before listening, so a signal that arrives during startup is never left to
+    // Node's default action (which would kill the process without a word in the log).
+    let app: AppServer | undefined;
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) {
+            logToStdout({ level: "error", msg: "second signal during shutdown; exiting now", signal });
+            process.exit(1);
+        }
+        stopping = true;
+        if (!app) {
+            logToStdout({ level: "info", msg: "signal before listening; nothing in flight, exiting", signal });
+            process.exit(0);
+        }
+        void app.shutdown(signal).then((result) => process.exit(result.forced ? 1 : 0));
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
     startServer({ ...settings, log: logToStdout }).then(
-        (app) => {
-            const onSignal = (signal: NodeJS.Signals) => {
-                if (app.draining) {
-                    logToStdout({ level: "error", msg: "second signal during shutdown; exiting now", signal });
-                    process.exit(1);
-                }
-                void app.shutdown(signal).then((result) => process.exit(result.forced ? 1 : 0));
-            };
-            process.on("SIGTERM", onSignal);
-            process.on("SIGINT", onSignal);
+        (started) => {
+            app = started;
         },
         (e: Error) => {
             logToStdout({ level: "error", msg: "cannot listen", port: settings.port, error: e.message });
