@@ -160,6 +160,19 @@ describe("GithubOidcTrust", () => {
         assert.deepStrictEqual(children.filter((r) => r.parent !== "ecs-ship-dev-github").map((r) => r.name), []);
     });
 
+    it("protects every child, pass-role policies included, when the component is protected", async () => {
+        // GIVEN the component constructed with { protect: true } (CI's destroy runs with
+        // exclude-protected, because the deploy role may not delete the trust)
+        // WHEN a pass-role grant is added too
+        // THEN the engine sees every child, and the grant, as protected
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args(), { protect: true });
+        trust.allowPassRole("web", [{ roleArn: "arn:aws:iam::123456789012:role/ecs-ship-dev-web-exec-1a2b3c4", service: "ecs-tasks.amazonaws.com" }]);
+        await settled();
+        const custom = cloud.resources.filter((r) => r.custom);
+        assert.strictEqual(custom.length, 13);
+        assert.deepStrictEqual(custom.filter((r) => r.protect !== true).map((r) => r.name), []);
+    });
+
     it("names every child after the component, so physical names start with ecs-ship-dev-", async () => {
         // GIVEN the component named ecs-ship-dev-github
         // WHEN it is constructed

@@ -39,6 +39,8 @@ export interface RecordedResource {
     provider: string | null;
     customTimeouts?: { create?: string; update?: string; delete?: string };
     retainOnDelete?: boolean;
+    /** `protect` as the engine sees it (set on the resource or inherited from its parent). */
+    protect?: boolean;
     deleteBeforeReplace?: boolean;
     /** State the mock returned (what `pulumi up` would read back). */
     state: Record<string, any>;
@@ -119,6 +121,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             provider: provider ? urnName(provider.split("::").slice(0, -1).join("::")) : null,
             customTimeouts: t && (t.create || t.update || t.delete) ? t : undefined,
             retainOnDelete: req.getRetainondelete() || undefined,
+            protect: req.getProtect() || undefined,
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
             state: {},
         };
