@@ -21,7 +21,8 @@ export interface FargateClusterArgs {
  * The cluster is associated with the FARGATE and FARGATE_SPOT capacity providers, because a
  * service can name a capacity provider in its strategy only when the cluster has it
  * (Amazon ECS Developer Guide, "Amazon ECS clusters for Fargate", capacity providers).
- * `name` is read from that association, so a service built from it waits for it.
+ * Both outputs carry that association as a dependency, so a service built from them is
+ * created after it (a FARGATE_SPOT strategy would otherwise be rejected) and deleted before it.
  */
 export class FargateCluster extends pulumi.ComponentResource {
     public readonly arn: pulumi.Output<string>;
@@ -43,7 +44,7 @@ export class FargateCluster extends pulumi.ComponentResource {
             defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }],
         }, { parent: this });
 
-        this.arn = cluster.arn;
+        this.arn = pulumi.all([cluster.arn, providers.id]).apply(([arn]) => arn);
         this.name = providers.clusterName;
         this.registerOutputs({ arn: this.arn, name: this.name });
     }

@@ -450,6 +450,16 @@ describe("FargateCluster", () => {
         assert.match(await promiseOf(c.arn), /^arn:aws:ecs:us-east-1:123456789012:cluster\/ecs-ship-dev-cluster-[0-9a-f]{7}$/);
     });
 
+    it("makes a service built from its outputs wait for the capacity provider association", async () => {
+        // GIVEN a service on Spot built from the cluster's arn and name
+        const c = new FargateCluster("ecs-ship-dev");
+        new FargateService(NAME, args({ spot: true, clusterArn: c.arn, clusterName: c.name }));
+        await settled();
+        // THEN the engine orders the service after the association (ECS rejects FARGATE_SPOT before it)
+        const deps = one("aws:ecs/service:Service").dependencies;
+        assert.ok(deps.includes("ecs-ship-dev-capacity"), `service dependencies: ${deps}`);
+    });
+
     it("enables Container Insights when asked", async () => {
         // GIVEN containerInsights: true  WHEN built  THEN the setting is enabled
         new FargateCluster("ecs-ship-dev", { containerInsights: true });
