@@ -34,7 +34,7 @@ export interface ExpressServiceArgs extends ServiceSettings {
      * Subnets for the service and its load balancer, at least two in different Availability
      * Zones. @default - Express uses the default VPC's subnets and security groups
      */
-    subnetIds?: pulumi.Input<string>[];
+    subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Permissions boundary every role of the service carries. @default - none */
     permissionsBoundary?: pulumi.Input<string>;
 }
@@ -155,7 +155,8 @@ function validate(args: ExpressServiceArgs, self: pulumi.Resource): void {
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.serviceName)) {
         throw err(`serviceName: must be 1 to 255 letters, digits, hyphens or underscores, got ${JSON.stringify(args.serviceName)}`);
     }
-    if (args.subnetIds !== undefined && args.subnetIds.length < 2) {
+    // A plain list is checked now; an Output (a created VPC's subnets) is checked by the plan's pre-flight.
+    if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2) {
         throw err(`subnetIds: Express Mode needs at least 2 subnets in different Availability Zones, got ${args.subnetIds.length}`);
     }
     if (!args.healthCheckPath.startsWith("/")) {
