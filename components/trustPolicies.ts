@@ -97,7 +97,8 @@ export function trustArgsProblems(a: TrustArgsToCheck): string[] {
     if (a.deployBranches.length === 0 && a.deployEnvironments.length === 0) {
         problems.push("Either `deployBranches` or `deployEnvironments` must be provided (nothing could deploy), got neither");
     }
-    if (a.oidcProviderArn !== undefined && a.retainProvider !== undefined) {
+    // retainProvider: false is the default and harmless with a reused provider; only true conflicts.
+    if (a.oidcProviderArn !== undefined && a.retainProvider === true) {
         problems.push("Only one of `oidcProviderArn` or `retainProvider` can be provided (a reused provider is never deleted), got both");
     }
     if (a.oidcProviderArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(a.oidcProviderArn)) {

@@ -130,6 +130,15 @@ describe("GithubOidcTrust", () => {
         assert.strictEqual(await promiseOf(trust.providerArn), reused);
     });
 
+    it("accepts retainProvider: false alongside a reused provider", async () => {
+        // GIVEN a reused provider and retainProvider at config.ts's default (false)
+        // WHEN the component is constructed
+        // THEN it is valid and creates no provider
+        new GithubOidcTrust("ecs-ship-dev-github", args({ oidcProviderArn: PROVIDER_ARN, retainProvider: false }));
+        await settled();
+        assert.strictEqual(cloud.ofType(PROVIDER).length, 0);
+    });
+
     it("retains the provider on delete when retainProvider is set", async () => {
         // GIVEN retainProvider: true
         // WHEN the component is constructed
