@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, RawConfig, parseSettings } from "../config";
+import { ExpressService } from "../components/expressService";
 import { FargateCluster } from "../components/fargateCluster";
 import { CONTAINER_NAME, FargateService, FargateServiceArgs } from "../components/fargateService";
 import {
@@ -541,5 +542,29 @@ describe("Fargate mode: bad configuration (parseSettings)", () => {
         assert.deepEqual(problems(raw({ network: { publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } })), [
             "ecs-ship:network.vpcId: is required when ecs-ship:network is set (or set ecs-ship:network.create: true), got nothing",
         ]);
+    });
+});
+
+describe("Both service modes: one contract", () => {
+    useMocks();
+
+    it("gives the same image, port, health path, environment and secrets in Express and Fargate mode", async () => {
+        // GIVEN one set of service settings
+        const a = args();
+        // WHEN each mode is built from it
+        new ExpressService("ecs-ship-dev-web", { ...a, serviceName: "ecs-ship-dev-web" });
+        await settled();
+        const express = one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
+        cloud.reset();
+        await build();
+        const container = JSON.parse(one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)[0];
+        const tg = one("aws:lb/targetGroup:TargetGroup").inputs;
+        // THEN both run the same container contract
+        const pc = express.primaryContainer;
+        assert.deepEqual(
+            [pc.image, pc.containerPort, express.healthCheckPath, pc.environments, pc.secrets],
+            [container.image, container.portMappings[0].containerPort, tg.healthCheck.path, container.environment, container.secrets],
+        );
+        assert.equal(container.image, IMAGE);
     });
 });
