@@ -47,8 +47,8 @@ export function docker(args: string[], options: { input?: NodeJS.ReadableStream;
         const child = spawn("docker", args, { env: dockerEnv(), stdio: [options.input ? "pipe" : "ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
+        child.stdout!.on("data", (d) => (stdout += d));
+        child.stderr!.on("data", (d) => (stderr += d));
         if (options.input && child.stdin) options.input.pipe(child.stdin);
         const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
         child.on("error", (e) => {
