@@ -37,7 +37,13 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     stateKmsKeyArn: backend.kmsKeyArn,
     stackTags: settings.tags,
     taskPermissions: settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
-}, opts);
+}, {
+    ...opts,
+    // The deploy role cannot delete itself, its policies, the boundary or the provider, so
+    // the trust is protected: CI's destroy (`exclude-protected`) removes everything else and
+    // succeeds, and an admin removes the trust deliberately (README, "Teardown").
+    protect: true,
+});
 
 // Shared by the stack's services: one cluster, and the network when Fargate or a custom network needs it.
 const cluster = new FargateCluster(prefix, { containerInsights: settings.containerInsights }, opts);
