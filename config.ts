@@ -144,6 +144,11 @@ const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const IMAGE_REF = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+@sha256:[a-f0-9]{64}$/;
 const COMMIT = /^[0-9a-fA-F]{7,40}$/;
+/**
+ * Names the stack's own components use after the prefix. A service called `github` would get
+ * role names the deploy role is denied touching (they look like the trust's own).
+ */
+const RESERVED_SERVICE_NAMES = ["github", "network", "cluster", "capacity"];
 /** Characters a GitHub branch or environment name may not carry into an exact `sub` match. */
 const GLOB = /[*?\[\]\s]/;
 
@@ -332,6 +337,8 @@ function parseServices(
         const k = `${key}.${name}`;
         if (!DNS_LABEL.test(name)) {
             v.problems.push(`${k}: service name must be a lowercase DNS label (a-z, 0-9 and "-", starting with a letter, at most 63 characters), got ${show(name)}`);
+        } else if (RESERVED_SERVICE_NAMES.includes(name)) {
+            v.problems.push(`${k}: service name is reserved for the stack's own ${name === "github" ? "GitHub trust" : name} resources (the deploy role may not touch ecs-ship-<stack>-${name}-*); choose another, got ${show(name)}`);
         }
         const s = v.object(k, o[name]);
         if (!s) continue;

@@ -132,6 +132,7 @@ describe("config: one rule, one message", () => {
         ["services missing", raw({ services: undefined }), "ecs-ship:services: is required: define at least one service, for example `web: { mode: express }`, got nothing"],
         ["services empty", raw({ services: {} }), "ecs-ship:services: must define at least one service, got none"],
         ["service name not a DNS label", raw({ services: { Web_1: { mode: "express", image: { context: "app" } } } }), 'ecs-ship:services.Web_1: service name must be a lowercase DNS label (a-z, 0-9 and "-", starting with a letter, at most 63 characters), got "Web_1"'],
+        ["a reserved service name", raw({ services: { github: { mode: "express", image: { context: "app" } } } }), 'ecs-ship:services.github: service name is reserved for the stack\'s own GitHub trust resources (the deploy role may not touch ecs-ship-<stack>-github-*); choose another, got "github"'],
         ["mode unknown", raw(web({ mode: "lambda" })), 'ecs-ship:services.web.mode: must be one of express, fargate, got "lambda"'],
         ["port not an integer", raw(web({ port: "80a" })), 'ecs-ship:services.web.port: must be an integer from 1 to 65535, got "80a"'],
         ["port out of range", raw(web({ port: 70000 })), "ecs-ship:services.web.port: must be an integer from 1 to 65535, got 70000"],
