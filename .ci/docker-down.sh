@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Stops the Docker engine that docker-up.sh started (found by its pidfile). An engine that
-# docker-up.sh merely reused has no pidfile there and keeps running. Safe to run twice.
+# Stops the Docker engine that docker-up.sh started, found by the pidfile it wrote (whichever run
+# started it). An engine docker-up.sh did not start (one already answering on the socket, e.g. a
+# developer's own) has no pidfile there and keeps running. Safe to run twice.
 set -euo pipefail
 
 PIDFILE=/tmp/ecs-ship-dockerd.pid

@@ -3,7 +3,8 @@
 #
 # There is no systemd here, so dockerd runs in the background, on its own socket, with no bridge
 # and no iptables rules: every `docker build` and `docker run` in the tests uses --network host.
-# An engine already answering on the socket is reused and left alone by docker-down.sh.
+# An engine already answering on the socket is reused as it is; docker-down.sh stops an engine
+# only if docker-up.sh started it (it records dockerd's pid in a pidfile).
 set -euo pipefail
 
 SOCKET=/tmp/ecs-ship-docker.sock
