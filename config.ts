@@ -382,6 +382,11 @@ function parseService(
         if (typeof s.architecture === "string" && (ARCHITECTURES as readonly string[]).includes(s.architecture)) architecture = s.architecture as Architecture;
         else v.problems.push(`${k}.architecture: must be one of ${ARCHITECTURES.join(", ")}, got ${show(s.architecture)}`);
     }
+    if (mode === "express" && architecture === "arm64") {
+        // Express Mode has no runtime-platform setting and runs x86_64 tasks, so an arm64 image would not start.
+        // Source: Amazon ECS API Reference, CreateExpressGatewayService (no runtimePlatform parameter).
+        v.problems.push(`${k}.architecture: Express Mode runs x86_64 tasks only; arm64 is allowed only with mode: fargate, got "arm64"`);
+    }
     let healthCheckPath: string = SERVICE_DEFAULTS.healthCheckPath;
     if (s.healthCheckPath !== undefined) {
         if (typeof s.healthCheckPath === "string" && /^\/[\x21-\x7e]{0,1023}$/.test(s.healthCheckPath)) healthCheckPath = s.healthCheckPath;

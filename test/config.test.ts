@@ -143,6 +143,7 @@ describe("config: one rule, one message", () => {
         ["scaling min above max", raw(web({ scaling: { min: 5, max: 2 }, desiredCount: 2 })), "ecs-ship:services.web.scaling.min: must not exceed ecs-ship:services.web.scaling.max (2), got 5"],
         ["scaling metric unknown", raw(web({ scaling: { metric: "latency" } })), 'ecs-ship:services.web.scaling.metric: must be one of cpu, memory, requests, got "latency"'],
         ["secret not an ARN", raw(web({ secrets: { DB_PASSWORD: "hunter2" } })), 'ecs-ship:services.web.secrets.DB_PASSWORD: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>), got "hunter2"'],
+        ["arm64 on express", raw(web({ architecture: "arm64" })), 'ecs-ship:services.web.architecture: Express Mode runs x86_64 tasks only; arm64 is allowed only with mode: fargate, got "arm64"'],
         ["spot on express", raw(web({ spot: true })), "ecs-ship:services.web.spot: Express Mode has no Fargate Spot option; allowed only with mode: fargate, got true"],
         ["image with context and ref", raw(web({ image: { context: "app", ref: "x" } })), "ecs-ship:services.web.image: Only one of `context` or `ref` can be provided, got both"],
         ["image with neither", raw(web({ image: { dockerfile: "Dockerfile" } })), "ecs-ship:services.web.image: Either `context` or `ref` must be provided, got neither"],
