@@ -77,17 +77,24 @@ describe("plan: command line", function () {
     });
 
     it("exits 2 when a resource would break an AWS limit, naming the resource, limit and source", () => {
-        // GIVEN a valid service name long enough that its role names pass 64 characters
-        const name = "a" + "b".repeat(55);
+        // GIVEN a valid service whose app permissions are too large for the permissions boundary
+        const statements = Array.from({ length: 60 }, (_, i) => `      - { Effect: Allow, Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-shop-assets-bucket-${i}/*"] }`).join("\n");
         const file = tempStackFile(`config:
   aws:region: us-east-1
   ecs-ship:github: { repository: acme/shop }
   ecs-ship:services:
-    ${name}: { mode: express, image: { context: app } }
+    web:
+      mode: express
+      image: { context: app }
+      taskPolicyStatements:
+${statements}
 `);
+        // WHEN it is planned
         const r = runPlan(["--stack", "dev", "--stack-file", file]);
+        // THEN the plan stops before anything is created, naming the resource, the limit and its source
         assert.equal(r.status, 2);
-        assert.match(r.stderr, new RegExp(`ecs-ship-dev-${name}-exec \\(aws:iam/role:Role\\): role name "ecs-ship-dev-${name}-exec-[0-9a-f]{7}" is 82 characters; limit: at most 64 characters .*\\[IAM User Guide, IAM and AWS STS quotas`));
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /^Pre-flight: 1 resource\(s\) would be rejected by AWS:\n  - ecs-ship-dev-github-boundary \(aws:iam\/policy:Policy\): policy document is \d+ characters; limit: managed policy document at most 6,144 characters, whitespace excluded \[IAM User Guide, IAM and AWS STS quotas, Managed policy size\]\n$/);
     });
 
     it("exits 2 for a stack with no stack file", () => {
