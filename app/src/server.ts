@@ -57,8 +57,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = { port: 8080, version: "unkn
 // 30 s by default ("When StopTask is called on a task, the equivalent of docker stop is issued ...
 // a SIGTERM value and a default 30-second timeout, after which the SIGKILL value is sent":
 // Amazon ECS API Reference, StopTask). The 10 s default bound stays well inside it. On Fargate the
-// stop timeout can be raised to at most 120 s (Amazon ECS Developer Guide, task definition
-// parameters, `stopTimeout`), so a longer bound could never be honoured there.
+// stop timeout can be raised to at most 120 s ("the max stop timeout value is 120 seconds": Amazon
+// ECS API Reference, ContainerDefinition `stopTimeout`), so a longer bound could never be honoured.
 const MAX_SHUTDOWN_TIMEOUT_MS = 120_000;
 
 // An Application Load Balancer keeps idle connections to targets for 60 s by default, and AWS
