@@ -10,6 +10,13 @@ import { Plan, ROOT, plan } from "../tools/planner";
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const STACKS = ["dev", "prod"] as const;
 
+/** Each stack is planned once for the whole file. */
+const plans = new Map<string, Promise<Plan>>();
+function planOf(stack: string): Promise<Plan> {
+    if (!plans.has(stack)) plans.set(stack, plan(stack, { env: { GITHUB_SHA: SHA } }));
+    return plans.get(stack)!;
+}
+
 /** Every leaf key of a stack file's config, as "namespace:key.path" → value. */
 function leaves(value: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> {
     if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -54,7 +61,7 @@ for (const stack of STACKS) {
     describe(`stacks: the ${stack} plan`, function () {
         this.timeout(60_000);
         let p: Plan;
-        before(async () => { p = await plan(stack, { env: { GITHUB_SHA: SHA } }); });
+        before(async () => { p = await planOf(stack); });
 
         it("starts every physical name with ecs-ship-<stack>-", () => {
             const named = p.resources.flatMap((r) => {
@@ -111,8 +118,8 @@ describe("stacks: two stacks, one account", function () {
     let dev: Plan;
     let prod: Plan;
     before(async () => {
-        dev = await plan("dev", { env: { GITHUB_SHA: SHA } });
-        prod = await plan("prod", { env: { GITHUB_SHA: SHA } });
+        dev = await planOf("dev");
+        prod = await planOf("prod");
     });
 
     it("creates exactly one GitHub OIDC provider across both stacks", () => {
@@ -141,8 +148,8 @@ describe("stacks: teardown order", function () {
     let dev: Plan;
     let prod: Plan;
     before(async () => {
-        dev = await plan("dev", { env: { GITHUB_SHA: SHA } });
-        prod = await plan("prod", { env: { GITHUB_SHA: SHA } });
+        dev = await planOf("dev");
+        prod = await planOf("prod");
     });
 
     it("deletes the Express service before every policy of its roles, with a 35-minute delete timeout", () => {
