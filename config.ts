@@ -119,6 +119,16 @@ export interface RawConfig {
     gitHead: () => string | undefined;
 }
 
+/** Every key config.ts accepts, by section; the README's reference is tested against these. */
+export const CONFIG_KEYS = {
+    get top() { return TOP_LEVEL_KEYS; },
+    get github() { return GITHUB_KEYS; },
+    get backend() { return BACKEND_KEYS; },
+    get registry() { return REGISTRY_KEYS; },
+    get network() { return NETWORK_KEYS; },
+    get service() { return SERVICE_KEYS; },
+};
+
 const TOP_LEVEL_KEYS = ["github", "backend", "registry", "network", "services", "containerInsights"];
 const GITHUB_KEYS = ["repository", "deployBranches", "deployEnvironments", "pullRequestPreview", "oidcProviderArn", "retainProvider", "maxSessionDuration"];
 const BACKEND_KEYS = ["stateBucket", "kmsKeyArn"];
