@@ -14,6 +14,7 @@ import {
     ARCHITECTURES, Architecture, FARGATE_CPU_MEMORY, LOG_RETENTION_DAYS, SCALING_METRICS, SERVICE_DEFAULTS,
     ScalingSettings, ServiceSettings, describeMemoryFor, secretKind, stackPrefix,
 } from "./components/serviceArgs";
+import type { NatStrategy } from "./components/network";
 
 export const PROJECT = "ecs-ship";
 
@@ -21,7 +22,6 @@ export type ServiceMode = "express" | "fargate";
 export const SERVICE_MODES: readonly ServiceMode[] = ["express", "fargate"];
 
 /** AWS's NAT choices for a dedicated VPC (awsx.ec2.NatGatewayStrategy values). */
-export type NatStrategy = "None" | "Single" | "OnePerAz";
 export const NAT_STRATEGIES: readonly NatStrategy[] = ["None", "Single", "OnePerAz"];
 
 export interface GithubSettings {
