@@ -37,6 +37,12 @@ describe("plan: command line", function () {
         for (const res of doc.resources) assert.deepEqual(Object.keys(res).slice(0, 5), ["type", "name", "parent", "inputs", "dependsOn"]);
     });
 
+    it("prints only JSON through `npm run plan -- --json`, so it can be piped", () => {
+        const r = spawnSync("npm", ["run", "plan", "--", "--stack", "dev", "--json"], { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(JSON.parse(r.stdout).stack, "dev");
+    });
+
     it("exits 2 and lists every problem of an invalid stack file, each with its full key", () => {
         // GIVEN a stack file with ten problems
         const file = tempStackFile(`config:
