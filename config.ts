@@ -15,6 +15,7 @@ import {
     ScalingSettings, ServiceSettings, describeMemoryFor, secretKind, stackPrefix,
 } from "./components/serviceArgs";
 import type { NatStrategy } from "./components/network";
+import { DIGEST_REF } from "./components/registryPolicies";
 
 export const PROJECT = "ecs-ship";
 
@@ -119,16 +120,6 @@ export interface RawConfig {
     gitHead: () => string | undefined;
 }
 
-/** Every key config.ts accepts, by section; the README's reference is tested against these. */
-export const CONFIG_KEYS = {
-    get top() { return TOP_LEVEL_KEYS; },
-    get github() { return GITHUB_KEYS; },
-    get backend() { return BACKEND_KEYS; },
-    get registry() { return REGISTRY_KEYS; },
-    get network() { return NETWORK_KEYS; },
-    get service() { return SERVICE_KEYS; },
-};
-
 const TOP_LEVEL_KEYS = ["github", "backend", "registry", "network", "services", "containerInsights"];
 const GITHUB_KEYS = ["repository", "deployBranches", "deployEnvironments", "pullRequestPreview", "oidcProviderArn", "retainProvider", "maxSessionDuration"];
 const BACKEND_KEYS = ["stateBucket", "kmsKeyArn"];
@@ -142,6 +133,16 @@ const SERVICE_KEYS = [
 const IMAGE_KEYS = ["context", "dockerfile", "tag", "ref"];
 const SCALING_KEYS = ["min", "max", "metric", "target"];
 
+/** Every key config.ts accepts, by section; the README's reference is tested against these. */
+export const CONFIG_KEYS = {
+    top: TOP_LEVEL_KEYS,
+    github: GITHUB_KEYS,
+    backend: BACKEND_KEYS,
+    registry: REGISTRY_KEYS,
+    network: NETWORK_KEYS,
+    service: SERVICE_KEYS,
+};
+
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const STACK_NAME = /^[a-z][a-z0-9-]{0,19}$/;
@@ -152,7 +153,6 @@ const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
-const IMAGE_REF = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+@sha256:[a-f0-9]{64}$/;
 const COMMIT = /^[0-9a-fA-F]{7,40}$/;
 /**
  * Names the stack's own components use after the prefix. A service called `github` would get
@@ -488,7 +488,7 @@ function parseImage(
         if (o.tag !== undefined || o.dockerfile !== undefined) {
             v.problems.push(`${k}.ref: a prebuilt image is not built, so \`tag\` and \`dockerfile\` do not apply, got ${show(Object.keys(o).filter((x) => x !== "ref").join(", "))}`);
         }
-        if (typeof o.ref === "string" && IMAGE_REF.test(o.ref)) return { kind: "ref", ref: o.ref };
+        if (typeof o.ref === "string" && DIGEST_REF.test(o.ref)) return { kind: "ref", ref: o.ref };
         v.problems.push(`${k}.ref: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${show(o.ref)}`);
         return undefined;
     }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as path from "path";
-import { DIGEST_REF, IMAGE_TAG, cacheSource, lifecyclePolicy, platformFor } from "./registryPolicies";
+import { DIGEST_REF, ECR_REPOSITORY_NAME, IMAGE_TAG, cacheSource, lifecyclePolicy, platformFor } from "./registryPolicies";
 import { Architecture } from "./serviceArgs";
 
 export const CONTAINER_REGISTRY_TYPE = "ecs-ship:index:ContainerRegistry";
@@ -141,7 +141,7 @@ function validate(args: ContainerRegistryArgs, self: pulumi.Resource): void {
     const err = (msg: string) => new pulumi.ResourceError(msg, self);
     if (args.build && args.imageRef) throw err("Only one of `build` or `imageRef` can be provided.");
     if (!args.build && !args.imageRef) throw err("Either `build` or `imageRef` must be provided.");
-    if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(args.repositoryName)) {
+    if (!ECR_REPOSITORY_NAME.test(args.repositoryName)) {
         throw err(`repositoryName: must be lowercase letters, digits and . _ - / separators, got ${JSON.stringify(args.repositoryName)}`);
     }
     if (args.keepImages !== undefined && (!Number.isInteger(args.keepImages) || args.keepImages < 1)) {

@@ -5,6 +5,8 @@
 // `pulumi up`, after some resources already exist. One table; each component's section
 // lists the limits its resources meet, with the AWS source beside each number.
 
+import { ECR_REPOSITORY_NAME } from "./registryPolicies";
+
 /** The slice of a recorded resource the checks read. */
 export interface PlannedResource {
     type: string;
@@ -160,7 +162,7 @@ export const LIMITS: LimitCheck[] = [
             const n = r.physicalName;
             if (n === undefined) return undefined;
             if (n.length < 2 || n.length > 256) return `repository name "${n}" is ${n.length} characters`;
-            if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(n)) return `repository name "${n}" is not lowercase letters, digits and separators`;
+            if (!ECR_REPOSITORY_NAME.test(n)) return `repository name "${n}" is not lowercase letters, digits and separators`;
             return undefined;
         },
     },

@@ -5,6 +5,9 @@ import { Architecture } from "./serviceArgs";
 /** The short commit tag: 7 lowercase hex characters. */
 export const IMAGE_TAG = /^[0-9a-f]{7}$/;
 
+/** An ECR repository name. Source: Amazon ECR API Reference, CreateRepository, repositoryName. */
+export const ECR_REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
 /** An image pinned by digest: `<registry>/<repository>@sha256:<64 hex>`. */
 export const DIGEST_REF = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+@sha256:[a-f0-9]{64}$/;
 

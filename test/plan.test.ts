@@ -134,10 +134,15 @@ for (const stack of ["dev", "prod"]) {
             assert.deepEqual(orphans.map((r) => r.name), []);
         });
 
-        it("serializes to the documented JSON shape", () => {
+        it("serializes every resource to the documented JSON shape, with parents that exist", () => {
             const doc = JSON.parse(JSON.stringify(planJson(p)));
             assert.equal(doc.stack, stack);
-            assert.ok(doc.resources.length > 5);
+            assert.equal(doc.resources.length, p.resources.length);
+            const names = new Set(doc.resources.map((r: any) => r.name));
+            const bad = doc.resources.filter((r: any) =>
+                typeof r.type !== "string" || typeof r.inputs !== "object" || !Array.isArray(r.dependsOn) ||
+                !(r.parent === null || names.has(r.parent)) || r.dependsOn.some((d: string) => !names.has(d)));
+            assert.deepEqual(bad.map((r: any) => r.name), []);
         });
 
         it("tags the image with the 7-character commit", () => {

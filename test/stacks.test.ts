@@ -113,7 +113,7 @@ for (const stack of STACKS) {
     });
 }
 
-describe("stacks: two stacks, one account", function () {
+describe("stacks: both plans together", function () {
     this.timeout(60_000);
     let dev: Plan;
     let prod: Plan;
@@ -122,53 +122,48 @@ describe("stacks: two stacks, one account", function () {
         prod = await planOf("prod");
     });
 
-    it("creates exactly one GitHub OIDC provider across both stacks", () => {
-        const providers = [...dev.resources, ...prod.resources].filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
-        assert.deepEqual(providers.map((r) => r.name), ["ecs-ship-dev-github-provider"]);
+    describe("two stacks, one account", () => {
+        it("creates exactly one GitHub OIDC provider across both stacks", () => {
+            const providers = [...dev.resources, ...prod.resources].filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+            assert.deepEqual(providers.map((r) => r.name), ["ecs-ship-dev-github-provider"]);
+        });
+
+        it("has prod trust the provider dev creates, by ARN", () => {
+            const deploy = prod.resources.find((r) => r.name === "ecs-ship-prod-github-deploy")!;
+            assert.equal(JSON.parse(deploy.inputs.assumeRolePolicy).Statement[0].Principal.Federated, dev.outputs.providerArn);
+        });
+
+        it("keeps the shared provider when dev is destroyed", () => {
+            assert.equal(dev.resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")!.retainOnDelete, true);
+        });
+
+        it("gives the two stacks no physical name in common", () => {
+            const names = (p: Plan) => new Set(p.resources.map((r) => physicalName(r.type, r.name, r.inputs)).filter((n): n is string => n !== undefined));
+            const d = names(dev);
+            assert.deepEqual([...names(prod)].filter((n) => d.has(n)), []);
+        });
     });
 
-    it("has prod trust the provider dev creates, by ARN", () => {
-        const deploy = prod.resources.find((r) => r.name === "ecs-ship-prod-github-deploy")!;
-        assert.equal(JSON.parse(deploy.inputs.assumeRolePolicy).Statement[0].Principal.Federated, dev.outputs.providerArn);
-    });
+    describe("teardown order", () => {
 
-    it("keeps the shared provider when dev is destroyed", () => {
-        assert.equal(dev.resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")!.retainOnDelete, true);
-    });
+        it("deletes the Express service before every policy of its roles, with a 35-minute delete timeout", () => {
+            const svc = dev.resources.find((r) => r.type === "aws:ecs/expressGatewayService:ExpressGatewayService")!;
+            const policies = dev.resources.filter((r) => r.parent === "ecs-ship-dev-web" && /^aws:iam\/(rolePolicy|rolePolicyAttachment):/.test(r.type)).map((r) => r.name);
+            assert.ok(policies.length >= 2);
+            assert.deepEqual(policies.filter((n) => !svc.dependencies.includes(n)), []);
+            assert.equal(svc.customTimeouts?.delete, "35m");
+        });
 
-    it("gives the two stacks no physical name in common", () => {
-        const names = (p: Plan) => new Set(p.resources.map((r) => physicalName(r.type, r.name, r.inputs)).filter((n): n is string => n !== undefined));
-        const d = names(dev);
-        assert.deepEqual([...names(prod)].filter((n) => d.has(n)), []);
-    });
-});
+        it("deletes the Fargate service before its target group and listener, with a delete timeout", () => {
+            const svc = prod.resources.find((r) => r.type === "aws:ecs/service:Service")!;
+            const lbParts = prod.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup" || r.type === "aws:lb/listener:Listener").map((r) => r.name);
+            assert.equal(lbParts.length, 2);
+            assert.deepEqual(lbParts.filter((n) => !svc.dependencies.includes(n)), []);
+            assert.ok(svc.customTimeouts?.delete, "no delete timeout on the Fargate service");
+        });
 
-describe("stacks: teardown order", function () {
-    this.timeout(60_000);
-    let dev: Plan;
-    let prod: Plan;
-    before(async () => {
-        dev = await planOf("dev");
-        prod = await planOf("prod");
-    });
-
-    it("deletes the Express service before every policy of its roles, with a 35-minute delete timeout", () => {
-        const svc = dev.resources.find((r) => r.type === "aws:ecs/expressGatewayService:ExpressGatewayService")!;
-        const policies = dev.resources.filter((r) => r.parent === "ecs-ship-dev-web" && /^aws:iam\/(rolePolicy|rolePolicyAttachment):/.test(r.type)).map((r) => r.name);
-        assert.ok(policies.length >= 2);
-        assert.deepEqual(policies.filter((n) => !svc.dependencies.includes(n)), []);
-        assert.equal(svc.customTimeouts?.delete, "35m");
-    });
-
-    it("deletes the Fargate service before its target group and listener, with a delete timeout", () => {
-        const svc = prod.resources.find((r) => r.type === "aws:ecs/service:Service")!;
-        const lbParts = prod.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup" || r.type === "aws:lb/listener:Listener").map((r) => r.name);
-        assert.equal(lbParts.length, 2);
-        assert.deepEqual(lbParts.filter((n) => !svc.dependencies.includes(n)), []);
-        assert.ok(svc.customTimeouts?.delete, "no delete timeout on the Fargate service");
-    });
-
-    it("never deletes a reused provider: prod creates none", () => {
-        assert.equal(prod.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider").length, 0);
+        it("never deletes a reused provider: prod creates none", () => {
+            assert.equal(prod.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider").length, 0);
+        });
     });
 });
