@@ -124,7 +124,7 @@ function copyInto(root: string, file: string, as = file): void {
 }
 
 /**
- * Builds (once per node/npm version) a base image that can stand in for node:20-slim: node and
+ * Builds (once per node/npm version) a base image that can stand in for node:24-slim: node and
  * npm on PATH, /bin/sh and /usr/bin/env (npm scripts and `#!/usr/bin/env node` need them), the
  * libraries they load, and this machine's CA bundle. Returns its tag.
  */
