@@ -3,13 +3,14 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as path from "path";
 import { DIGEST_REF, ECR_REPOSITORY_NAME, IMAGE_TAG, cacheSource, lifecyclePolicy, platformFor } from "./registryPolicies";
-import { Architecture } from "./serviceArgs";
+import { ARCHITECTURES, Architecture, SERVICE_DEFAULTS } from "./serviceArgs";
+import { argumentsError } from "./argumentsError";
 
 export const CONTAINER_REGISTRY_TYPE = "ecs-ship:index:ContainerRegistry";
 
 /** Build the image from source and push it, tagged with the commit. */
 export interface ImageBuild {
-    /** Build context directory, relative to the project. */
+    /** Build context directory, relative to the working directory of the Pulumi program. */
     context: string;
     /** Dockerfile inside the context. @default "Dockerfile" */
     dockerfile?: string;
@@ -41,6 +42,37 @@ export interface ContainerRegistryArgs {
     tags?: Record<string, string>;
 }
 
+/** ContainerRegistry's defaults: the one place they live. */
+export const CONTAINER_REGISTRY_DEFAULTS = {
+    /** `pulumi destroy` removes the repository with its images; the images are rebuilt from source. */
+    forceDelete: true,
+    /** Bounds storage cost to about 30 images while keeping a month of daily deploys to roll back to. */
+    keepImages: 30,
+    dockerfile: "Dockerfile",
+    architecture: SERVICE_DEFAULTS.architecture,
+} as const;
+
+/** ContainerRegistryArgs with every default applied. */
+export type ResolvedContainerRegistryArgs = ContainerRegistryArgs
+    & Required<Pick<ContainerRegistryArgs, "forceDelete" | "keepImages">>
+    & { build?: ImageBuild & Required<Pick<ImageBuild, "dockerfile" | "architecture" | "args">> };
+
+/** The normalize step: CONTAINER_REGISTRY_DEFAULTS applied to what the caller left out. Pure. */
+export function normalizeRegistryArgs(args: ContainerRegistryArgs): ResolvedContainerRegistryArgs {
+    const d = CONTAINER_REGISTRY_DEFAULTS;
+    return {
+        ...args,
+        forceDelete: args.forceDelete ?? d.forceDelete,
+        keepImages: args.keepImages ?? d.keepImages,
+        build: args.build && {
+            ...args.build,
+            dockerfile: args.build.dockerfile ?? d.dockerfile,
+            architecture: args.build.architecture ?? d.architecture,
+            args: args.build.args ?? {},
+        },
+    };
+}
+
 /**
  * An ECR repository (immutable tags, scan on push, encrypted, with a lifecycle policy) and,
  * unless a prebuilt reference is given, the app image built from source and pushed under
@@ -57,12 +89,14 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     readonly imageRef: pulumi.Output<string>;
     readonly image?: docker.Image;
 
-    constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, input: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super(CONTAINER_REGISTRY_TYPE, name, {}, opts);
-        validate(args, this);
+        const args = normalizeRegistryArgs(input);
+        const problems = registryArgsProblems(args);
+        if (problems.length > 0) throw argumentsError(this, problems);
 
         const repository = this.createRepository(name, args);
-        this.createLifecyclePolicy(name, repository, args.keepImages ?? 30);
+        this.createLifecyclePolicy(name, repository, args.keepImages);
         this.image = args.build ? this.buildImage(name, repository, args.build) : undefined;
 
         this.repositoryUrl = repository.repositoryUrl;
@@ -77,14 +111,14 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         });
     }
 
-    private createRepository(name: string, args: ContainerRegistryArgs): aws.ecr.Repository {
+    private createRepository(name: string, args: ResolvedContainerRegistryArgs): aws.ecr.Repository {
         return new aws.ecr.Repository(`${name}-repo`, {
             name: args.repositoryName,
             // One commit, one image: a pushed tag can never be moved to other content.
             imageTagMutability: "IMMUTABLE",
             imageScanningConfiguration: { scanOnPush: true },
             encryptionConfigurations: [args.kmsKeyArn ? { encryptionType: "KMS", kmsKey: args.kmsKeyArn } : { encryptionType: "AES256" }],
-            forceDelete: args.forceDelete ?? true,
+            forceDelete: args.forceDelete,
             tags: args.tags,
         }, { parent: this });
     }
@@ -96,7 +130,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private buildImage(name: string, repository: aws.ecr.Repository, build: ImageBuild): docker.Image {
+    private buildImage(name: string, repository: aws.ecr.Repository, build: NonNullable<ResolvedContainerRegistryArgs["build"]>): docker.Image {
         // Credentials for this registry only, fetched at deploy time: nothing long-lived.
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
         const cacheFrom = pulumi.all([repository.repositoryUrl, this.newestImage(repository)]).apply(([url, digest]) => cacheSource(url, digest));
@@ -104,8 +138,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
             imageName: pulumi.interpolate`${repository.repositoryUrl}:${build.tag}`,
             build: {
                 context: build.context,
-                dockerfile: path.join(build.context, build.dockerfile ?? "Dockerfile"),
-                platform: platformFor(build.architecture ?? "x86_64"),
+                dockerfile: path.join(build.context, build.dockerfile),
+                platform: platformFor(build.architecture),
                 args: {
                     ...build.args,
                     APP_VERSION: build.tag,
@@ -137,20 +171,28 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     }
 }
 
-function validate(args: ContainerRegistryArgs, self: pulumi.Resource): void {
-    const err = (msg: string) => new pulumi.ResourceError(msg, self);
-    if (args.build && args.imageRef) throw err("Only one of `build` or `imageRef` can be provided.");
-    if (!args.build && !args.imageRef) throw err("Either `build` or `imageRef` must be provided.");
-    if (!ECR_REPOSITORY_NAME.test(args.repositoryName)) {
-        throw err(`repositoryName: must be lowercase letters, digits and . _ - / separators, got ${JSON.stringify(args.repositoryName)}`);
+/**
+ * Every problem with ContainerRegistry's arguments, defaults applied: the argument, what is
+ * allowed, what was given. Pure.
+ */
+export function registryArgsProblems(args: ResolvedContainerRegistryArgs): string[] {
+    const problems: string[] = [];
+    if (args.build && args.imageRef) problems.push("Only one of `build` or `imageRef` can be provided.");
+    if (!args.build && !args.imageRef) problems.push("Either `build` or `imageRef` must be provided.");
+    if (typeof args.repositoryName !== "string" || !ECR_REPOSITORY_NAME.test(args.repositoryName)) {
+        problems.push(`repositoryName: must be lowercase letters, digits and . _ - / separators, got ${JSON.stringify(args.repositoryName)}`);
     }
-    if (args.keepImages !== undefined && (!Number.isInteger(args.keepImages) || args.keepImages < 1)) {
-        throw err(`keepImages: must be an integer of at least 1, got ${JSON.stringify(args.keepImages)}`);
+    if (!Number.isInteger(args.keepImages) || args.keepImages < 1) {
+        problems.push(`keepImages: must be an integer of at least 1, got ${JSON.stringify(args.keepImages)}`);
     }
-    if (args.build && !IMAGE_TAG.test(args.build.tag)) {
-        throw err(`build.tag: must be a short commit SHA of 7 lowercase hex characters, got ${JSON.stringify(args.build.tag)}`);
+    if (args.build && (typeof args.build.tag !== "string" || !IMAGE_TAG.test(args.build.tag))) {
+        problems.push(`build.tag: must be a short commit SHA of 7 lowercase hex characters, got ${JSON.stringify(args.build.tag)}`);
+    }
+    if (args.build && !(ARCHITECTURES as readonly string[]).includes(args.build.architecture)) {
+        problems.push(`build.architecture: must be one of ${ARCHITECTURES.join(", ")}, got ${JSON.stringify(args.build.architecture)}`);
     }
     if (args.imageRef && !DIGEST_REF.test(args.imageRef)) {
-        throw err(`imageRef: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${JSON.stringify(args.imageRef)}`);
+        problems.push(`imageRef: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${JSON.stringify(args.imageRef)}`);
     }
+    return problems;
 }

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { containerEnvironment, containerSecrets, PassRoleGrant, ScalingMetric, serviceTrustPolicy, ServiceSettings } from "./serviceArgs";
+import {
+    containerEnvironment, containerSecrets, normalizeServiceSettings, PassRoleGrant, ResolvedServiceSettings, ScalingMetric,
+    ScalingSettings, serviceSettingsProblems, serviceTrustPolicy, ServiceSettings,
+} from "./serviceArgs";
+import { argumentsError } from "./argumentsError";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 
 export const EXPRESS_SERVICE_TYPE = "ecs-ship:index:ExpressService";
@@ -39,6 +43,9 @@ export interface ExpressServiceArgs extends ServiceSettings {
     permissionsBoundary?: pulumi.Input<string>;
 }
 
+/** ExpressServiceArgs with every default applied (normalizeServiceSettings). */
+export type ResolvedExpressServiceArgs = ExpressServiceArgs & ResolvedServiceSettings;
+
 /**
  * An ECS Express Mode service: AWS runs the load balancer, HTTPS certificate, security
  * groups and autoscaling; this component owns the roles, the log group and the service.
@@ -58,9 +65,11 @@ export class ExpressService extends pulumi.ComponentResource {
     readonly passRoles: PassRoleGrant[];
     readonly service: aws.ecs.ExpressGatewayService;
 
-    constructor(name: string, args: ExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, input: ExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(EXPRESS_SERVICE_TYPE, name, {}, opts);
-        validate(args, this);
+        const args = normalizeServiceSettings(input);
+        const problems = expressArgsProblems(args);
+        if (problems.length > 0) throw argumentsError(this, problems);
 
         const roles = createTaskRoles(this, name, args, args.permissionsBoundary);
         const infrastructure = this.createInfrastructureRole(name, args);
@@ -76,7 +85,7 @@ export class ExpressService extends pulumi.ComponentResource {
     }
 
     /** The role Express assumes to run the load balancer, security groups and scaling (`${name}-infra`). */
-    private createInfrastructureRole(name: string, args: ExpressServiceArgs) {
+    private createInfrastructureRole(name: string, args: ResolvedExpressServiceArgs) {
         const role = new aws.iam.Role(`${name}-infra`, {
             description: `ECS Express infrastructure role of ${name}: load balancer, security groups, certificates, scaling`,
             assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com")),
@@ -89,7 +98,7 @@ export class ExpressService extends pulumi.ComponentResource {
 
     private createService(
         name: string,
-        args: ExpressServiceArgs,
+        args: ResolvedExpressServiceArgs,
         executionRole: aws.iam.Role,
         taskRole: aws.iam.Role | undefined,
         infrastructureRole: aws.iam.Role,
@@ -134,7 +143,7 @@ export class ExpressService extends pulumi.ComponentResource {
 }
 
 /** The scaling target Express takes, from the shared scaling settings. */
-export function expressScalingTarget(scaling: ServiceSettings["scaling"]) {
+export function expressScalingTarget(scaling: ScalingSettings) {
     return {
         autoScalingMetric: EXPRESS_SCALING_METRICS[scaling.metric],
         autoScalingTargetValue: scaling.target,
@@ -150,19 +159,24 @@ export function httpsUrl(paths: { accessType: string; endpoint: string }[]): str
     return p.endpoint.startsWith("https://") ? p.endpoint : `https://${p.endpoint}`;
 }
 
-function validate(args: ExpressServiceArgs, self: pulumi.Resource): void {
-    const err = (msg: string) => new pulumi.ResourceError(msg, self);
+/**
+ * Every problem with ExpressService's plain arguments, defaults applied, worded like the stack
+ * configuration's errors (argument, what is allowed, what was given). Pure.
+ */
+export function expressArgsProblems(args: ResolvedExpressServiceArgs): string[] {
+    const problems: string[] = [];
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.serviceName)) {
-        throw err(`serviceName: must be 1 to 255 letters, digits, hyphens or underscores, got ${JSON.stringify(args.serviceName)}`);
+        problems.push(`serviceName: must be 1 to 255 letters, digits, hyphens or underscores, got ${JSON.stringify(args.serviceName)}`);
     }
     // A plain list is checked now; an Output (a created VPC's subnets) is checked by the plan's pre-flight.
     if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2) {
-        throw err(`subnetIds: Express Mode needs at least 2 subnets in different Availability Zones, got ${args.subnetIds.length}`);
+        problems.push(`subnetIds: Express Mode needs at least 2 subnets in different Availability Zones, got ${args.subnetIds.length}`);
     }
-    if (!args.healthCheckPath.startsWith("/")) {
-        throw err(`healthCheckPath: must start with "/", got ${JSON.stringify(args.healthCheckPath)}`);
+    problems.push(...serviceSettingsProblems(args));
+    if (args.architecture === "arm64") {
+        // Express Mode has no runtime-platform setting and runs x86_64 tasks.
+        // Source: Amazon ECS API Reference, CreateExpressGatewayService (no runtimePlatform parameter).
+        problems.push(`architecture: Express Mode runs x86_64 tasks only; arm64 needs FargateService, got "arm64"`);
     }
-    if (args.scaling.min > args.scaling.max) {
-        throw err(`scaling.min: must not exceed scaling.max (${args.scaling.max}), got ${args.scaling.min}`);
-    }
+    return problems;
 }

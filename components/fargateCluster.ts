@@ -1,6 +1,7 @@
 // FargateCluster: the one ECS cluster a stack's Fargate services share.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { argumentsError } from "./argumentsError";
 
 export const FARGATE_CLUSTER_TYPE = "ecs-ship:index:FargateCluster";
 
@@ -14,6 +15,12 @@ export interface FargateClusterArgs {
     /** Tags for the cluster, on top of the provider's default tags. @default {} */
     tags?: Record<string, string>;
 }
+
+/** FargateCluster's defaults: the one place they live. */
+export const FARGATE_CLUSTER_DEFAULTS = {
+    /** Off: Container Insights bills custom metrics per task. */
+    containerInsights: false,
+} as const;
 
 /**
  * One ECS cluster per stack. A cluster costs nothing by itself; it only groups services.
@@ -30,10 +37,14 @@ export class FargateCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: FargateClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_CLUSTER_TYPE, name, {}, opts);
+        const containerInsights = args.containerInsights ?? FARGATE_CLUSTER_DEFAULTS.containerInsights;
+        if (typeof containerInsights !== "boolean") {
+            throw argumentsError(this, [`containerInsights: must be true or false, got ${JSON.stringify(containerInsights)}`]);
+        }
 
         const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
             // "disabled" is written out: an account-level default could otherwise turn it on.
-            settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }],
+            settings: [{ name: "containerInsights", value: containerInsights ? "enabled" : "disabled" }],
             tags: args.tags,
         }, { parent: this });
 

@@ -2,11 +2,12 @@
 // ingress, tuned health checks for minute-scale rollouts, automatic rollback.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { PassRoleGrant, SERVICE_DEFAULTS, ServiceSettings, containerEnvironment, containerSecrets } from "./serviceArgs";
+import { PassRoleGrant, ResolvedServiceSettings, ServiceSettings, containerEnvironment, containerSecrets, normalizeServiceSettings } from "./serviceArgs";
+import { argumentsError } from "./argumentsError";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
-    DEPLOYMENT, DEREGISTRATION_DELAY, HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY,
-    fargateArgsProblem, requestCountLabel, serviceDeleteTimeout, targetTracking,
+    DEPLOYMENT, FARGATE_DEFAULTS, HEALTH_CHECK, STOP_TIMEOUT, TLS_POLICY,
+    fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
 } from "./fargateSettings";
 
 export const FARGATE_SERVICE_TYPE = "ecs-ship:index:FargateService";
@@ -25,8 +26,13 @@ export interface FargateServiceArgs extends ServiceSettings {
     albSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Subnets the tasks run in (StackNetwork.taskSubnetIds). */
     taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Give tasks a public IP: true in public subnets (no NAT), false in private ones. */
-    assignPublicIp: boolean;
+    /**
+     * Give tasks a public IP: true in public subnets (no NAT), false in private ones
+     * (StackNetwork.assignPublicIp). A public IP opens no ingress (the task security group
+     * admits only the load balancer) but costs about $3.65/month per task.
+     * @default true - tasks in the default VPC's public subnets can pull their image
+     */
+    assignPublicIp?: boolean;
     /**
      * Run on FARGATE_SPOT: up to 70% cheaper, but AWS may stop a task with a two-minute
      * warning (Amazon ECS Developer Guide, "Fargate capacity providers"). ECS replaces it.
@@ -38,12 +44,27 @@ export interface FargateServiceArgs extends ServiceSettings {
      * @default - HTTP only on port 80
      */
     certificateArn?: string;
-    /** Seconds in-flight requests may finish after a task is deregistered. @default 30 (AWS: 300) */
+    /** Seconds in-flight requests may finish after a task is deregistered, 0 to 3600. @default 30 (AWS: 300) */
     deregistrationDelay?: number;
-    /** Seconds ECS ignores failing health checks after a task starts. @default 30 (AWS: 0) */
+    /** Seconds ECS ignores failing health checks after a task starts, 0 to 7200. @default 30 (AWS: 0) */
     healthCheckGracePeriod?: number;
     /** Permissions boundary for every role this component creates. @default - none */
     permissionsBoundary?: pulumi.Input<string>;
+}
+
+/** FargateServiceArgs with every default applied. */
+export type ResolvedFargateServiceArgs = FargateServiceArgs & ResolvedServiceSettings
+    & Required<Pick<FargateServiceArgs, "assignPublicIp" | "spot" | "deregistrationDelay" | "healthCheckGracePeriod">>;
+
+/** The normalize step: SERVICE_DEFAULTS and FARGATE_DEFAULTS applied to what the caller left out. Pure. */
+export function normalizeFargateArgs(args: FargateServiceArgs): ResolvedFargateServiceArgs {
+    return {
+        ...normalizeServiceSettings(args),
+        assignPublicIp: args.assignPublicIp ?? FARGATE_DEFAULTS.assignPublicIp,
+        spot: args.spot ?? FARGATE_DEFAULTS.spot,
+        deregistrationDelay: args.deregistrationDelay ?? FARGATE_DEFAULTS.deregistrationDelay,
+        healthCheckGracePeriod: args.healthCheckGracePeriod ?? FARGATE_DEFAULTS.healthCheckGracePeriod,
+    };
 }
 
 /**
@@ -70,15 +91,9 @@ export class FargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
-        const problem = fargateArgsProblem(name, args);
-        if (problem) throw new pulumi.ResourceError(problem, this);
-        const a = {
-            ...args,
-            deregistrationDelay: args.deregistrationDelay ?? DEREGISTRATION_DELAY,
-            healthCheckGracePeriod: args.healthCheckGracePeriod ?? HEALTH_CHECK_GRACE_PERIOD,
-            logRetentionDays: args.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays,
-            spot: args.spot ?? false,
-        };
+        const a = normalizeFargateArgs(args);
+        const problems = fargateArgsProblems(name, a);
+        if (problems.length > 0) throw argumentsError(this, problems);
         const tags = a.tags;
 
         // Same roles and log group as ExpressService (serviceRoles.ts), so both modes match.
@@ -142,7 +157,7 @@ export class FargateService extends pulumi.ComponentResource {
      * every new group (Terraform AWS provider, aws_security_group, "NOTE on Egress rules"), so
      * each group's egress is exactly what is declared here.
      */
-    private createSecurityGroups(name: string, a: FargateServiceArgs & { certificateArn?: string }) {
+    private createSecurityGroups(name: string, a: ResolvedFargateServiceArgs) {
         const sg = (n: string, description: string) => new aws.ec2.SecurityGroup(n, { vpcId: a.vpcId, description, tags: a.tags }, { parent: this });
         const albSg = sg(`${name}-alb-sg`, "ecs-ship load balancer: HTTP(S) from anywhere");
         const taskSg = sg(`${name}-task-sg`, "ecs-ship tasks: only from the load balancer");
@@ -161,7 +176,7 @@ export class FargateService extends pulumi.ComponentResource {
         return { albSg, taskSg };
     }
 
-    private createLoadBalancer(name: string, a: FargateServiceArgs & { deregistrationDelay: number }, albSg: aws.ec2.SecurityGroup) {
+    private createLoadBalancer(name: string, a: ResolvedFargateServiceArgs, albSg: aws.ec2.SecurityGroup) {
         const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
             loadBalancerType: "application",
             internal: false,
@@ -217,7 +232,7 @@ export class FargateService extends pulumi.ComponentResource {
 
     private createTaskDefinition(
         name: string,
-        a: FargateServiceArgs,
+        a: ResolvedFargateServiceArgs,
         logGroup: aws.cloudwatch.LogGroup,
         roles: { executionRole: aws.iam.Role; taskRole?: aws.iam.Role },
     ): aws.ecs.TaskDefinition {
@@ -249,7 +264,7 @@ export class FargateService extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private createScaling(name: string, a: FargateServiceArgs, service: aws.ecs.Service, alb: aws.lb.LoadBalancer, tg: aws.lb.TargetGroup): void {
+    private createScaling(name: string, a: ResolvedFargateServiceArgs, service: aws.ecs.Service, alb: aws.lb.LoadBalancer, tg: aws.lb.TargetGroup): void {
         const target = new aws.appautoscaling.Target(`${name}-scaling`, {
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",

@@ -2,7 +2,7 @@
 // the scaling policy per metric, the ALB subnet choice and the name budget. Nothing here
 // creates resources, so it is tested without mocks, and the rollout bench
 // (tools/bench/rollout.ts) reads the same constants the component ships.
-import { FARGATE_CPU_MEMORY as FARGATE_SIZES, ScalingMetric, describeMemoryFor } from "./serviceArgs";
+import { ResolvedServiceSettings, ScalingMetric, serviceSettingsProblems } from "./serviceArgs";
 
 /**
  * Target-group health check, tuned for fast and safe rollouts.
@@ -160,52 +160,56 @@ export function serviceDeleteTimeout(deregistrationDelay: number): string {
     return `${Math.max(20, Math.ceil((deregistrationDelay + STOP_TIMEOUT) / 60) + 15)}m`;
 }
 
+/**
+ * FargateService's own defaults, beside the service defaults (SERVICE_DEFAULTS): the one place
+ * they live. The component applies them; the stack configuration passes on only what the user set.
+ */
+export const FARGATE_DEFAULTS = {
+    /** Regular FARGATE capacity; Spot is opt-in because AWS may stop a Spot task at any time. */
+    spot: false,
+    /**
+     * A public IP for each task, so it reaches ECR and CloudWatch Logs from a public subnet
+     * (the default VPC's subnets are public). In a private subnet with a NAT gateway, pass false.
+     */
+    assignPublicIp: true,
+    deregistrationDelay: DEREGISTRATION_DELAY,
+    healthCheckGracePeriod: HEALTH_CHECK_GRACE_PERIOD,
+} as const;
+
 /** The slice of FargateService's arguments that can be checked before any child exists. */
-export interface FargateArgsToCheck {
-    image: unknown;
-    port: number;
-    cpu: number;
-    memory: number;
-    healthCheckPath: string;
-    desiredCount: number;
-    scaling: { min: number; max: number; metric: ScalingMetric; target: number };
+export interface FargateArgsToCheck extends ResolvedServiceSettings {
     albSubnetIds: unknown;
     certificateArn?: string;
-    deregistrationDelay?: number;
-    healthCheckGracePeriod?: number;
+    deregistrationDelay: number;
+    healthCheckGracePeriod: number;
 }
 
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
 /**
- * The first problem with FargateService's plain arguments, worded like config.ts's errors
- * (key, what is allowed, what was given), or undefined. Output values are not checked here.
+ * Every problem with FargateService's plain arguments, defaults applied, worded like config.ts's
+ * errors (key, what is allowed, what was given). Output values are not checked here.
  */
-export function fargateArgsProblem(name: string, a: FargateArgsToCheck): string | undefined {
+export function fargateArgsProblems(name: string, a: FargateArgsToCheck): string[] {
     const show = (v: unknown) => JSON.stringify(v);
     const int = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+    const problems: string[] = [];
     const nameProblem = elbNameProblem(name);
-    if (nameProblem) return nameProblem;
-    if (typeof a.image === "string" && !/@sha256:[0-9a-f]{64}$/.test(a.image)) {
-        return `image: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${show(a.image)}`;
-    }
-    if (!int(a.port, 1, 65535)) return `port: must be an integer from 1 to 65535, got ${show(a.port)}`;
-    const memories = FARGATE_SIZES[a.cpu];
-    if (!memories) return `cpu: must be one of ${Object.keys(FARGATE_SIZES).join(", ")} (Fargate task sizes), got ${show(a.cpu)}`;
-    if (!memories.includes(a.memory)) return `memory: with cpu ${a.cpu}, Fargate accepts ${describeMemoryFor(a.cpu)} MiB, got ${show(a.memory)}`;
-    if (typeof a.healthCheckPath !== "string" || !a.healthCheckPath.startsWith("/")) return `healthCheckPath: must be a path starting with "/", got ${show(a.healthCheckPath)}`;
-    if (!int(a.scaling.min, 1, 1000) || !int(a.scaling.max, a.scaling.min, 1000)) {
-        return `scaling: min and max must be integers with 1 <= min <= max <= 1000, got ${show({ min: a.scaling.min, max: a.scaling.max })}`;
-    }
-    if (!int(a.desiredCount, a.scaling.min, a.scaling.max)) return `desiredCount: must lie within scaling.min..scaling.max (${a.scaling.min}..${a.scaling.max}), got ${show(a.desiredCount)}`;
+    if (nameProblem) problems.push(nameProblem);
+    problems.push(...serviceSettingsProblems(a));
     if (Array.isArray(a.albSubnetIds) && a.albSubnetIds.length !== 2) {
-        return `albSubnetIds: must list exactly 2 subnets in different Availability Zones, got ${a.albSubnetIds.length}`;
+        problems.push(`albSubnetIds: must list exactly 2 subnets in different Availability Zones, got ${a.albSubnetIds.length}`);
     }
     if (a.certificateArn !== undefined && !ACM_CERTIFICATE_ARN.test(a.certificateArn)) {
-        return `certificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${show(a.certificateArn)}`;
+        problems.push(`certificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${show(a.certificateArn)}`);
     }
     // Source: Elastic Load Balancing User Guide, "Target groups", deregistration delay (0-3600 s).
-    if (a.deregistrationDelay !== undefined && !int(a.deregistrationDelay, 0, 3600)) return `deregistrationDelay: must be an integer from 0 to 3600, got ${show(a.deregistrationDelay)}`;
-    if (a.healthCheckGracePeriod !== undefined && !int(a.healthCheckGracePeriod, 0, 7200)) return `healthCheckGracePeriod: must be an integer from 0 to 7200, got ${show(a.healthCheckGracePeriod)}`;
-    return undefined;
+    if (!int(a.deregistrationDelay, 0, 3600)) problems.push(`deregistrationDelay: must be an integer from 0 to 3600, got ${show(a.deregistrationDelay)}`);
+    if (!int(a.healthCheckGracePeriod, 0, 7200)) problems.push(`healthCheckGracePeriod: must be an integer from 0 to 7200, got ${show(a.healthCheckGracePeriod)}`);
+    return problems;
+}
+
+/** The first of fargateArgsProblems, or undefined. */
+export function fargateArgsProblem(name: string, a: FargateArgsToCheck): string | undefined {
+    return fargateArgsProblems(name, a)[0];
 }

@@ -19,8 +19,12 @@ import {
 export const GITHUB_OIDC_TRUST_TYPE = "ecs-ship:index:GithubOidcTrust";
 
 export interface GithubOidcTrustArgs {
-    /** Physical-name prefix, `ecs-ship-<stack>`; every permission is scoped to names that start with it and a hyphen. */
-    prefix: string;
+    /**
+     * Physical-name prefix; every permission is scoped to names that start with it and a hyphen.
+     * It must be `ecs-ship-<stack>`, where `<stack>` is `stackTags["ecs-ship:stack"]`.
+     * @default `ecs-ship-${stackTags["ecs-ship:stack"]}`
+     */
+    prefix?: string;
     /** The one GitHub repository that may assume the roles, as "owner/name". No wildcard. */
     repository: string;
     /** Branches whose pushes may deploy (exact names). @default ["main"] */
@@ -46,7 +50,10 @@ export interface GithubOidcTrustArgs {
     stateBucket?: string;
     /** KMS key of the state or secrets provider: both roles decrypt, deploy also encrypts. @default - no KMS permissions */
     stateKmsKeyArn?: string;
-    /** Tags the stack applies to everything; `ecs-ship:stack` scopes every tag condition. */
+    /**
+     * Tags the stack applies to everything (give them to the AWS provider's `defaultTags` too).
+     * `ecs-ship:stack` is required: it names the stack and scopes every tag condition.
+     */
     stackTags: Record<string, string>;
     /** Extra permissions the stack's task roles need, so the permissions boundary admits them. @default [] */
     taskPermissions?: aws.iam.PolicyStatement[];
@@ -73,9 +80,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
         // Validate first: invalid arguments register nothing.
         const a = normalize(args);
         const problems = trustArgsProblems({ ...a, retainProvider: args.retainProvider });
-        if (problems.length > 0) {
-            throw new Error(`GithubOidcTrust "${name}": invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-        }
+        if (problems.length > 0) throw new GithubOidcTrustArgsError(name, problems);
         super(GITHUB_OIDC_TRUST_TYPE, name, {}, opts);
 
         const parent = { parent: this };
@@ -179,23 +184,49 @@ interface Normalized {
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
 }
 
+/** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
+export const GITHUB_OIDC_TRUST_DEFAULTS = {
+    deployBranches: ["main"] as readonly string[],
+    deployEnvironments: [] as readonly string[],
+    pullRequestPreview: true,
+    retainProvider: false,
+    /** One hour: IAM's default, and the shortest a role allows. */
+    maxSessionDuration: 3600,
+    taskPermissions: [] as readonly aws.iam.PolicyStatement[],
+    project: "ecs-ship",
+} as const;
+
+/**
+ * Invalid GithubOidcTrust arguments, thrown before the component registers anything. A
+ * `pulumi.RunError`, so the CLI prints the problems without a stack trace.
+ */
+export class GithubOidcTrustArgsError extends pulumi.RunError {
+    constructor(public readonly component: string, public readonly problems: string[]) {
+        super(`GithubOidcTrust "${component}": invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "GithubOidcTrustArgsError";
+    }
+}
+
 /** Applies every default in one place. */
 function normalize(args: GithubOidcTrustArgs): Normalized {
+    const d = GITHUB_OIDC_TRUST_DEFAULTS;
+    const stackTags = args.stackTags ?? {};
+    const stack = stackTags[STACK_TAG];
     return {
-        prefix: args.prefix,
+        prefix: args.prefix ?? (typeof stack === "string" && stack !== "" ? `ecs-ship-${stack}` : ""),
         repository: args.repository,
-        deployBranches: args.deployBranches ?? ["main"],
-        deployEnvironments: args.deployEnvironments ?? [],
-        pullRequestPreview: args.pullRequestPreview ?? true,
+        deployBranches: args.deployBranches ?? [...d.deployBranches],
+        deployEnvironments: args.deployEnvironments ?? [...d.deployEnvironments],
+        pullRequestPreview: args.pullRequestPreview ?? d.pullRequestPreview,
         oidcProviderArn: args.oidcProviderArn,
-        retainProvider: args.retainProvider ?? false,
-        maxSessionDuration: args.maxSessionDuration ?? 3600,
+        retainProvider: args.retainProvider ?? d.retainProvider,
+        maxSessionDuration: args.maxSessionDuration ?? d.maxSessionDuration,
         stateBucket: args.stateBucket,
         stateKmsKeyArn: args.stateKmsKeyArn,
-        stackTags: args.stackTags ?? {},
-        taskPermissions: args.taskPermissions ?? [],
+        stackTags,
+        taskPermissions: args.taskPermissions ?? [...d.taskPermissions],
         region: args.region,
-        project: args.project ?? "ecs-ship",
+        project: args.project ?? d.project,
     };
 }
 

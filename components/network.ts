@@ -9,6 +9,18 @@ export const STACK_NETWORK_TYPE = "ecs-ship:index:StackNetwork";
 /** NAT choices for a created VPC (awsx.ec2.NatGatewayStrategy). */
 export type NatStrategy = "None" | "Single" | "OnePerAz";
 
+/** StackNetwork's defaults: the one place they live. */
+export const STACK_NETWORK_DEFAULTS = {
+    publicSubnetIds: [] as readonly string[],
+    privateSubnetIds: [] as readonly string[],
+    create: false,
+    /** No NAT gateway (about $32/month each): tasks get public IPs in public subnets instead. */
+    natStrategy: "None" as NatStrategy,
+} as const;
+
+/** NAT strategies a created VPC accepts. */
+export const NAT_STRATEGY_VALUES: readonly NatStrategy[] = ["None", "Single", "OnePerAz"];
+
 /** Shaped like config.ts's NetworkSettings, so `settings.network` is passed as is. */
 export interface StackNetworkArgs {
     /**
@@ -90,17 +102,21 @@ export class StackNetwork extends pulumi.ComponentResource {
     }
 
     private validate(args: StackNetworkArgs): Required<Pick<StackNetworkArgs, "create" | "natStrategy" | "publicSubnetIds" | "privateSubnetIds">> & { vpcId?: string } {
-        const publicSubnetIds = args.publicSubnetIds ?? [];
-        const privateSubnetIds = args.privateSubnetIds ?? [];
-        const create = args.create ?? false;
-        const given = args.vpcId !== undefined || publicSubnetIds.length > 0 || privateSubnetIds.length > 0;
-        if (create && given) throw new pulumi.ResourceError("Only one of `create` or `vpcId`/subnets can be provided.", this);
-        if (!create && args.natStrategy !== undefined) throw new pulumi.ResourceError(`\`natStrategy\` applies only with \`create\`, got ${JSON.stringify(args.natStrategy)}.`, this);
-        if (!create && given && args.vpcId === undefined) throw new pulumi.ResourceError("Either `vpcId` or `create` must be provided when subnets are given.", this);
-        if (args.vpcId !== undefined && publicSubnetIds.length < 2) {
-            throw new pulumi.ResourceError(`\`publicSubnetIds\` must list at least 2 subnets in different Availability Zones (the load balancer needs two), got ${publicSubnetIds.length}.`, this);
+        const d = STACK_NETWORK_DEFAULTS;
+        const publicSubnetIds = args.publicSubnetIds ?? [...d.publicSubnetIds];
+        const privateSubnetIds = args.privateSubnetIds ?? [...d.privateSubnetIds];
+        const create = args.create ?? d.create;
+        if (args.natStrategy !== undefined && !NAT_STRATEGY_VALUES.includes(args.natStrategy)) {
+            throw new pulumi.ResourceError(`\`natStrategy\` must be one of ${NAT_STRATEGY_VALUES.join(", ")}, got ${JSON.stringify(args.natStrategy)}.`, this, true);
         }
-        return { vpcId: args.vpcId, publicSubnetIds, privateSubnetIds, create, natStrategy: args.natStrategy ?? "None" };
+        const given = args.vpcId !== undefined || publicSubnetIds.length > 0 || privateSubnetIds.length > 0;
+        if (create && given) throw new pulumi.ResourceError("Only one of `create` or `vpcId`/subnets can be provided.", this, true);
+        if (!create && args.natStrategy !== undefined) throw new pulumi.ResourceError(`\`natStrategy\` applies only with \`create\`, got ${JSON.stringify(args.natStrategy)}.`, this, true);
+        if (!create && given && args.vpcId === undefined) throw new pulumi.ResourceError("Either `vpcId` or `create` must be provided when subnets are given.", this, true);
+        if (args.vpcId !== undefined && publicSubnetIds.length < 2) {
+            throw new pulumi.ResourceError(`\`publicSubnetIds\` must list at least 2 subnets in different Availability Zones (the load balancer needs two), got ${publicSubnetIds.length}.`, this, true);
+        }
+        return { vpcId: args.vpcId, publicSubnetIds, privateSubnetIds, create, natStrategy: args.natStrategy ?? d.natStrategy };
     }
 
     private defaultVpc(): Resolved {

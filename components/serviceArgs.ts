@@ -12,48 +12,64 @@ export const ARCHITECTURES: readonly Architecture[] = ["x86_64", "arm64"];
 export type ScalingMetric = "cpu" | "memory" | "requests";
 export const SCALING_METRICS: readonly ScalingMetric[] = ["cpu", "memory", "requests"];
 
-export interface ScalingSettings {
+/** Target-tracking autoscaling as a caller gives it: every field has a default. */
+export interface ScalingArgs {
     /** Fewest running tasks. @default 1 */
-    min: number;
+    min?: number;
     /** Most running tasks. @default 4 */
-    max: number;
+    max?: number;
     /** Metric that target tracking follows. @default "cpu" */
-    metric: ScalingMetric;
+    metric?: ScalingMetric;
     /**
      * Target value: percent for `cpu`/`memory`, requests per task for `requests`.
-     * @default 60
+     * @default 60 for `cpu` and `memory`, 1000 for `requests`
      */
-    target: number;
+    target?: number;
 }
+
+/** Scaling with every default applied: what the components work with. */
+export type ScalingSettings = Required<ScalingArgs>;
 
 /**
  * Everything a service needs, whichever mode runs it. Switching `mode` in the stack
  * file changes which component receives these settings, and nothing else.
+ *
+ * Only `image` is required: every other setting has a default (SERVICE_DEFAULTS), which the
+ * component applies itself, so a program that composes the components sets only what it changes.
  */
 export interface ServiceSettings {
     /** Image reference pinned by digest (`<repo>@sha256:<64 hex>`), never a mutable tag. */
     image: pulumi.Input<string>;
-    /** Port the container listens on; the app also receives it as `PORT`. @default 8080 */
-    port: number;
+    /**
+     * Port the container listens on. The app also receives it as `PORT`, unless `environment`
+     * or `secrets` already set `PORT`. @default 8080
+     */
+    port?: number;
     /** Task CPU units (256 = 0.25 vCPU). Must pair with `memory` per Fargate's table. @default 256 */
-    cpu: number;
+    cpu?: number;
     /** Task memory in MiB. @default 512 */
-    memory: number;
+    memory?: number;
     /** @default "x86_64" */
-    architecture: Architecture;
+    architecture?: Architecture;
     /** Path the load balancer probes; must answer 200 when the task is healthy. @default "/health" */
-    healthCheckPath: string;
-    /** Tasks to run at first deploy; autoscaling moves it within `scaling`. @default 1 */
-    desiredCount: number;
-    /** Target-tracking autoscaling. @default { min: 1, max: 4, metric: "cpu", target: 60 } */
-    scaling: ScalingSettings;
-    /** Plain environment variables. @default {} */
-    environment: Record<string, string>;
+    healthCheckPath?: string;
+    /**
+     * Tasks to run at first deploy; autoscaling moves it within `scaling`.
+     * @default 1, raised to `scaling.min` when that is higher
+     */
+    desiredCount?: number;
+    /**
+     * Target-tracking autoscaling; each field defaults on its own.
+     * @default { min: 1, max: 4, metric: "cpu", target: 60 }
+     */
+    scaling?: ScalingArgs;
+    /** Plain environment variables. @default {} (plus `PORT`) */
+    environment?: Record<string, string>;
     /**
      * Secrets injected as environment variables: name → Secrets Manager secret ARN or SSM
      * parameter ARN. The execution role may read exactly these ARNs. @default {}
      */
-    secrets: Record<string, string>;
+    secrets?: Record<string, string>;
     /**
      * Customer-managed KMS key that encrypts the secrets. When set, the execution role may
      * `kms:Decrypt` with it, and only it. @default - no KMS permission (AWS-managed keys need none)
@@ -70,9 +86,17 @@ export interface ServiceSettings {
     logRetentionDays?: number;
 }
 
+/** ServiceSettings with every default applied (normalizeServiceSettings). */
+export interface ResolvedServiceSettings extends Required<Omit<ServiceSettings, "scaling" | "secretsKmsKeyArn" | "taskPolicyStatements" | "tags">> {
+    scaling: ScalingSettings;
+    secretsKmsKeyArn?: string;
+    taskPolicyStatements?: aws.iam.PolicyStatement[];
+    tags?: Record<string, string>;
+}
+
 /**
- * Defaults that belong to the contract. `config.ts` applies them to stack configuration;
- * components apply the optional ones for callers that compose them directly.
+ * The one place the service defaults live. Both service components apply them
+ * (normalizeServiceSettings); the stack configuration passes on only what the user set.
  */
 export const SERVICE_DEFAULTS = {
     port: 8080,
@@ -84,6 +108,91 @@ export const SERVICE_DEFAULTS = {
     scaling: { min: 1, max: 4, metric: "cpu" as ScalingMetric, target: 60 },
     logRetentionDays: 30,
 } as const;
+
+/**
+ * The default target per scaling metric: 60 percent for `cpu` and `memory`, 1000 requests
+ * per task and minute for `requests` (ALBRequestCountPerTarget counts per minute).
+ */
+export const SCALING_TARGET_DEFAULTS: Readonly<Record<ScalingMetric, number>> = { cpu: 60, memory: 60, requests: 1000 };
+
+/**
+ * Applies every service default: the normalize step of both service components. Pure.
+ * `PORT` is added to the environment, so the app listens where the load balancer sends,
+ * unless the caller set it in `environment` or `secrets`.
+ */
+export function normalizeServiceSettings<T extends ServiceSettings>(args: T): T & ResolvedServiceSettings {
+    const d = SERVICE_DEFAULTS;
+    const metric = args.scaling?.metric ?? d.scaling.metric;
+    const port = args.port ?? d.port;
+    const min = args.scaling?.min ?? d.scaling.min;
+    const secrets = args.secrets ?? {};
+    const environment = { ...(args.environment ?? {}) };
+    if (!("PORT" in environment) && !("PORT" in secrets) && typeof port === "number") environment.PORT = String(port);
+    return {
+        ...args,
+        port,
+        cpu: args.cpu ?? d.cpu,
+        memory: args.memory ?? d.memory,
+        architecture: args.architecture ?? d.architecture,
+        healthCheckPath: args.healthCheckPath ?? d.healthCheckPath,
+        desiredCount: args.desiredCount ?? (typeof min === "number" ? Math.max(d.desiredCount, min) : d.desiredCount),
+        scaling: {
+            min,
+            max: args.scaling?.max ?? d.scaling.max,
+            metric,
+            target: args.scaling?.target ?? SCALING_TARGET_DEFAULTS[metric] ?? d.scaling.target,
+        },
+        environment,
+        secrets,
+        logRetentionDays: args.logRetentionDays ?? d.logRetentionDays,
+    };
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Every problem with resolved service settings, worded like the stack configuration's errors:
+ * the argument, what is allowed, what was given. Plain values only; an Output `image` is not
+ * checked here. Pure, so it is tested without mocks.
+ */
+export function serviceSettingsProblems(a: ResolvedServiceSettings): string[] {
+    const problems: string[] = [];
+    const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
+    const int = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+    if (typeof a.image === "string" && !/@sha256:[0-9a-f]{64}$/.test(a.image)) {
+        problems.push(`image: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${show(a.image)}`);
+    }
+    if (!int(a.port, 1, 65535)) problems.push(`port: must be an integer from 1 to 65535, got ${show(a.port)}`);
+    const memories = FARGATE_CPU_MEMORY[a.cpu];
+    if (!memories) problems.push(`cpu: must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} (Fargate task sizes), got ${show(a.cpu)}`);
+    else if (!memories.includes(a.memory)) problems.push(`memory: with cpu ${a.cpu}, Fargate accepts ${describeMemoryFor(a.cpu)} MiB, got ${show(a.memory)}`);
+    if (!ARCHITECTURES.includes(a.architecture)) problems.push(`architecture: must be one of ${ARCHITECTURES.join(", ")}, got ${show(a.architecture)}`);
+    if (typeof a.healthCheckPath !== "string" || !a.healthCheckPath.startsWith("/")) {
+        problems.push(`healthCheckPath: must be a path starting with "/", got ${show(a.healthCheckPath)}`);
+    }
+    const s = a.scaling;
+    if (!int(s.min, 1, 1000) || !int(s.max, s.min, 1000)) {
+        problems.push(`scaling: min and max must be integers with 1 <= min <= max <= 1000, got ${show({ min: s.min, max: s.max })}`);
+    } else if (!int(a.desiredCount, s.min, s.max)) {
+        problems.push(`desiredCount: must lie within scaling.min..scaling.max (${s.min}..${s.max}), got ${show(a.desiredCount)}`);
+    }
+    if (!SCALING_METRICS.includes(s.metric)) problems.push(`scaling.metric: must be one of ${SCALING_METRICS.join(", ")}, got ${show(s.metric)}`);
+    else if (!int(s.target, 1, s.metric === "requests" ? 1_000_000 : 100)) {
+        problems.push(`scaling.target: must be an integer from 1 to ${s.metric === "requests" ? 1_000_000 : 100} for metric ${s.metric}, got ${show(s.target)}`);
+    }
+    for (const n of Object.keys(a.environment)) {
+        if (!ENV_NAME.test(n)) problems.push(`environment.${n}: variable name must be letters, digits and "_", not starting with a digit, got ${show(n)}`);
+    }
+    for (const [n, arn] of Object.entries(a.secrets)) {
+        if (!ENV_NAME.test(n)) problems.push(`secrets.${n}: variable name must be letters, digits and "_", not starting with a digit, got ${show(n)}`);
+        else if (!secretKind(arn)) problems.push(`secrets.${n}: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>), got ${show(arn)}`);
+        else if (n in a.environment) problems.push(`secrets.${n}: is also set in environment; a variable may come from one place only`);
+    }
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(a.logRetentionDays)) {
+        problems.push(`logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention values), got ${show(a.logRetentionDays)}`);
+    }
+    return problems;
+}
 
 /**
  * CloudWatch Logs accepts only these retention values (days).

@@ -3,7 +3,7 @@
 // with itself as parent, so names and shapes match across modes.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { PassRoleGrant, ServiceSettings, SERVICE_DEFAULTS, TASK_EXECUTION_POLICY_ARN, secretsPolicy, serviceTrustPolicy, taskPolicy } from "./serviceArgs";
+import { PassRoleGrant, ResolvedServiceSettings, SERVICE_DEFAULTS, TASK_EXECUTION_POLICY_ARN, secretsPolicy, serviceTrustPolicy, taskPolicy } from "./serviceArgs";
 
 export interface ServiceRoles {
     executionRole: aws.iam.Role;
@@ -22,7 +22,7 @@ export interface ServiceRoles {
 export function createTaskRoles(
     parent: pulumi.Resource,
     name: string,
-    settings: Pick<ServiceSettings, "secrets" | "secretsKmsKeyArn" | "taskPolicyStatements" | "tags">,
+    settings: Pick<ResolvedServiceSettings, "secrets" | "secretsKmsKeyArn" | "taskPolicyStatements" | "tags">,
     permissionsBoundary: pulumi.Input<string> | undefined,
 ): ServiceRoles {
     const opts = { parent };

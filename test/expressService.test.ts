@@ -64,7 +64,7 @@ describe("ExpressService: the service", () => {
 
     for (const [metric, expected] of [["cpu", "AVERAGE_CPU"], ["memory", "AVERAGE_MEMORY"], ["requests", "REQUEST_COUNT_PER_TARGET"]] as const) {
         it(`maps the ${metric} scaling metric to ${expected}`, async () => {
-            new ExpressService("ecs-ship-dev-web", args({ scaling: { min: 2, max: 6, metric, target: 70 } }));
+            new ExpressService("ecs-ship-dev-web", args({ desiredCount: 2, scaling: { min: 2, max: 6, metric, target: 70 } }));
             const c = await settled();
             assert.deepEqual(c.ofType(SERVICE)[0].inputs.scalingTargets, [{ autoScalingMetric: expected, autoScalingTargetValue: 70, minTaskCount: 2, maxTaskCount: 6 }]);
         });
@@ -74,7 +74,8 @@ describe("ExpressService: the service", () => {
         new ExpressService("ecs-ship-dev-web", args({ environment: { ZED: "1", ALPHA: "2" }, secrets: { TOKEN: PARAM, DB_PASSWORD: SECRET } }));
         const c = await settled();
         const pc = c.ofType(SERVICE)[0].inputs.primaryContainer;
-        assert.deepEqual(pc.environments, [{ name: "ALPHA", value: "2" }, { name: "ZED", value: "1" }]);
+        // (PORT is the component's default: the container port, since neither map sets it)
+        assert.deepEqual(pc.environments, [{ name: "ALPHA", value: "2" }, { name: "PORT", value: "8080" }, { name: "ZED", value: "1" }]);
         assert.deepEqual(pc.secrets, [{ name: "DB_PASSWORD", valueFrom: SECRET }, { name: "TOKEN", valueFrom: PARAM }]);
     });
 
@@ -212,7 +213,7 @@ describe("ExpressService: invalid arguments", () => {
     });
 
     it("rejects a health check path without a leading slash", () => {
-        assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ healthCheckPath: "health" })), /healthCheckPath: must start with "\/", got "health"/);
+        assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ healthCheckPath: "health" })), /healthCheckPath: must be a path starting with "\/", got "health"/);
     });
 
     it("rejects a service name AWS would refuse", () => {

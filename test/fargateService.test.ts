@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, RawConfig, parseSettings } from "../config";
 import { ExpressService } from "../components/expressService";
 import { FargateCluster } from "../components/fargateCluster";
-import { CONTAINER_NAME, FargateService, FargateServiceArgs } from "../components/fargateService";
+import { CONTAINER_NAME, FargateService, FargateServiceArgs, normalizeFargateArgs } from "../components/fargateService";
 import {
     AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, elbNameProblem, fargateArgsProblem, pickAlbSubnets,
     serviceDeleteTimeout, targetTracking,
@@ -502,7 +502,7 @@ describe("fargateSettings (pure)", () => {
 
     it("rejects a memory size Fargate does not pair with the CPU", () => {
         // GIVEN cpu 256 with 4096 MiB  THEN the message lists what is allowed
-        const a = { ...args(), memory: 4096 };
+        const a = normalizeFargateArgs({ ...args(), memory: 4096 });
         assert.equal(fargateArgsProblem(NAME, a), "memory: with cpu 256, Fargate accepts 512, 1024, 2048 MiB, got 4096");
     });
 });
