@@ -1,5 +1,5 @@
 // The ecs-ship program: read the stack's settings, compose the components, export outputs.
-// Nothing else lives here: defaults and validation are in config.ts, resources in components/.
+// Nothing else lives here: validation is in config/, resources and their defaults in components/.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ServiceConfig, loadSettings } from "./config";
@@ -50,29 +50,26 @@ const cluster = new FargateCluster(prefix, { containerInsights: settings.contain
 const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate");
 const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSettings ?? {}, opts) : undefined;
 
-function registryFor(svc: ServiceConfig): ContainerRegistry {
+/** A built image gets the service's repository; a prebuilt one (`image.ref`) runs as given, with no repository. */
+function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
+    if (svc.image.kind === "ref") return undefined;
     const name = serviceResourceName(settings.stack, svc.name);
     return new ContainerRegistry(`${name}-registry`, {
         repositoryName: name,
-        forceDelete: settings.registry.forceDelete,
-        keepImages: settings.registry.keepImages,
-        kmsKeyArn: settings.registry.kmsKeyArn,
-        build: svc.image.kind === "build"
-            ? { context: svc.image.context, dockerfile: svc.image.dockerfile, tag: svc.image.tag, architecture: svc.architecture }
-            : undefined,
-        imageRef: svc.image.kind === "ref" ? svc.image.ref : undefined,
+        ...settings.registry,
+        build: { context: svc.image.context, dockerfile: svc.image.dockerfile, tag: svc.image.tag, architecture: svc.architecture },
     }, opts);
 }
 
-function serviceFor(svc: ServiceConfig, registry: ContainerRegistry): ExpressService | FargateService {
+function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressService | FargateService {
     const name = serviceResourceName(settings.stack, svc.name);
     // The one service contract: switching `mode` changes only which component receives it.
+    // Only what the stack file sets is passed; each component applies its own defaults.
+    const { name: _name, mode: _mode, image: _image, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, ...shared } = svc;
     const common = {
-        image: registry.imageRef,
-        port: svc.port, cpu: svc.cpu, memory: svc.memory, architecture: svc.architecture,
-        healthCheckPath: svc.healthCheckPath, desiredCount: svc.desiredCount, scaling: svc.scaling,
-        environment: svc.environment, secrets: svc.secrets, secretsKmsKeyArn: svc.secretsKmsKeyArn,
-        taskPolicyStatements: svc.taskPolicyStatements, logRetentionDays: svc.logRetentionDays,
+        ...shared,
+        image,
+        taskPolicyStatements: svc.taskPolicyStatements as aws.iam.PolicyStatement[] | undefined,
         permissionsBoundary: trust.permissionsBoundaryArn,
     };
     if (svc.mode === "express") {
@@ -91,16 +88,13 @@ function serviceFor(svc: ServiceConfig, registry: ContainerRegistry): ExpressSer
         albSubnetIds: network!.albSubnetIds,
         taskSubnetIds: network!.taskSubnetIds,
         assignPublicIp: network!.assignPublicIp,
-        spot: svc.spot,
-        certificateArn: svc.certificateArn,
-        deregistrationDelay: svc.deregistrationDelay,
-        healthCheckGracePeriod: svc.healthCheckGracePeriod,
+        spot, certificateArn, deregistrationDelay, healthCheckGracePeriod,
     }, opts);
 }
 
 const deployed = settings.services.map((svc) => {
     const registry = registryFor(svc);
-    const service = serviceFor(svc, registry);
+    const service = serviceFor(svc, registry?.imageRef ?? (svc.image as { ref: string }).ref);
     // The deploy role may pass exactly this service's roles, each only to its AWS service.
     trust.allowPassRole(svc.name, service.passRoles);
     return { svc, registry, service };
@@ -118,6 +112,6 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     serviceName: service.serviceName,
     clusterArn: cluster.arn,
     logGroupName: service.logGroupName,
-    repositoryUrl: registry.repositoryUrl,
-    imageRef: registry.imageRef,
+    repositoryUrl: registry?.repositoryUrl,
+    imageRef: registry?.imageRef ?? (svc.image as { ref: string }).ref,
 }]));

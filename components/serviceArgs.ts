@@ -234,16 +234,36 @@ export function describeMemoryFor(cpu: number): string {
 // ---------------------------------------------------------------------------
 // Secrets
 
-const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+/**
+ * A Secrets Manager reference as ECS takes it: the secret's full ARN, which ends in a hyphen and the
+ * 6 random characters Secrets Manager appends to the name, optionally followed by
+ * `:<json-key>:<version-stage>:<version-id>` (each part may be empty).
+ * Sources: Secrets Manager User Guide, "Secret ARN" (the 6-character suffix); Amazon ECS Developer
+ * Guide, "Pass Secrets Manager secrets through Amazon ECS environment variables" (the valueFrom form).
+ */
+const SECRETS_MANAGER_REF = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})(:[^:]*:[^:]*:[^:]*)?$/;
+/** The same ARN without its 6-character suffix: a partial ARN, which no IAM grant on it would match. */
+const SECRETS_MANAGER_PARTIAL = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9/_.-]+$/;
 
 export type SecretKind = "secretsmanager" | "ssm";
 
-/** Which store a secret ARN points at, or undefined when it is neither. */
-export function secretKind(arn: string): SecretKind | undefined {
-    if (SECRETS_MANAGER_ARN.test(arn)) return "secretsmanager";
-    if (SSM_PARAMETER_ARN.test(arn)) return "ssm";
+/** Which store a secret reference points at, or undefined when it is neither. */
+export function secretKind(ref: string): SecretKind | undefined {
+    if (SECRETS_MANAGER_REF.test(ref)) return "secretsmanager";
+    if (SSM_PARAMETER_ARN.test(ref)) return "ssm";
     return undefined;
+}
+
+/** True for a Secrets Manager ARN that lacks its 6-character suffix (`…:secret:prod/db`). */
+export function isPartialSecretArn(ref: string): boolean {
+    return !SECRETS_MANAGER_REF.test(ref) && SECRETS_MANAGER_PARTIAL.test(ref);
+}
+
+/** The resource an IAM grant names for a secret reference: the secret's ARN without JSON key or version. */
+export function secretResourceArn(ref: string): string {
+    const m = SECRETS_MANAGER_REF.exec(ref);
+    return m ? m[1] : ref;
 }
 
 /**
@@ -256,7 +276,7 @@ export function secretKind(arn: string): SecretKind | undefined {
  * for a customer-managed key).
  */
 export function secretsPolicy(secrets: Record<string, string>, kmsKeyArn?: string): aws.iam.PolicyDocument | undefined {
-    const arns = [...new Set(Object.values(secrets))].sort();
+    const arns = [...new Set(Object.values(secrets).map(secretResourceArn))].sort();
     const sm = arns.filter((a) => secretKind(a) === "secretsmanager");
     const ssm = arns.filter((a) => secretKind(a) === "ssm");
     const statements: aws.iam.PolicyStatement[] = [];

@@ -36,7 +36,7 @@ function problems(input: RawConfig): string[] {
     assert.fail("configuration was accepted");
 }
 
-describe("config: defaults", () => {
+describe("config: passes on only what the user set", () => {
     let s: Settings;
     before(() => { s = parseSettings(raw()); });
 
@@ -45,38 +45,36 @@ describe("config: defaults", () => {
         assert.deepEqual(s.tags, { "ecs-ship:stack": "dev", "ecs-ship:managed-by": "pulumi" });
     });
 
-    it("deploys from main, with a preview role, and creates the OIDC provider", () => {
-        assert.deepEqual(s.github, {
-            repository: "acme/shop", deployBranches: ["main"], deployEnvironments: [], pullRequestPreview: true,
-            oidcProviderArn: undefined, retainProvider: false, maxSessionDuration: 3600,
+    it("fills no default into github, registry, backend or network: the components own them", () => {
+        assert.deepEqual(s.github, { repository: "acme/shop" });
+        assert.deepEqual(s.registry, {});
+        assert.deepEqual(s.backend, {});
+        assert.equal(s.network, undefined);
+        assert.equal(s.containerInsights, undefined);
+    });
+
+    it("fills no service default either, and adds no PORT of its own", () => {
+        assert.deepEqual(s.services[0], {
+            name: "web", mode: "express", image: { kind: "build", context: "app", dockerfile: undefined, tag: "0123456" }, environment: undefined,
         });
     });
 
-    it("lets destroy remove a non-empty repository and keeps 30 images", () => {
-        assert.deepEqual(s.registry, { forceDelete: true, keepImages: 30, kmsKeyArn: undefined });
+    it("passes set values through, with environment values as text", () => {
+        const svc = parseSettings(raw(web({ port: 3000, cpu: 512, memory: 1024, environment: { PORT: 3000, DEBUG: true } }))).services[0];
+        assert.deepEqual([svc.port, svc.cpu, svc.memory, svc.environment], [3000, 512, 1024, { PORT: "3000", DEBUG: "true" }]);
     });
 
-    it("fills every service default", () => {
-        const svc = s.services[0];
-        assert.deepEqual(
-            { port: svc.port, cpu: svc.cpu, memory: svc.memory, architecture: svc.architecture, healthCheckPath: svc.healthCheckPath, desiredCount: svc.desiredCount, scaling: svc.scaling, spot: svc.spot, deregistrationDelay: svc.deregistrationDelay, healthCheckGracePeriod: svc.healthCheckGracePeriod, logRetentionDays: svc.logRetentionDays },
-            { port: 8080, cpu: 256, memory: 512, architecture: "x86_64", healthCheckPath: "/health", desiredCount: 1, scaling: { min: 1, max: 4, metric: "cpu", target: 60 }, spot: false, deregistrationDelay: 30, healthCheckGracePeriod: 30, logRetentionDays: 30 },
-        );
-    });
-
-    it("passes the port to the app as PORT", () => {
-        assert.deepEqual(s.services[0].environment, { PORT: "8080" });
-    });
-
-    it("uses no custom network unless configured", () => {
-        assert.equal(s.network, undefined);
+    it("passes an existing VPC without a NAT strategy, which only a created VPC takes", () => {
+        // The bug this catches: config filled natStrategy "None", which StackNetwork refuses beside vpcId.
+        const network = { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] };
+        assert.deepEqual(parseSettings(raw({ network })).network, network);
     });
 });
 
 describe("config: image tag resolution", () => {
     it("takes the first 7 characters of image.tag when given", () => {
         const s = parseSettings(raw(web({ image: { context: "app", tag: "ABCDEF1234" } })));
-        assert.deepEqual(s.services[0].image, { kind: "build", context: "app", dockerfile: "Dockerfile", tag: "abcdef1" });
+        assert.deepEqual(s.services[0].image, { kind: "build", context: "app", dockerfile: undefined, tag: "abcdef1" });
     });
 
     it("falls back to GITHUB_SHA", () => {
@@ -136,22 +134,22 @@ describe("config: one rule, one message", () => {
         ["mode unknown", raw(web({ mode: "lambda" })), 'ecs-ship:services.web.mode: must be one of express, fargate, got "lambda"'],
         ["port not an integer", raw(web({ port: "80a" })), 'ecs-ship:services.web.port: must be an integer from 1 to 65535, got "80a"'],
         ["port out of range", raw(web({ port: 70000 })), "ecs-ship:services.web.port: must be an integer from 1 to 65535, got 70000"],
-        ["cpu not a Fargate size", raw(web({ cpu: 300 })), "ecs-ship:services.web.cpu: must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 (Fargate task sizes), got 300"],
+        ["cpu not a Fargate size", raw(web({ mode: "fargate", cpu: 300 })), "ecs-ship:services.web.cpu: must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 (Fargate task sizes), got 300"],
+        ["cpu not an Express size", raw(web({ cpu: 8192, memory: 16384 })), "ecs-ship:services.web.cpu: must be one of 256, 512, 1024, 2048, 4096 (Express Mode task sizes), got 8192"],
+        ["memory above Express's limit", raw(web({ cpu: 4096, memory: 16384 })), "ecs-ship:services.web.memory: Express Mode allows 512 to 8192 MiB, got 16384"],
         ["memory not valid for the cpu", raw(web({ cpu: 256, memory: 4096 })), "ecs-ship:services.web.memory: with cpu 256, Fargate accepts 512, 1024, 2048 MiB, got 4096"],
         ["architecture unknown", raw(web({ architecture: "arm" })), 'ecs-ship:services.web.architecture: must be one of x86_64, arm64, got "arm"'],
         ["health path without a slash", raw(web({ healthCheckPath: "health" })), 'ecs-ship:services.web.healthCheckPath: must be a path starting with "/", got "health"'],
         ["scaling min above max", raw(web({ scaling: { min: 5, max: 2 }, desiredCount: 2 })), "ecs-ship:services.web.scaling.min: must not exceed ecs-ship:services.web.scaling.max (2), got 5"],
         ["scaling metric unknown", raw(web({ scaling: { metric: "latency" } })), 'ecs-ship:services.web.scaling.metric: must be one of cpu, memory, requests, got "latency"'],
-        ["secret not an ARN", raw(web({ secrets: { DB_PASSWORD: "hunter2" } })), 'ecs-ship:services.web.secrets.DB_PASSWORD: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>), got "hunter2"'],
+        ["secret not an ARN", raw(web({ secrets: { DB_PASSWORD: "hunter2" } })), 'ecs-ship:services.web.secrets.DB_PASSWORD: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>[:<json-key>:<version-stage>:<version-id>]) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>), got "hunter2"'],
         ["arm64 on express", raw(web({ architecture: "arm64" })), 'ecs-ship:services.web.architecture: Express Mode runs x86_64 tasks only; arm64 is allowed only with mode: fargate, got "arm64"'],
-        ["a fargate name too long for a load balancer", raw({ services: { checkout: { mode: "fargate", image: { context: "app" } } } }, { stack: "staging" }), 'ecs-ship:services.checkout: "ecs-ship-staging-checkout" must be at most 20 characters (load balancer names allow 32 characters, including "-alb" and Pulumi\'s 8-character suffix); shorten the stack or service name, got 25'],
-        ["a name too long for an IAM role", raw({ services: { ["a" + "b".repeat(40)]: { mode: "express", image: { context: "app" } } } }), `ecs-ship:services.a${"b".repeat(40)}: "ecs-ship-dev-a${"b".repeat(40)}" must be at most 50 characters (IAM role names allow 64 characters, including "-infra" and Pulumi's 8-character suffix); shorten the stack or service name, got 54`],
         ["spot on express", raw(web({ spot: true })), "ecs-ship:services.web.spot: Express Mode has no Fargate Spot option; allowed only with mode: fargate, got true"],
-        ["image with context and ref", raw(web({ image: { context: "app", ref: "x" } })), "ecs-ship:services.web.image: Only one of `context` or `ref` can be provided, got both"],
+        ["image with context and ref", raw(web({ image: { context: "app", ref: `r.example/app@sha256:${"a".repeat(64)}` } })), "ecs-ship:services.web.image: Only one of `context` or `ref` can be provided, got both"],
         ["image with neither", raw(web({ image: { dockerfile: "Dockerfile" } })), "ecs-ship:services.web.image: Either `context` or `ref` must be provided, got neither"],
         ["keepImages below 1", raw({ registry: { keepImages: 0 } }), "ecs-ship:registry.keepImages: must be an integer from 1 to 1000, got 0"],
         ["desiredCount outside scaling", raw(web({ desiredCount: 9 })), "ecs-ship:services.web.desiredCount: must lie within scaling.min..scaling.max (1..4), got 9"],
-        ["unknown service key", raw(web({ healthcheckPath: "/h" })), "ecs-ship:services.web.healthcheckPath: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays"],
+        ["unknown service key", raw(web({ healthcheckPath: "/h" })), "ecs-ship:services.web.healthcheckPath: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays"],
         ["region missing", raw({}, { region: undefined }), "aws:region: is required (for example us-east-1), got nothing"],
         ["certificate on express", raw(web({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" })), 'ecs-ship:services.web.certificateArn: Express Mode provisions its own HTTPS certificate; allowed only with mode: fargate, got "arn:aws:acm:us-east-1:123456789012:certificate/abc"'],
         ["log retention not a CloudWatch value", raw(web({ logRetentionDays: 10 })), "ecs-ship:services.web.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (CloudWatch Logs retention values), got 10"],
@@ -183,9 +181,9 @@ describe("config: network", () => {
         ]);
     });
 
-    it("creates a dedicated VPC with no NAT gateway by default", () => {
+    it("passes a created VPC on as given: StackNetwork defaults it to no NAT gateway", () => {
         const s = parseSettings(raw({ network: { create: true } }));
-        assert.deepEqual(s.network, { vpcId: undefined, publicSubnetIds: [], privateSubnetIds: [], create: true, natStrategy: "None" });
+        assert.deepEqual(s.network, { create: true });
     });
 });
 
@@ -202,7 +200,7 @@ describe("config: fargate-only settings", () => {
 });
 
 describe("config: many problems at once", () => {
-    // GIVEN a stack file with eleven distinct problems
+    // GIVEN a stack file with twelve distinct problems
     const input = raw({
         github: { repository: "acme/*", deployBranches: ["release/*"] },
         registry: { keepImages: 0 },
@@ -218,13 +216,14 @@ describe("config: many problems at once", () => {
     it("lists every problem, each with its full key", () => {
         // WHEN it is parsed
         const found = problems(input);
-        // THEN all eleven are reported together
+        // THEN all twelve are reported together
         assert.deepEqual(found.map((p) => p.split(":").slice(0, 2).join(":").split(": ")[0]), [
             "ecs-ship:github.repository",
             "ecs-ship:github.deployBranches[0]",
             "ecs-ship:registry.keepImages",
             "ecs-ship:services.web.mode",
             "ecs-ship:services.web.image",
+            "ecs-ship:services.web.image.ref",
             "ecs-ship:services.web.port",
             "ecs-ship:services.web.memory",
             "ecs-ship:services.web.architecture",
@@ -235,6 +234,6 @@ describe("config: many problems at once", () => {
     });
 
     it("throws one error whose message names the stack and counts the problems", () => {
-        assert.throws(() => parseSettings(input), (e: Error) => e.message.startsWith('Invalid ecs-ship configuration for stack "dev" (11 problems):\n  - ecs-ship:github.repository: '));
+        assert.throws(() => parseSettings(input), (e: Error) => e.message.startsWith('Invalid ecs-ship configuration for stack "dev" (12 problems):\n  - ecs-ship:github.repository: '));
     });
 });

@@ -31,7 +31,7 @@ describe("plan: command line", function () {
         const r = runPlan(["--stack", "dev", "--json"]);
         assert.equal(r.status, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs"]);
+        assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "assumptions"]);
         assert.equal(doc.project, "ecs-ship");
         assert.equal(doc.stack, "dev");
         for (const res of doc.resources) assert.deepEqual(Object.keys(res).slice(0, 5), ["type", "name", "parent", "inputs", "dependsOn"]);
@@ -74,6 +74,7 @@ describe("plan: command line", function () {
             "ecs-ship:registry.keepImages",
             "ecs-ship:services.web.mode",
             "ecs-ship:services.web.image",
+            "ecs-ship:services.web.image.ref",
             "ecs-ship:services.web.port",
             "ecs-ship:services.web.memory",
             "ecs-ship:services.web.architecture",
@@ -159,5 +160,43 @@ describe("plan: secrets", function () {
         const image = (planJson(p) as any).resources.find((r: any) => r.type === "docker:index/image:Image");
         assert.equal(image.inputs.registry, "[secret]");
         assert.doesNotMatch(JSON.stringify(planJson(p)), /mock-ecr-password/);
+    });
+});
+
+describe("plan: a user's own VPC", function () {
+    this.timeout(120_000);
+    // GIVEN a Fargate stack on an existing VPC with public and private subnets, the setup that used
+    // to crash every plan (config filled a NAT strategy the network component refused) and, once
+    // past that, to hang (the mock cloud put every unknown subnet in one zone)
+    const file = path.join(os.tmpdir(), `ecs-ship-own-vpc-${process.pid}.yaml`);
+    before(() => fs.writeFileSync(file, [
+        "config:",
+        "  aws:region: eu-west-1",
+        "  ecs-ship:github: { repository: bookly/api }",
+        "  ecs-ship:network:",
+        "    vpcId: vpc-0a1b2c3d4e5f60718",
+        "    publicSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]",
+        "    privateSubnetIds: [subnet-0a1b2c3d4e5f60003, subnet-0a1b2c3d4e5f60004]",
+        "  ecs-ship:services:",
+        "    api: { mode: fargate, image: { context: app }, port: 3000 }",
+        "",
+    ].join("\n")));
+    after(() => fs.rmSync(file, { force: true }));
+
+    it("plans, says which subnet zones it assumed, and puts tasks in the private subnets", () => {
+        // WHEN it is planned through the command line
+        const r = runPlan(["--stack", "staging", "--stack-file", file, "--json"]);
+        // THEN it exits 0 with both ALB subnets in distinct assumed zones, and tasks without public IPs
+        assert.equal(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.deepEqual(doc.assumptions, [
+            "subnet subnet-0a1b2c3d4e5f60001 is assumed to be in eu-west-1a; offline, its real zone is unknown (pulumi up looks it up)",
+            "subnet subnet-0a1b2c3d4e5f60002 is assumed to be in eu-west-1b; offline, its real zone is unknown (pulumi up looks it up)",
+        ]);
+        const [alb] = doc.resources.filter((x: { type: string }) => x.type === "aws:lb/loadBalancer:LoadBalancer");
+        assert.deepEqual(alb.inputs.subnets, ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]);
+        const [svc] = doc.resources.filter((x: { type: string }) => x.type === "aws:ecs/service:Service");
+        assert.deepEqual(svc.inputs.networkConfiguration.subnets, ["subnet-0a1b2c3d4e5f60003", "subnet-0a1b2c3d4e5f60004"]);
+        assert.equal(svc.inputs.networkConfiguration.assignPublicIp, false);
     });
 });

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, PROJECT } from "../config";
+import { PROJECT } from "../config";
 
 const ROOT = path.resolve(__dirname, "..");
 const PROJECT_FIELDS = ["name", "description", "author", "website", "license", "runtime", "main", "config", "stackConfigDir", "backend", "options", "template", "plugins"];
@@ -62,22 +62,4 @@ describe("Pulumi.yaml", () => {
         assert.deepEqual(declarationProblems("branches", { type: "array" }), ["branches.items: is required for an array"]);
         assert.deepEqual(declarationProblems("x", { type: "string", value: "a" }), ["x.value: unknown field"]);
     });
-});
-
-describe("README configuration reference", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Configuration reference"), readme.indexOf("\n## ", readme.indexOf("## Configuration reference") + 5));
-    const rows = section.split("\n").filter((l) => l.startsWith("| `") || l.startsWith("| **`"));
-
-    it("documents every top-level key config.ts accepts", () => {
-        const documented = rows.map((r) => /`ecs-ship:([A-Za-z]+)/.exec(r)?.[1]).filter(Boolean);
-        assert.deepEqual(CONFIG_KEYS.top.filter((k) => !documented.includes(k)), []);
-    });
-
-    for (const section of ["github", "backend", "registry", "network", "service"] as const) {
-        it(`documents every ${section} key config.ts accepts`, () => {
-            const documented = new Set(rows.flatMap((r) => [...r.matchAll(/`  \.([A-Za-z]+)/g)].map((m) => m[1]).concat([...r.matchAll(/ \/ `\.([A-Za-z]+)`/g)].map((m) => m[1]))));
-            assert.deepEqual(CONFIG_KEYS[section].filter((k) => !documented.has(k)), []);
-        });
-    }
 });

@@ -60,6 +60,12 @@ export class MockCloud {
     overrides: CallOverrides = {};
     /** Component outputs passed to registerOutputs, by component name. */
     readonly componentOutputs = new Map<string, Record<string, any>>();
+    /**
+     * What the plan had to assume about the user's own cloud, which no offline plan can know:
+     * the zone of each subnet it was given. `pulumi up` looks up the real ones.
+     */
+    readonly assumptions: string[] = [];
+    private readonly subnetZones = new Map<string, string>();
 
     constructor(public region = "us-east-1") {}
 
@@ -68,6 +74,8 @@ export class MockCloud {
         this.calls.length = 0;
         this.overrides = {};
         this.componentOutputs.clear();
+        this.assumptions.length = 0;
+        this.subnetZones.clear();
         this.region = region;
     }
 
@@ -91,7 +99,23 @@ export class MockCloud {
         this.calls.push({ token: args.token, inputs: args.inputs });
         const override = this.overrides[args.token];
         if (override) return override(args.inputs);
+        if (args.token === "aws:ec2/getSubnet:getSubnet" && !isDefaultSubnet(args.inputs.id, this.region)) return this.userSubnet(args.inputs.id);
         return fakeCall(args.token, args.inputs, this.region);
+    }
+
+    /**
+     * A subnet of the user's own VPC: the plan cannot know its zone, so it places the subnets it is
+     * given in distinct zones, in the order it meets them (a user lists one subnet per zone), and says so.
+     */
+    private userSubnet(id: string): Record<string, any> {
+        let zone = this.subnetZones.get(id);
+        if (zone === undefined) {
+            zone = `${this.region}${AZS[this.subnetZones.size % AZS.length]}`;
+            this.subnetZones.set(id, zone);
+            this.assumptions.push(`subnet ${id} is assumed to be in ${zone}; offline, its real zone is unknown (pulumi up looks it up)`);
+        }
+        const i = this.subnetZones.size;
+        return { id, availabilityZone: zone, vpcId: "vpc-unknown", mapPublicIpOnLaunch: true, cidrBlock: `10.0.${16 * i}.0/20` };
     }
 }
 
@@ -293,6 +317,10 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
 
 export const DEFAULT_VPC_ID = "vpc-0a1b2c3d4e5f60718";
 const AZS = ["a", "b", "c"];
+
+function isDefaultSubnet(id: unknown, region: string): boolean {
+    return AZS.some((az) => `subnet-${hex(region + az, 17)}` === id);
+}
 
 function fakeCall(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
     switch (token) {

@@ -3,6 +3,7 @@
 // Shows what `pulumi up` would create for a stack, offline: the real program under
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
 // 2 invalid configuration or an AWS limit the plan would break, 1 anything else.
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import { formatViolation } from "../components/limits";
 import { RecordedResource } from "./mockCloud";
@@ -90,6 +91,10 @@ function renderText(p: Plan): string {
         }
     };
     walk(null, 0);
+    if (p.assumptions.length) {
+        lines.push("", "Assumed offline (a real pulumi up checks these):");
+        for (const a of p.assumptions) lines.push(`  - ${a}`);
+    }
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(p.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     return lines.join("\n") + "\n";
@@ -103,6 +108,12 @@ async function main(): Promise<number> {
     } catch (e) {
         if (e instanceof ConfigError || e instanceof StackFileError) {
             process.stderr.write(`${e.message}\n`);
+            return 2;
+        }
+        // A component refusing its arguments (pulumi.ResourceError) is a problem with the input,
+        // said in the component's own words: no stack trace.
+        if (e instanceof pulumi.ResourceError || (e as Error)?.name === "ResourceError") {
+            process.stderr.write(`plan: ${(e as Error).message.replace(/(error serializing property "[^"]*": )+/g, "")}\n`);
             return 2;
         }
         process.stderr.write(`plan failed: ${(e as Error)?.stack ?? e}\n`);

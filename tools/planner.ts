@@ -17,6 +17,8 @@ export interface Plan {
     resources: RecordedResource[];
     outputs: Record<string, unknown>;
     violations: LimitViolation[];
+    /** What the plan assumed about the user's cloud that it cannot know offline (subnet zones). */
+    assumptions: string[];
 }
 
 export interface PlanOptions {
@@ -95,7 +97,7 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
         await settle();
         if (asyncErrors.length) throw asyncErrors[0];
         const violations = preflight(cloud.resources.map((r) => ({ ...r, physicalName: physicalName(r.type, r.name, r.inputs) })));
-        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations };
+        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions] };
     } finally {
         process.off("unhandledRejection", onRejection);
         if (savedSha === undefined) delete process.env.GITHUB_SHA;
@@ -106,7 +108,9 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
 /** Resolves Outputs (deeply) to plain values. */
 async function resolve(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
-        return new Promise((res) => (value as pulumi.Output<unknown>).apply((v) => res(v)));
+        // The Output's own promise: it rejects when a callback inside the program throws, where
+        // waiting in .apply would wait for ever (and the process would exit 0 with nothing printed).
+        return (value as unknown as { promise(): Promise<unknown> }).promise();
     }
     if (Array.isArray(value)) return Promise.all(value.map(resolve));
     if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
@@ -133,5 +137,6 @@ export function planJson(p: Plan): unknown {
             ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
         })),
         outputs: p.outputs,
+        assumptions: p.assumptions,
     };
 }

@@ -1,0 +1,232 @@
+// Stack configuration → one validated, typed Settings object.
+//
+// The only module that reads Pulumi config or the environment. `parseSettings` is pure (tested
+// without mocks): it checks the stack file against the schema (schema.ts), resolves the commit
+// that tags built images, and checks that build inputs exist. `loadSettings` gathers its inputs
+// from Pulumi and the process. Every problem is collected and thrown as one ConfigError, so a user
+// fixes a stack file in one pass; index.ts calls this before creating any resource.
+//
+// Settings carry only what the user set: each component applies its own defaults (config/defaults.ts
+// lists them for the docs and the editor's schema).
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as nodePath from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { stackPrefix } from "../components/serviceArgs";
+import { problemsOf } from "./format";
+import { show } from "./rules";
+import { GithubValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
+
+export { CONFIG_KEYS, SERVICE_MODES, ServiceMode, NAT_STRATEGIES, AWS_REGIONS } from "./schema";
+export const PROJECT = "ecs-ship";
+
+/** Where a service's image comes from: built from a folder at a commit, or a prebuilt digest reference. */
+export type ImageSource =
+    | { kind: "build"; context: string; dockerfile?: string; tag: string }
+    | { kind: "ref"; ref: string };
+
+/** One entry of `ecs-ship:services`, with its name, its image resolved and its environment as text. */
+export interface ServiceConfig extends Omit<ServiceValues, "image" | "environment"> {
+    name: string;
+    image: ImageSource;
+    environment?: Record<string, string>;
+}
+
+export interface Settings {
+    project: string;
+    stack: string;
+    region: string;
+    /** `ecs-ship-<stack>`: physical names start with it. */
+    prefix: string;
+    /** Tags applied to every taggable resource through the provider's default tags. */
+    tags: Record<string, string>;
+    github: GithubValues;
+    backend: NonNullable<StackValues["backend"]>;
+    registry: NonNullable<StackValues["registry"]>;
+    network?: NetworkValues;
+    containerInsights?: boolean;
+    /** Sorted by name. */
+    services: ServiceConfig[];
+}
+
+/** Invalid configuration: one error listing every problem. */
+export class ConfigError extends Error {
+    constructor(public readonly stack: string, public readonly problems: string[]) {
+        super(
+            `Invalid ecs-ship configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            problems.map((p) => `  - ${p}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** What parseSettings reads: raw values, already JSON-decoded where Pulumi stores JSON. */
+export interface RawConfig {
+    stack: string;
+    /** `aws:region` */
+    region?: string;
+    /** Every `ecs-ship:<key>` value, by key without the namespace. */
+    values: Record<string, unknown>;
+    /** Full keys of the stack's other config namespaces (`aws:profile`, a mistyped `ecs-shp:services`). */
+    otherKeys?: string[];
+    /** Process environment (only GITHUB_SHA is read). */
+    env: { GITHUB_SHA?: string };
+    /** Commit of the project checkout (`git rev-parse HEAD`), asked for only when needed. */
+    gitHead: () => string | undefined;
+    /** The project folder build contexts are relative to; when given, contexts and Dockerfiles must exist there. */
+    projectDir?: string;
+}
+
+const STACK_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const COMMIT = /^[0-9a-fA-F]{7,40}$/;
+
+/** Turns raw stack configuration into Settings, or throws one ConfigError listing every problem. */
+export function parseSettings(raw: RawConfig): Settings {
+    const problems: string[] = [];
+    if (!STACK_NAME.test(raw.stack)) {
+        problems.push(`stack name: must be a lowercase letter followed by up to 19 lowercase letters, digits or hyphens (it starts every physical name), got ${show(raw.stack)}`);
+    }
+    problems.push(...strayNamespaces(raw.otherKeys ?? []));
+    const parsed = stackSchema.safeParse({ region: raw.region, ...raw.values }, { reportInput: true });
+    if (!parsed.success) problems.push(...problemsOf(parsed.error.issues, stackSchema));
+    const services = parsed.success ? resolveServices(parsed.data.services, raw, problems) : [];
+    if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, problems);
+
+    const { github, backend, registry, network, containerInsights, region } = parsed.data;
+    return {
+        project: PROJECT,
+        stack: raw.stack,
+        region,
+        prefix: stackPrefix(raw.stack),
+        tags: { "ecs-ship:stack": raw.stack, "ecs-ship:managed-by": "pulumi" },
+        github,
+        backend: backend ?? {},
+        registry: registry ?? {},
+        network,
+        containerInsights,
+        services,
+    };
+}
+
+/** Names, images and environments of valid services: the commit tag resolved once, build inputs checked. */
+function resolveServices(values: Record<string, ServiceValues>, raw: RawConfig, problems: string[]): ServiceConfig[] {
+    let ambient: { value?: string; reported?: boolean } | undefined;
+    const commitFor = (key: string, explicit?: string): string | undefined => {
+        if (explicit !== undefined) return explicit.slice(0, 7).toLowerCase();
+        if (!ambient) {
+            const sha = raw.env.GITHUB_SHA;
+            const [source, value] = sha ? ["GITHUB_SHA (environment)", sha] : ["git rev-parse HEAD", raw.gitHead()];
+            if (value === undefined) ambient = {};
+            else if (COMMIT.test(value)) ambient = { value: value.slice(0, 7).toLowerCase() };
+            else {
+                problems.push(`${source}: must be a commit SHA of 7 to 40 hexadecimal characters, got ${show(value)}`);
+                ambient = { reported: true };
+            }
+        }
+        if (ambient.value === undefined && !ambient.reported) {
+            problems.push(`${key}: no commit SHA to tag the image with: set ${key}, or GITHUB_SHA, or run from a git checkout, got nothing`);
+        }
+        return ambient.value;
+    };
+    return Object.keys(values).sort().map((name) => {
+        const { image, environment, ...rest } = values[name];
+        const key = `ecs-ship:services.${name}.image`;
+        let source: ImageSource;
+        if (image.ref !== undefined) {
+            source = { kind: "ref", ref: image.ref };
+        } else {
+            checkBuildInputs(key, image.context!, image.dockerfile, raw.projectDir, problems);
+            source = { kind: "build", context: image.context!, dockerfile: image.dockerfile, tag: commitFor(`${key}.tag`, image.tag) ?? "" };
+        }
+        const env = environment === undefined ? undefined
+            : Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]));
+        return { name, ...rest, image: source, environment: env };
+    });
+}
+
+/** A build that would fail inside `pulumi up` for a missing folder or Dockerfile fails here instead. */
+function checkBuildInputs(key: string, context: string, dockerfile: string | undefined, projectDir: string | undefined, problems: string[]): void {
+    if (projectDir === undefined) return;
+    const dir = nodePath.resolve(projectDir, context);
+    if (!isDirectory(dir)) {
+        problems.push(`${key}.context: must be a folder relative to the project (${projectDir}), got ${show(context)}, which does not exist`);
+        return;
+    }
+    const file = nodePath.resolve(dir, dockerfile ?? "Dockerfile");
+    if (!isFile(file)) {
+        const where = nodePath.relative(projectDir, file);
+        problems.push(`${key}.dockerfile: must be a file relative to ${key}.context (${show(context)}), got ${show(dockerfile ?? "Dockerfile")}${dockerfile === undefined ? " (the default)" : ""}, but ${where} does not exist`);
+    }
+}
+
+function isDirectory(p: string): boolean {
+    try { return fs.statSync(p).isDirectory(); } catch { return false; }
+}
+
+function isFile(p: string): boolean {
+    try { return fs.statSync(p).isFile(); } catch { return false; }
+}
+
+/** Keys under a namespace one or two typing slips away from `ecs-ship`, which ecs-ship would silently ignore. */
+function strayNamespaces(keys: string[]): string[] {
+    return keys.flatMap((key) => {
+        const [ns, ...rest] = key.split(":");
+        if (ns === PROJECT || rest.length === 0 || editDistance(ns.toLowerCase(), PROJECT) > 2) return [];
+        return [`${key}: unknown namespace ${show(ns)}, which ecs-ship does not read; did you mean ${PROJECT}:${rest.join(":")}?`];
+    });
+}
+
+function editDistance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
+}
+
+/**
+ * Reads the current stack's configuration through Pulumi and the process environment,
+ * and validates it. Throws ConfigError (listing every problem) before any resource exists.
+ */
+export function loadSettings(): Settings {
+    const all = pulumi.runtime.allConfig();
+    const values: Record<string, unknown> = {};
+    const otherKeys: string[] = [];
+    for (const [fullKey, text] of Object.entries(all)) {
+        if (fullKey.startsWith(`${PROJECT}:`)) values[fullKey.slice(PROJECT.length + 1)] = decode(text);
+        else otherKeys.push(fullKey);
+    }
+    const projectDir = nodePath.resolve(__dirname, "..");
+    return parseSettings({
+        stack: pulumi.getStack(),
+        region: new pulumi.Config("aws").get("region"),
+        values,
+        otherKeys,
+        env: { GITHUB_SHA: process.env.GITHUB_SHA },
+        gitHead: () => gitHead(projectDir),
+        projectDir,
+    });
+}
+
+/** Pulumi hands structured values to the program as JSON text; scalars as plain text. */
+function decode(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+function gitHead(cwd: string): string | undefined {
+    try {
+        return execFileSync("git", ["rev-parse", "HEAD"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    } catch {
+        return undefined;
+    }
+}

@@ -1,0 +1,322 @@
+// The one schema of a stack file's `ecs-ship:` keys. From it come the Settings types (index.ts),
+// validation and its messages (format.ts), the editor's JSON Schema (schema/stack.schema.json) and
+// the configuration reference (docs/configuration.md). Cross-field rules live beside the fields.
+import { z } from "zod";
+import { Region } from "@pulumi/aws/types/enums";
+import {
+    ARCHITECTURES, FARGATE_CPU_MEMORY, LOG_RETENTION_DAYS, SCALING_METRICS, SCALING_TARGET_DEFAULTS, describeMemoryFor, isPartialSecretArn, secretKind,
+} from "../components/serviceArgs";
+import { DIGEST_REF } from "../components/registryPolicies";
+import { NAT_STRATEGY_VALUES, NatStrategy } from "../components/network";
+import { DEFAULTS } from "./defaults";
+import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem, record, says, show, text } from "./rules";
+
+/**
+ * Every region the AWS provider knows. Source: @pulumi/aws types/enums `Region` (the provider's
+ * own list, which tracks AWS's published Regions).
+ */
+export const AWS_REGIONS = Object.values(Region) as [string, ...string[]];
+
+export const SERVICE_MODES = ["express", "fargate"] as const;
+export type ServiceMode = (typeof SERVICE_MODES)[number];
+/** NAT choices for a created VPC (awsx.ec2.NatGatewayStrategy values). */
+export const NAT_STRATEGIES = NAT_STRATEGY_VALUES as readonly NatStrategy[] as ["None", "Single", "OnePerAz"];
+/**
+ * Names the stack's own components use after the prefix. A service called `github` would get
+ * role names the deploy role is denied touching (they look like the trust's own).
+ */
+export const RESERVED_SERVICE_NAMES = ["github", "network", "cluster", "capacity"];
+
+/**
+ * Express Mode task sizes: cpu 256 to 4096 in powers of 2, memory 512 to 8192 MiB, and the pair must
+ * also be a Fargate task size (Express runs its tasks on Fargate). Source: @pulumi/aws
+ * ecs/expressGatewayService.d.ts, `cpu` and `memory` (from the provider's resource docs), and
+ * Amazon ECS API Reference, CreateExpressGatewayService.
+ */
+export const EXPRESS_LIMITS = { cpu: [256, 512, 1024, 2048, 4096], memory: { min: 512, max: 8192 } } as const;
+
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const COMMIT = /^[0-9a-fA-F]{7,40}$/;
+const PATH = /^\/[\x21-\x7e]{0,1023}$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const SECRET_REF = "must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>[:<json-key>:<version-stage>:<version-id>]) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)";
+const actions = (what: string) => z.union([z.string(), z.array(z.string())], says(`must be ${what} or a list of them`));
+/** An IAM statement as the app's task role takes it; other IAM fields (Sid, Condition) pass through. */
+const statementSchema = z.looseObject({
+    Effect: oneOf(["Allow", "Deny"]),
+    Action: actions("an IAM action"),
+    Resource: actions("a resource ARN"),
+}, says("must be an IAM statement with Effect, Action and Resource"));
+const kmsKey = () => text(KMS_KEY_ARN, "must be a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id>)");
+const exactName = (what: string) => text(/^[^*?\[\]\s]+$/, `must be an exact ${what} name, with no wildcard ("*", "?", "[") or space`);
+const path = () => text(PATH, 'must be a path starting with "/"');
+
+export const githubSchema = closed({
+    repository: z.string(says('must be "owner/name"', 'is required, as "owner/name"'))
+        .refine((r) => !r.includes("*"), { error: "must name exactly one repository, with no wildcard", abort: true })
+        .regex(REPOSITORY, { error: 'must be "owner/name" (letters, digits, "-", and "." or "_" in the name)' })
+        .meta({ description: "The GitHub repository whose workflows may deploy, as owner/name. No wildcards." }),
+    deployBranches: listOf(exactName("branch"), "branch names").optional()
+        .meta({ description: "Branches whose pushes may assume the deploy role.", default: DEFAULTS.github.deployBranches }),
+    deployEnvironments: listOf(exactName("environment"), "environment names").optional()
+        .meta({ description: "GitHub environments whose jobs may assume the deploy role.", default: DEFAULTS.github.deployEnvironments }),
+    pullRequestPreview: bool().optional()
+        .meta({ description: "Create a read-only role for `pulumi preview` on pull requests.", default: DEFAULTS.github.pullRequestPreview }),
+    oidcProviderArn: text(OIDC_PROVIDER_ARN, "must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com").optional()
+        .meta({ description: "Reuse the account's existing GitHub OIDC provider (there can be one per account) instead of creating one." }),
+    retainProvider: bool().optional()
+        .meta({ description: "Keep the created OIDC provider on destroy, for other stacks in the account.", default: DEFAULTS.github.retainProvider }),
+    // AssumeRoleWithWebIdentity sessions last 1 to 12 hours. Source: IAM User Guide, "IAM role max session duration".
+    maxSessionDuration: int(3600, 43200).optional()
+        .meta({ description: "Longest deploy session, in seconds.", default: DEFAULTS.github.maxSessionDuration }),
+}, "is required, with at least `repository: owner/name`").superRefine((g, ctx) => {
+    if (!record(g)) return;
+    const key = "ecs-ship:github";
+    const count = (list: unknown, dflt: number) => (list === undefined ? dflt : Array.isArray(list) ? list.length : -1);
+    if (count(g.deployBranches, 1) === 0 && count(g.deployEnvironments, 0) === 0) {
+        problem(ctx, ["deployBranches"], `nothing could deploy: list at least one branch here or one environment in ${key}.deployEnvironments, got none`);
+    }
+    if (g.oidcProviderArn !== undefined && g.retainProvider !== undefined) {
+        problem(ctx, ["retainProvider"], "Only one of `oidcProviderArn` or `retainProvider` can be provided (a reused provider is never deleted), got both");
+    }
+}, ALWAYS).meta({ description: "Which GitHub workflows may deploy and preview this stack." });
+
+export const backendSchema = closed({
+    stateBucket: text(BUCKET, 'must be an S3 bucket name (3-63 lowercase letters, digits, "." or "-")').optional()
+        .meta({ description: "S3 bucket of the Pulumi state backend: the CI roles may read and write this stack's state in it." }),
+    kmsKeyArn: kmsKey().optional()
+        .meta({ description: "KMS key of the Pulumi secrets provider: the CI roles may use it." }),
+}).meta({ description: "The Pulumi backend the CI roles may use. Omit for Pulumi Cloud." });
+
+export const registrySchema = closed({
+    forceDelete: bool().optional()
+        .meta({ description: "Let `pulumi destroy` delete a repository that still holds images.", default: DEFAULTS.registry.forceDelete }),
+    keepImages: int(1, 1000).optional()
+        .meta({ description: "Newest tagged images the lifecycle policy keeps (rollback targets); untagged ones expire after a day.", default: DEFAULTS.registry.keepImages }),
+    kmsKeyArn: kmsKey().optional()
+        .meta({ description: "Encrypt images with this KMS key instead of AES256." }),
+}).meta({ description: "The ECR repository each built service gets." });
+
+export const networkSchema = closed({
+    vpcId: text(VPC_ID, "must be a VPC id (vpc- followed by 8 or 17 hex digits)").optional()
+        .meta({ description: "An existing VPC to use." }),
+    publicSubnetIds: listOf(text(SUBNET_ID, "must be a subnet-… id"), "subnet-… ids").optional()
+        .meta({ description: "Public subnets for the load balancer (at least 2, in different Availability Zones)." }),
+    privateSubnetIds: listOf(text(SUBNET_ID, "must be a subnet-… id"), "subnet-… ids").optional()
+        .meta({ description: "Private subnets (with a NAT route) for the tasks. Without them, tasks run in the public subnets with a public IP." }),
+    create: bool().optional()
+        .meta({ description: "Create a dedicated VPC instead of using an existing one.", default: DEFAULTS.network.create }),
+    natStrategy: oneOf(NAT_STRATEGIES).optional()
+        .meta({ description: "NAT gateways of a created VPC: None costs nothing; each gateway costs about $32/month plus data.", default: DEFAULTS.network.natStrategy }),
+}).superRefine((n, ctx) => {
+    if (!record(n)) return;
+    const key = "ecs-ship:network";
+    if (n.create === true) {
+        if (n.vpcId !== undefined || n.publicSubnetIds !== undefined || n.privateSubnetIds !== undefined) {
+            problem(ctx, ["create"], "Only one of `create` or `vpcId`/subnets can be provided, got both");
+        }
+        return;
+    }
+    for (const field of ["publicSubnetIds", "privateSubnetIds"] as const) {
+        const ids = n[field];
+        if (Array.isArray(ids) && new Set(ids).size !== ids.length) problem(ctx, [field], `must list each subnet once, got ${show(ids)}`);
+    }
+    if (n.natStrategy !== undefined) problem(ctx, ["natStrategy"], `applies only with ${key}.create: true, got ${show(n.natStrategy)} without it`);
+    if (n.vpcId === undefined) problem(ctx, ["vpcId"], `is required when ${key} is set (or set ${key}.create: true), got nothing`);
+    if (n.publicSubnetIds === undefined || (Array.isArray(n.publicSubnetIds) && n.publicSubnetIds.length < 2)) {
+        // An ALB needs subnets in at least two Availability Zones, and so does Express Mode.
+        // Source: Elastic Load Balancing User Guide, "Application Load Balancers", Availability Zones and subnets.
+        const given = Array.isArray(n.publicSubnetIds) ? n.publicSubnetIds.length : "none";
+        problem(ctx, ["publicSubnetIds"], `must list at least 2 public subnets in different Availability Zones (the load balancer needs two), got ${given}`);
+    }
+}, ALWAYS).meta({ description: "Where services run. Default: the account's default VPC." });
+
+export const imageSchema = closed({
+    context: z.string({ error: "must be a folder path relative to the project" }).min(1, { error: "must be a folder path relative to the project" }).optional()
+        .meta({ description: "Folder to build the image from, relative to the project. It must exist." }),
+    dockerfile: z.string({ error: "must be a file path relative to `context`" }).min(1, { error: "must be a file path relative to `context`" }).optional()
+        .meta({ description: "Dockerfile path, relative to `context`. It must exist.", default: DEFAULTS.image.dockerfile }),
+    tag: text(COMMIT, "must be a commit SHA of 7 to 40 hexadecimal characters").optional()
+        .meta({ description: "Commit to tag the image with (its first 7 characters). Default: GITHUB_SHA, else the checkout's HEAD." }),
+    ref: text(DIGEST_REF, "must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>").optional()
+        .meta({ description: "A prebuilt image, pinned by digest. No repository is created and nothing is built." }),
+}, "Either `context` or `ref` must be provided").superRefine((o, ctx) => {
+    if (!record(o)) return;
+    const hasContext = o.context !== undefined;
+    const hasRef = o.ref !== undefined;
+    if (hasContext && hasRef) problem(ctx, [], "Only one of `context` or `ref` can be provided, got both");
+    else if (!hasContext && !hasRef) problem(ctx, [], "Either `context` or `ref` must be provided, got neither");
+    else if (hasRef && (o.tag !== undefined || o.dockerfile !== undefined)) {
+        problem(ctx, ["ref"], `a prebuilt image is not built, so \`tag\` and \`dockerfile\` do not apply, got ${show(Object.keys(o).filter((x) => x !== "ref").join(", "))}`);
+    }
+}, ALWAYS).meta({ description: "What the service runs: an image built from a folder, or a prebuilt image by digest." });
+
+const metricOf = (s: unknown) => (record(s)?.metric === "requests" ? "requests" : "percent");
+
+export const scalingSchema = closed({
+    min: int(1, 1000).optional().meta({ description: "Fewest running tasks.", default: DEFAULTS.service.scaling.min }),
+    max: int(1, 1000).optional().meta({ description: "Most running tasks.", default: DEFAULTS.service.scaling.max }),
+    metric: oneOf(SCALING_METRICS as unknown as ["cpu", "memory", "requests"]).optional()
+        .meta({ description: "What target tracking follows: cpu or memory percent, or load balancer requests per task.", default: DEFAULTS.service.scaling.metric }),
+    target: z.number(says("must be an integer")).optional()
+        .meta({ description: `Target value: percent (1-100) for cpu and memory (default ${SCALING_TARGET_DEFAULTS.cpu}); requests per task per minute for requests (default ${SCALING_TARGET_DEFAULTS.requests}).` }),
+}).superRefine((o, ctx) => {
+    if (!record(o)) return;
+    const [lo, hi] = metricOf(o) === "requests" ? [1, 1_000_000] : [1, 100];
+    if (typeof o.target === "number" && !(Number.isInteger(o.target) && o.target >= lo && o.target <= hi)) {
+        problem(ctx, ["target"], `must be an integer from ${lo} to ${hi}, got ${show(o.target)}`);
+    }
+    if (Number.isInteger(o.min) && Number.isInteger(o.max) && (o.min as number) > (o.max as number)) {
+        problem(ctx, ["min"], `must not exceed {parent}.max (${o.max}), got ${o.min}`);
+    }
+}, ALWAYS).meta({ description: "Target-tracking autoscaling; each field has its own default." });
+
+export const serviceSchema = closed({
+    mode: oneOf(SERVICE_MODES, "is required, one of express, fargate")
+        .meta({ description: "express: ECS Express Mode (AWS runs the load balancer and HTTPS). fargate: ECS on Fargate behind a load balancer ecs-ship creates." }),
+    image: imageSchema,
+    port: int(1, 65535).optional().meta({ description: "Port the container listens on; the app also gets it as PORT.", default: DEFAULTS.service.port }),
+    cpu: z.number(says(`must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} (Fargate task sizes)`)).optional().meta({ description: "Task CPU units (1024 = 1 vCPU): a Fargate task size; Express allows 256 to 4096.", default: DEFAULTS.service.cpu }),
+    memory: z.number(says("must be a number of MiB")).optional().meta({ description: "Task memory in MiB, valid for the cpu value; Express allows 512 to 8192.", default: DEFAULTS.service.memory }),
+    architecture: oneOf(ARCHITECTURES as unknown as ["x86_64", "arm64"]).optional()
+        .meta({ description: "CPU architecture of the image and tasks (arm64: Fargate only).", default: DEFAULTS.service.architecture }),
+    healthCheckPath: path().optional().meta({ description: "Path the load balancer probes; must answer 200 when healthy.", default: DEFAULTS.service.healthCheckPath }),
+    versionPath: path().optional()
+        .meta({ description: "A path that answers with the deployed commit. When set, the deploy gate checks it; otherwise the gate needs nothing from the app." }),
+    desiredCount: int(0, 1000).optional().meta({ description: "Tasks at first deploy; autoscaling moves it within scaling.", default: DEFAULTS.service.desiredCount }),
+    scaling: scalingSchema.optional(),
+    environment: mapOf(z.union([z.string(), z.number(), z.boolean()], { error: "must be a string, number or boolean" })).optional()
+        .meta({ description: "Plain environment variables." }),
+    secrets: mapOf(z.string(says(SECRET_REF))).optional()
+        .meta({ description: "Variables read from Secrets Manager (full secret ARN, optionally with :json-key:version-stage:version-id) or SSM Parameter Store (parameter ARN). The execution role may read exactly these." }),
+    secretsKmsKeyArn: kmsKey().optional().meta({ description: "Customer-managed KMS key that encrypts the secrets." }),
+    taskPolicyStatements: listOf(statementSchema, "IAM policy statements").optional()
+        .meta({ description: "IAM statements for the app itself; a task role exists only when this is set." }),
+    spot: bool().optional().meta({ description: "Fargate only: run on Fargate Spot (about 70% cheaper, may be interrupted).", default: DEFAULTS.service.spot }),
+    certificateArn: text(ACM_ARN, "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)").optional()
+        .meta({ description: "Fargate only: ACM certificate for an HTTPS listener; HTTP then redirects to HTTPS." }),
+    // Target group deregistration delay range. Source: ELB User Guide, "Target groups", deregistration_delay.timeout_seconds (0-3600).
+    deregistrationDelay: int(0, 3600).optional().meta({ description: "Fargate only: seconds the load balancer drains a task.", default: DEFAULTS.service.deregistrationDelay }),
+    healthCheckGracePeriod: int(0, 7200).optional()
+        .meta({ description: "Fargate only: seconds ECS ignores failing health checks after a task starts.", default: DEFAULTS.service.healthCheckGracePeriod }),
+    logRetentionDays: oneOfNumbers(LOG_RETENTION_DAYS, " (CloudWatch Logs retention values)").optional()
+        .meta({ description: "Days CloudWatch Logs keeps the service's logs.", default: DEFAULTS.service.logRetentionDays }),
+}).superRefine((s, ctx) => { if (record(s)) checkService(s as Record<string, unknown>, ctx); }, ALWAYS);
+
+/** Rules that read several of a service's fields. Paths are relative to the service. */
+function checkService(s: Record<string, unknown>, ctx: z.RefinementCtx): void {
+    const express = s.mode === "express";
+    checkSize(s, express, ctx);
+    const scaling = record(s.scaling) ?? {};
+    const [min, max] = [scaling.min ?? DEFAULTS.service.scaling.min, scaling.max ?? DEFAULTS.service.scaling.max];
+    const desired = s.desiredCount;
+    if (Number.isInteger(desired) && Number.isInteger(min) && Number.isInteger(max) && (min as number) <= (max as number)
+        && ((desired as number) < (min as number) || (desired as number) > (max as number))) {
+        problem(ctx, ["desiredCount"], `must lie within scaling.min..scaling.max (${min}..${max}), got ${desired}`);
+    }
+    checkVariables(s, ctx);
+    if (express && s.architecture === "arm64") {
+        // The provider's ExpressGatewayService has no CPU architecture argument, so Express tasks run x86_64.
+        // Source: @pulumi/aws ecs/expressGatewayService.d.ts (no runtimePlatform or cpuArchitecture input).
+        problem(ctx, ["architecture"], 'Express Mode runs x86_64 tasks only; arm64 is allowed only with mode: fargate, got "arm64"');
+    }
+    if (express && s.spot === true) problem(ctx, ["spot"], "Express Mode has no Fargate Spot option; allowed only with mode: fargate, got true");
+    if (express && s.certificateArn !== undefined) {
+        problem(ctx, ["certificateArn"], `Express Mode provisions its own HTTPS certificate; allowed only with mode: fargate, got ${show(s.certificateArn)}`);
+    }
+    for (const field of ["deregistrationDelay", "healthCheckGracePeriod"]) {
+        if (express && s[field] !== undefined) problem(ctx, [field], `Express Mode manages its own load balancer; allowed only with mode: fargate, got ${show(s[field])}`);
+    }
+    // arm64 with Fargate Spot is allowed: "FARGATE_SPOT supports Linux tasks with the ARM64 architecture on
+    // platform version 1.4.0 or later" (Amazon ECS API Reference, CapacityProviderStrategyItem); ecs-ship
+    // runs LATEST, which is 1.4.0.
+}
+
+/** Fargate's cpu/memory table, and Express Mode's narrower limits. */
+function checkSize(s: Record<string, unknown>, express: boolean, ctx: z.RefinementCtx): void {
+    const cpu = s.cpu ?? DEFAULTS.service.cpu;
+    const memory = s.memory ?? DEFAULTS.service.memory;
+    if (typeof cpu !== "number" || typeof memory !== "number") return;
+    if (express && !(EXPRESS_LIMITS.cpu as readonly number[]).includes(cpu)) {
+        problem(ctx, ["cpu"], `must be one of ${EXPRESS_LIMITS.cpu.join(", ")} (Express Mode task sizes), got ${show(cpu)}`);
+        return;
+    }
+    // Source: Amazon ECS Developer Guide, Fargate task size table (FARGATE_CPU_MEMORY).
+    const allowed = FARGATE_CPU_MEMORY[cpu];
+    if (!allowed) {
+        problem(ctx, ["cpu"], `must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} (Fargate task sizes), got ${show(cpu)}`);
+    } else if (express && memory > EXPRESS_LIMITS.memory.max) {
+        problem(ctx, ["memory"], `Express Mode allows ${EXPRESS_LIMITS.memory.min} to ${EXPRESS_LIMITS.memory.max} MiB, got ${show(memory)}`);
+    } else if (!allowed.includes(memory)) {
+        problem(ctx, ["memory"], `with cpu ${cpu}, Fargate accepts ${describeMemoryFor(cpu)} MiB, got ${show(memory)}`);
+    }
+}
+
+/** Secret references, and variables that come from two places or contradict `port`. */
+function checkVariables(s: Record<string, unknown>, ctx: z.RefinementCtx): void {
+    const environment = record(s.environment) ?? {};
+    const secrets = record(s.secrets) ?? {};
+    for (const [n, ref] of Object.entries(secrets)) {
+        if (!ENV_NAME.test(n)) continue;
+        if (typeof ref === "string" && isPartialSecretArn(ref)) {
+            problem(ctx, ["secrets", n], `must be the secret's full ARN, which ends in "-" and the 6 characters Secrets Manager adds to the name (…:secret:prod/db-AbCdEf; see \`aws secretsmanager describe-secret\`), got ${show(ref)}`);
+        } else if (typeof ref === "string" && !secretKind(ref)) {
+            problem(ctx, ["secrets", n], `${SECRET_REF}, got ${show(ref)}`);
+        }
+        if (n in environment) problem(ctx, ["secrets", n], "is also set in {service}.environment; a variable may come from one place only");
+    }
+    for (const n of [...Object.keys(environment), ...Object.keys(secrets)]) {
+        if (!ENV_NAME.test(n)) problem(ctx, [n in environment ? "environment" : "secrets", n], `variable name must be letters, digits and "_", not starting with a digit, got ${show(n)}`);
+    }
+    const port = s.port ?? DEFAULTS.service.port;
+    if ("PORT" in secrets) problem(ctx, ["secrets", "PORT"], `PORT is set from port (${port}); remove it from secrets, got ${show(secrets.PORT)}`);
+    if ("PORT" in environment && String(environment.PORT) !== String(port)) {
+        problem(ctx, ["environment", "PORT"], `must equal port (${port}), since the load balancer sends traffic to port; set port instead, got ${show(environment.PORT)}`);
+    }
+}
+
+export const servicesSchema = mapOf(serviceSchema, "is required: define at least one service, for example `web: { mode: express }`").superRefine((o, ctx) => {
+    if (!record(o)) return;
+    if (Object.keys(o).length === 0) problem(ctx, [], "must define at least one service, got none");
+    for (const name of Object.keys(o)) {
+        if (!DNS_LABEL.test(name)) {
+            problem(ctx, [name], `service name must be a lowercase DNS label (a-z, 0-9 and "-", starting with a letter, at most 63 characters), got ${show(name)}`);
+        } else if (RESERVED_SERVICE_NAMES.includes(name)) {
+            problem(ctx, [name], `service name is reserved for the stack's own ${name === "github" ? "GitHub trust" : name} resources (the deploy role may not touch ecs-ship-<stack>-${name}-*); choose another, got ${show(name)}`);
+        }
+    }
+}, ALWAYS).meta({ description: "The stack's services, by name (a lowercase DNS label). Every service takes the same settings in either mode." });
+
+/** Every `ecs-ship:` key of a stack file, and `aws:region`. */
+const stackShape = {
+    region: oneOf(AWS_REGIONS, "is required (for example us-east-1)", " (AWS Regions)")
+        .meta({ description: "The AWS Region the stack deploys to." }),
+    github: githubSchema,
+    backend: backendSchema.optional(),
+    registry: registrySchema.optional(),
+    network: networkSchema.optional(),
+    containerInsights: bool().optional()
+        .meta({ description: "CloudWatch Container Insights on the stack's cluster (billed per metric).", default: DEFAULTS.containerInsights }),
+    services: servicesSchema,
+};
+
+/** The `ecs-ship:` keys, as the schema declares them (`region` is the provider's `aws:region`). */
+export const CONFIG_KEYS = Object.keys(stackShape).filter((k) => k !== "region");
+
+export const stackSchema = z.strictObject(stackShape, {
+    error: (iss) => (iss.code === "unrecognized_keys" ? `allowed keys are ${CONFIG_KEYS.join(", ")}` : undefined),
+});
+
+export type StackValues = z.output<typeof stackSchema>;
+export type ServiceValues = z.output<typeof serviceSchema>;
+export type GithubValues = z.output<typeof githubSchema>;
+export type NetworkValues = z.output<typeof networkSchema>;
+export type ImageValues = z.output<typeof imageSchema>;

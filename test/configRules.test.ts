@@ -1,0 +1,157 @@
+// The configuration rules a new user trips over: secret references, PORT, regions, stray
+// namespaces, build inputs, and the task sizes each mode allows. parseSettings is pure.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, RawConfig, parseSettings } from "../config";
+import { secretsPolicy } from "../components/serviceArgs";
+
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf";
+
+function raw(values: Record<string, unknown> = {}, overrides: Partial<RawConfig> = {}): RawConfig {
+    return {
+        stack: "dev",
+        region: "us-east-1",
+        values: { github: { repository: "acme/shop" }, services: { web: { mode: "express", image: { context: "app" } } }, ...values },
+        env: { GITHUB_SHA: SHA },
+        gitHead: () => undefined,
+        ...overrides,
+    };
+}
+
+function web(service: Record<string, unknown>): Record<string, unknown> {
+    return { services: { web: { mode: "express", image: { context: "app" }, ...service } } };
+}
+
+function problems(input: RawConfig): string[] {
+    try {
+        parseSettings(input);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        return e.problems;
+    }
+    assert.fail("configuration was accepted");
+}
+
+describe("config: secret references", () => {
+    it("accepts the JSON-key form and grants read on the secret itself", () => {
+        // GIVEN a secret read by JSON key, as ECS takes it (<arn>:<json-key>:<version-stage>:<version-id>)
+        const ref = `${SECRET}:password::`;
+        // WHEN it is parsed and turned into the execution role's policy
+        const svc = parseSettings(raw(web({ secrets: { DB_PASSWORD: ref } }))).services[0];
+        // THEN the reference reaches the container as given, and IAM names the secret's ARN
+        assert.deepEqual(svc.secrets, { DB_PASSWORD: ref });
+        assert.deepEqual(secretsPolicy(svc.secrets!)!.Statement, [
+            { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
+        ]);
+    });
+
+    it("accepts a version stage and grants on the secret's ARN once for two references", () => {
+        const svc = parseSettings(raw(web({ secrets: { A: `${SECRET}::AWSPREVIOUS:`, B: `${SECRET}:user::` } }))).services[0];
+        assert.deepEqual((secretsPolicy(svc.secrets!)!.Statement as { Resource: string[] }[])[0].Resource, [SECRET]);
+    });
+
+    it("refuses a secret ARN without its 6-character suffix, and says why", () => {
+        assert.deepEqual(problems(raw(web({ secrets: { DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db" } }))), [
+            'ecs-ship:services.web.secrets.DB: must be the secret\'s full ARN, which ends in "-" and the 6 characters Secrets Manager adds to the name (…:secret:prod/db-AbCdEf; see `aws secretsmanager describe-secret`), got "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"',
+        ]);
+    });
+});
+
+describe("config: PORT", () => {
+    it("refuses an environment PORT that disagrees with port", () => {
+        assert.deepEqual(problems(raw(web({ port: 5000, environment: { PORT: 3000 } }))), [
+            'ecs-ship:services.web.environment.PORT: must equal port (5000), since the load balancer sends traffic to port; set port instead, got 3000',
+        ]);
+    });
+
+    it("refuses an environment PORT beside the default port", () => {
+        assert.deepEqual(problems(raw(web({ environment: { PORT: "3000" } }))), [
+            'ecs-ship:services.web.environment.PORT: must equal port (8080), since the load balancer sends traffic to port; set port instead, got "3000"',
+        ]);
+    });
+
+    it("accepts an environment PORT equal to port", () => {
+        assert.deepEqual(parseSettings(raw(web({ port: 3000, environment: { PORT: "3000" } }))).services[0].environment, { PORT: "3000" });
+    });
+
+    it("refuses PORT from a secret", () => {
+        assert.deepEqual(problems(raw(web({ secrets: { PORT: "arn:aws:ssm:us-east-1:123456789012:parameter/port" } }))), [
+            'ecs-ship:services.web.secrets.PORT: PORT is set from port (8080); remove it from secrets, got "arn:aws:ssm:us-east-1:123456789012:parameter/port"',
+        ]);
+    });
+});
+
+describe("config: region", () => {
+    it("refuses a region AWS does not have, listing the ones it does", () => {
+        const [p] = problems(raw({}, { region: "us-east-9" }));
+        assert.match(p, /^aws:region: must be one of af-south-1, .*us-east-1, us-east-2, us-west-1, us-west-2, .* \(AWS Regions\), got "us-east-9"$/);
+    });
+
+    it("accepts a newer region the provider knows", () => {
+        assert.equal(parseSettings(raw({}, { region: "mx-central-1" })).region, "mx-central-1");
+    });
+});
+
+describe("config: keys", () => {
+    it("names a stray namespace that looks like a typo of ecs-ship, besides the missing key", () => {
+        const input = raw({ services: undefined }, { otherKeys: ["ecs-shop:services", "aws:profile", "pulumi:tags"] });
+        assert.deepEqual(problems(input), [
+            'ecs-shop:services: unknown namespace "ecs-shop", which ecs-ship does not read; did you mean ecs-ship:services?',
+            "ecs-ship:services: is required: define at least one service, for example `web: { mode: express }`, got nothing",
+        ]);
+    });
+
+    it("names an unknown top-level key with the allowed ones", () => {
+        assert.deepEqual(problems(raw({ servics: {} })), [
+            "ecs-ship:servics: unknown key; allowed keys are github, backend, registry, network, containerInsights, services",
+        ]);
+    });
+});
+
+describe("config: task sizes per mode", () => {
+    it("accepts arm64 with Fargate Spot (ECS API Reference, CapacityProviderStrategyItem: ARM64 on platform 1.4.0+)", () => {
+        const svc = parseSettings(raw(web({ mode: "fargate", architecture: "arm64", spot: true }))).services[0];
+        assert.deepEqual([svc.architecture, svc.spot], ["arm64", true]);
+    });
+
+    it("accepts Express's largest size, 4096 CPU with 8192 MiB", () => {
+        const svc = parseSettings(raw(web({ cpu: 4096, memory: 8192 }))).services[0];
+        assert.deepEqual([svc.cpu, svc.memory], [4096, 8192]);
+    });
+});
+
+describe("config: build inputs exist", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-config-"));
+        fs.mkdirSync(path.join(dir, "app"));
+        fs.writeFileSync(path.join(dir, "app", "Dockerfile"), "FROM scratch\n");
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("accepts a context with its Dockerfile", () => {
+        assert.equal(parseSettings(raw({}, { projectDir: dir })).services.length, 1);
+    });
+
+    it("refuses a context folder that does not exist", () => {
+        assert.deepEqual(problems(raw(web({ image: { context: "services/web" } }), { projectDir: dir })), [
+            `ecs-ship:services.web.image.context: must be a folder relative to the project (${dir}), got "services/web", which does not exist`,
+        ]);
+    });
+
+    it("refuses a Dockerfile that does not exist inside the context", () => {
+        assert.deepEqual(problems(raw(web({ image: { context: "app", dockerfile: "Dockerfile.prod" } }), { projectDir: dir })), [
+            'ecs-ship:services.web.image.dockerfile: must be a file relative to ecs-ship:services.web.image.context ("app"), got "Dockerfile.prod", but app/Dockerfile.prod does not exist',
+        ]);
+    });
+
+    it("refuses a context without the default Dockerfile, saying it is the default", () => {
+        fs.mkdirSync(path.join(dir, "empty"));
+        assert.deepEqual(problems(raw(web({ image: { context: "empty" } }), { projectDir: dir })), [
+            'ecs-ship:services.web.image.dockerfile: must be a file relative to ecs-ship:services.web.image.context ("empty"), got "Dockerfile" (the default), but empty/Dockerfile does not exist',
+        ]);
+    });
+});
