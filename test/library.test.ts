@@ -67,6 +67,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     let work: string;
     let packed: PackResult;
     let typeCheck: string;
+    let snippets: string[];
     let result: RunResult;
 
     before(() => {
@@ -86,6 +87,12 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         fs.writeFileSync(path.join(example, "package.json"), JSON.stringify(manifest, null, 2));
         run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"], example);
 
+        // The code blocks of docs/components.md are compiled with the example, so the page cannot drift.
+        snippets = [...fs.readFileSync(path.join(ROOT, "docs", "components.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+        snippets.forEach((code, i) => fs.writeFileSync(path.join(example, `doc-${i + 1}.ts`), code));
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(example, "tsconfig.json"), "utf8"));
+        tsconfig.files = [...tsconfig.files, ...snippets.map((_, i) => `doc-${i + 1}.ts`)];
+        fs.writeFileSync(path.join(example, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
         typeCheck = run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], example);
 
         // The mock cloud is this repository's tool; transpiled to JavaScript beside the runner.
@@ -136,6 +143,13 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
 
     it("type-checks the example against the published declarations", () => {
         // GIVEN the example with the tarball installed  WHEN tsc runs  THEN it reports nothing
+        assert.equal(typeCheck.trim(), "");
+    });
+
+    it("type-checks every code block of docs/components.md against the published declarations", () => {
+        // GIVEN the page's blocks (one per component section, and the import line)  THEN all were compiled, with no error
+        assert.equal(snippets.length, 6);
+        assert.ok(snippets.every((code) => code.includes('from "ecs-ship"')));
         assert.equal(typeCheck.trim(), "");
     });
 
