@@ -1,0 +1,20 @@
+// ecs-ship as a library: the components and the types and helpers their arguments use.
+// Importing this module creates nothing and reads no configuration; the program that
+// `pulumi up` runs in this repository is index.ts, which composes these same components.
+export * from "./githubOidcTrust";
+export * from "./containerRegistry";
+export * from "./expressService";
+export * from "./fargateService";
+export * from "./fargateCluster";
+export * from "./network";
+export * from "./serviceArgs";
+export * from "./argumentsError";
+export {
+    AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, DEPLOYMENT, DEREGISTRATION_DELAY, FARGATE_DEFAULTS,
+    HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY, fargateArgsProblems, pickAlbSubnets,
+} from "./fargateSettings";
+export { DIGEST_REF, ECR_REPOSITORY_NAME, IMAGE_TAG, lifecyclePolicy } from "./registryPolicies";
+export {
+    GITHUB_OIDC_URL, STACK_TAG, STS_AUDIENCE, deployPolicies, githubTrustPolicy, permissionsBoundary, previewPolicy,
+} from "./trustPolicies";
+export type { IamDocument, IamStatement, StackScope } from "./trustPolicies";

@@ -1,0 +1,220 @@
+// ecs-ship as a package: `npm pack` builds the library, examples/ installs the tarball, the
+// TypeScript compiler checks the example against the published declarations, and plain Node
+// runs the compiled example under Pulumi's mock runtime, loading the library's JavaScript from
+// node_modules/ecs-ship. Nothing here runs ts-node on the library.
+//
+// Offline and fast: the example's copy sits in a temporary directory whose parent
+// node_modules is a link to this repository's, so the peer dependencies (@pulumi/*) and the
+// TypeScript compiler come from the root install; npm installs only the tarball.
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as ts from "typescript";
+
+const ROOT = path.resolve(__dirname, "..");
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+
+interface PackResult { filename: string; files: { path: string }[] }
+interface Planned { type: string; name: string; parent: string | null; inputs: Record<string, any> }
+interface RunResult { library: string; sdkOfLibrary: string; sdkOfProgram: string; resources: Planned[]; outputs: Record<string, unknown> }
+
+/** Runs a command; on failure the error carries its output, so a broken step explains itself. */
+function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+    try {
+        return execFileSync(file, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 }).toString();
+    } catch (e) {
+        const err = e as { stdout?: Buffer; stderr?: Buffer; message: string };
+        throw new Error(`${file} ${args.join(" ")} failed in ${cwd}:\n${err.stdout?.toString() ?? ""}\n${err.stderr?.toString() ?? ""}\n${err.message}`);
+    }
+}
+
+/** npm may print lifecycle output before its JSON; the JSON is the last top-level array. */
+function lastJsonArray<T>(text: string): T {
+    const start = text.lastIndexOf("\n[") >= 0 ? text.lastIndexOf("\n[") + 1 : text.indexOf("[");
+    return JSON.parse(text.slice(start)) as T;
+}
+
+/** The plain-JavaScript runner: the mock cloud, then the compiled program, then what was registered. */
+const RUNNER = `
+const path = require("path");
+const { MockCloud, installMocks, settle } = require("./mock/mockCloud.js");
+const cloud = new MockCloud("us-east-1");
+installMocks(cloud, "ecs-ship-example", "dev");
+const pulumi = require("@pulumi/pulumi");
+pulumi.runtime.setAllConfig({ "aws:region": "us-east-1", "ecs-ship-example:repository": "acme/shop" });
+const program = require("./bin/index.js");
+const value = (o) => new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+(async () => {
+    const outputs = { url: await value(program.url), imageRef: await value(program.imageRef), deployRoleArn: await value(program.deployRoleArn) };
+    await settle();
+    const library = require.resolve("ecs-ship");
+    process.stdout.write(JSON.stringify({
+        library,
+        sdkOfLibrary: require.resolve("@pulumi/pulumi", { paths: [path.dirname(library)] }),
+        sdkOfProgram: require.resolve("@pulumi/pulumi"),
+        resources: cloud.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs })),
+        outputs,
+    }));
+})().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
+`;
+
+describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () {
+    // Packing compiles the library, and the example is compiled against its declarations.
+    this.timeout(600_000);
+    let work: string;
+    let packed: PackResult;
+    let typeCheck: string;
+    let snippets: string[];
+    let result: RunResult;
+
+    before(() => {
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-lib-"));
+        // `npm pack` runs `prepack` (npm run build), so a clean clone needs no build step first.
+        packed = lastJsonArray<PackResult[]>(run(NPM, ["pack", "--json", "--pack-destination", work], ROOT))[0];
+        const tarball = path.join(work, packed.filename);
+
+        // A copy of examples/, in a directory whose parent's node_modules is this repository's.
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(work, "node_modules"), "dir");
+        const example = path.join(work, "example");
+        fs.cpSync(path.join(ROOT, "examples"), example, { recursive: true, filter: (src) => !/[\\/](node_modules|bin)$/.test(src) });
+        const manifest = JSON.parse(fs.readFileSync(path.join(example, "package.json"), "utf8"));
+        // The peers and the compiler resolve from the parent node_modules; npm installs the tarball only.
+        manifest.dependencies = { "ecs-ship": `file:${tarball}` };
+        delete manifest.devDependencies;
+        fs.writeFileSync(path.join(example, "package.json"), JSON.stringify(manifest, null, 2));
+        run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"], example);
+
+        // The code blocks of docs/components.md are compiled with the example, so the page cannot drift.
+        snippets = [...fs.readFileSync(path.join(ROOT, "docs", "components.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+        snippets.forEach((code, i) => fs.writeFileSync(path.join(example, `doc-${i + 1}.ts`), code));
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(example, "tsconfig.json"), "utf8"));
+        tsconfig.files = [...tsconfig.files, ...snippets.map((_, i) => `doc-${i + 1}.ts`)];
+        fs.writeFileSync(path.join(example, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+        typeCheck = run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], example);
+
+        // The mock cloud is this repository's tool; transpiled to JavaScript beside the runner.
+        const mockSource = fs.readFileSync(path.join(ROOT, "tools", "mockCloud.ts"), "utf8");
+        const mockJs = ts.transpileModule(mockSource, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+        fs.mkdirSync(path.join(example, "mock"));
+        fs.writeFileSync(path.join(example, "mock", "mockCloud.js"), mockJs);
+        fs.writeFileSync(path.join(example, "runner.js"), RUNNER);
+        result = JSON.parse(run(process.execPath, ["runner.js"], example, { GITHUB_SHA: SHA }));
+    });
+
+    after(() => {
+        if (work) fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    const ofType = (type: string) => result.resources.filter((r) => r.type === type);
+    const one = (type: string): Planned => {
+        const found = ofType(type);
+        assert.equal(found.length, 1, `expected one ${type}, got ${found.map((r) => r.name).join(", ") || "none"}`);
+        return found[0];
+    };
+
+    it("publishes compiled JavaScript and declarations of the library, and no tests, sources or program", () => {
+        // GIVEN the packed file list  THEN the library entry and its declarations are there
+        const files = packed.files.map((f) => f.path).sort();
+        for (const f of ["package.json", "dist/index.js", "dist/index.d.ts", "dist/fargateService.js", "dist/fargateService.d.ts", "dist/githubOidcTrust.js", "dist/network.d.ts"]) {
+            assert.ok(files.includes(f), `${f} is not published; got ${files.join(", ")}`);
+        }
+        // AND every other file is JavaScript, a declaration or a source map under dist/, or the package's own docs
+        const other = files.filter((f) => !/^dist\/[A-Za-z]+\.(js|d\.ts|js\.map)$/.test(f) && !["package.json", "README.md", "LICENSE"].includes(f));
+        assert.deepEqual(other, []);
+        // AND no test, TypeScript source or program file
+        assert.deepEqual(files.filter((f) => /test|\.ts$/.test(f) && !f.endsWith(".d.ts")), []);
+        assert.deepEqual(files.filter((f) => /(^|\/)(index\.ts|config|limits|planner|mockCloud)/.test(f)), []);
+    });
+
+    it("points package.json's entry at the compiled library, not at the program", () => {
+        // GIVEN the published manifest  THEN main, types and exports name dist/index
+        const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        assert.equal(manifest.main, "dist/index.js");
+        assert.equal(manifest.types, "dist/index.d.ts");
+        assert.deepEqual(manifest.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
+        assert.equal(manifest.private, undefined);
+        // AND the Pulumi SDKs are peers, never the package's own copies (two copies of @pulumi/pulumi break a program)
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/pulumi"]);
+        assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
+    });
+
+    it("type-checks the example against the published declarations", () => {
+        // GIVEN the example with the tarball installed  WHEN tsc runs  THEN it reports nothing
+        assert.equal(typeCheck.trim(), "");
+    });
+
+    it("type-checks every code block of docs/components.md against the published declarations", () => {
+        // GIVEN the page's blocks (one per component section, and the import line)  THEN all were compiled, with no error
+        assert.equal(snippets.length, 6);
+        assert.ok(snippets.every((code) => code.includes('from "ecs-ship"')));
+        assert.equal(typeCheck.trim(), "");
+    });
+
+    it("loads the library's compiled JavaScript from node_modules/ecs-ship, sharing the program's Pulumi SDK", () => {
+        assert.ok(result.library.endsWith(path.join("example", "node_modules", "ecs-ship", "dist", "index.js")), result.library);
+        assert.equal(result.sdkOfLibrary, result.sdkOfProgram);
+    });
+
+    it("creates the trust, the registry and the service with the components' own types and names", () => {
+        // GIVEN the example's minimal arguments  WHEN it runs under the mock runtime
+        const components = result.resources.filter((r) => r.type.startsWith("ecs-ship:index:")).map((r) => `${r.type} ${r.name}`).sort();
+        // THEN exactly these components, named by the example
+        assert.deepEqual(components, [
+            "ecs-ship:index:ContainerRegistry ecs-ship-dev-web-registry",
+            "ecs-ship:index:FargateCluster ecs-ship-dev",
+            "ecs-ship:index:FargateService ecs-ship-dev-web",
+            "ecs-ship:index:GithubOidcTrust ecs-ship-dev-github",
+            "ecs-ship:index:StackNetwork ecs-ship-dev-network",
+        ]);
+        // AND every AWS and Docker resource belongs to one of them, or is the example's provider
+        const loose = result.resources.filter((r) => r.parent === null && !r.type.startsWith("ecs-ship:index:") && !r.type.startsWith("pulumi:providers:"));
+        assert.deepEqual(loose.map((r) => r.name), []);
+    });
+
+    it("creates the GitHub provider, a deploy and a preview role, and one pass-role policy for the service", () => {
+        assert.equal(one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").name, "ecs-ship-dev-github-provider");
+        const roles = ofType("aws:iam/role:Role").map((r) => r.name).sort();
+        assert.deepEqual(roles, ["ecs-ship-dev-github-deploy", "ecs-ship-dev-github-preview", "ecs-ship-dev-web-exec"]);
+        assert.equal(one("aws:iam/rolePolicy:RolePolicy").name, "ecs-ship-dev-github-pass-web");
+    });
+
+    it("builds the image into an immutable repository named by the example, tagged with the commit", () => {
+        const repo = one("aws:ecr/repository:Repository");
+        assert.equal(repo.inputs.name, "ecs-ship-dev-web");
+        assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
+        assert.equal(repo.inputs.forceDelete, true); // CONTAINER_REGISTRY_DEFAULTS
+        const image = one("docker:index/image:Image");
+        assert.match(image.inputs.imageName, /\/ecs-ship-dev-web:0123456$/);
+        assert.match(String(result.outputs.imageRef), /\/ecs-ship-dev-web@sha256:[0-9a-f]{64}$/);
+    });
+
+    it("runs the service with the components' defaults: 0.25 vCPU, 512 MiB, x86_64, /health, PORT 8080, on FARGATE", () => {
+        const td = one("aws:ecs/taskDefinition:TaskDefinition");
+        assert.equal(td.inputs.cpu, "256");
+        assert.equal(td.inputs.memory, "512");
+        assert.deepEqual(td.inputs.runtimePlatform, { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" });
+        const container = JSON.parse(td.inputs.containerDefinitions)[0];
+        assert.equal(container.image, result.outputs.imageRef);
+        assert.deepEqual(container.environment, [{ name: "PORT", value: "8080" }]);
+        assert.equal(one("aws:lb/targetGroup:TargetGroup").inputs.healthCheck.path, "/health");
+        const svc = one("aws:ecs/service:Service");
+        assert.equal(svc.inputs.launchType, "FARGATE");
+        assert.equal(svc.inputs.desiredCount, 1);
+        assert.equal(svc.inputs.networkConfiguration.assignPublicIp, true);
+        assert.equal(one("aws:lb/loadBalancer:LoadBalancer").name, "ecs-ship-dev-web-alb");
+        assert.match(String(result.outputs.url), /^http:\/\//);
+    });
+});
+
+describe("the program in this repository", () => {
+    it("is still index.ts for `pulumi up`, named in Pulumi.yaml because package.json now points at the library", () => {
+        // Pulumi's Node.js runtime runs Pulumi.yaml's `main`, else package.json's `exports`, else its `main`
+        // (pulumi/pulumi, sdk/nodejs/cmd/run/run.ts).
+        const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+        assert.match(project, /^main: index\.ts$/m);
+        assert.ok(fs.existsSync(path.join(ROOT, "index.ts")));
+    });
+});
