@@ -1,5 +1,5 @@
 // Pulumi.yaml against the rules of Pulumi's project schema (sdk/go/common/workspace/project.json
-// in pulumi/pulumi), and the README's configuration reference against config.ts.
+// in pulumi/pulumi).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
