@@ -49,7 +49,17 @@ export function takeCostArgs(argv: string[]): { rest: string[]; cost: CostArgs }
     }
     const given = [cost.compare, cost.compareFile, cost.compareRef].filter((x) => x !== undefined).length;
     if (given > 1) throw new CostError("plan: Only one of `--compare`, `--compare-file` or `--compare-ref` can be provided.");
+    checkAssumptions(cost.assume);
     return { rest, cost };
+}
+
+function checkAssumptions(entries: string[]): CostAssumptions {
+    try {
+        return parseAssumptions(entries);
+    } catch (e) {
+        if (e instanceof AssumptionError) throw new CostError(e.message);
+        throw e;
+    }
 }
 
 export interface CostReport {
@@ -63,13 +73,7 @@ export interface CostReport {
 
 /** Estimates the planned stack, plans the comparison if one was asked for, and renders both. */
 export async function planCost(result: Plan, args: CostArgs, env?: NodeJS.ProcessEnv): Promise<CostReport> {
-    let assumptions: CostAssumptions;
-    try {
-        assumptions = parseAssumptions(args.assume);
-    } catch (e) {
-        if (e instanceof AssumptionError) throw new CostError(e.message);
-        throw e;
-    }
+    const assumptions = checkAssumptions(args.assume);
     const estimate = estimateFor(result, assumptions);
     const change = await comparison(result, estimate, args, assumptions, env);
     const text = renderCostText(estimate, result.stack) + (change ? "\n" + renderChangeText(change) : "");
