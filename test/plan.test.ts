@@ -125,6 +125,17 @@ ${statements}
         assert.match(r.stdout, /^\| `web` \| [^|]+ \| [^|]+ \| [^|]+ \| ±\$0\.00 \/ \+\$[\d.]+ \/ \+\$[\d.]+ \|$/m);
     });
 
+    it("counts a stack whose file did not exist at --compare-ref as new: everything is added", () => {
+        // GIVEN a stack with no Pulumi.<stack>.yaml at HEAD (a stack added by this change)
+        const file = tempStackFile(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+        // WHEN it is compared with HEAD
+        const r = runPlan(["--stack", "newstack", "--stack-file", file, "--compare-ref", "HEAD"]);
+        // THEN the change is the whole estimate, from $0.00
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^Monthly cost change, stack "newstack" against Pulumi\.newstack\.yaml at HEAD \(no such file: a new stack\) \(low \/ expected \/ high\):$/m);
+        assert.match(r.stdout, /^  stack total: \$0\.00 → \$[\d.]+ \(\+\$[\d.]+\) \/ /m);
+    });
+
     it("exits 2 naming a bad cost assumption, before planning", () => {
         const r = runPlan(["--stack", "dev", "--assume", "averageLoad=3"]);
         assert.equal(r.status, 2);
