@@ -61,6 +61,16 @@ describe("cost rendering", () => {
         assert.match(md, /^Change against Pulumi\.prod\.yaml at origin\/main\.$/m);
     });
 
+    it("marks added and removed services in the markdown, removed ones before the shared part", () => {
+        // GIVEN a change from web+worker to web+api
+        const base = estimate(["web", "worker"]);
+        const head = estimate(["api", "web"]);
+        const md = renderCostMarkdown(head, "dev", compareEstimates(base, head, { base: "main", head: "branch" }));
+        // THEN the summary rows read api (new), web, worker (removed), Shared, Stack total
+        const labels = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| |")).slice(0, 5).map((l) => l.split(" | ")[0].slice(2));
+        assert.deepEqual(labels, ["`api` (new)", "`web`", "`worker` (removed)", "Shared", "**Stack total**"]);
+    });
+
     it("lists every line item in the details, with how it was derived", () => {
         const e = estimate(["web"]);
         const md = renderCostMarkdown(e, "dev");

@@ -93,21 +93,21 @@ export function renderCostMarkdown(e: CostEstimate, stack: string, change?: Cost
     const head = change ? "| | Low | Expected | High | Change (low / expected / high) |\n|---|---:|---:|---:|---|"
         : "| | Low | Expected | High |\n|---|---:|---:|---:|";
     out.push(head);
-    for (const [name, f] of rows(e)) {
-        const label = name === "stack total" ? "**Stack total**" : name === "shared" ? "Shared" : `\`${cell(name)}\``;
+    // Removed services (in the base only) sit after the head's services, before the shared part.
+    const removed: [string, Figures | null][] = (change?.services ?? []).filter((x) => x.head === null).map((x) => [x.name, null]);
+    const all: [string, Figures | null][] = [...e.services.map((s) => [s.name, s.cost] as [string, Figures]), ...removed, ["shared", e.shared.cost], ["stack total", e.total]];
+    for (const [name, f] of all) {
+        const added = change?.services.find((x) => x.name === name)?.base === null;
+        const label = name === "stack total" ? "**Stack total**" : name === "shared" ? "Shared"
+            : `\`${cell(name)}\`${f ? added ? " (new)" : "" : " (removed)"}`;
         const bold = (s: string) => name === "stack total" ? `**${s}**` : s;
         const delta = change
             ? name === "stack total" ? change.total.delta : change.services.find((s) => s.name === name)?.delta
             : undefined;
-        const deltaCell = change ? ` ${delta ? SCENARIOS.map((s) => signed(delta[s])).join(" / ") : "new"} |` : "";
-        out.push(`| ${label} | ${SCENARIOS.map((s) => bold(money(f[s]))).join(" | ")} |${deltaCell}`);
+        const deltaCell = change && delta ? ` ${SCENARIOS.map((s) => signed(delta[s])).join(" / ")} |` : "";
+        out.push(`| ${label} | ${SCENARIOS.map((s) => bold(money(f ? f[s] : 0))).join(" | ")} |${deltaCell}`);
     }
-    if (change) {
-        for (const s of change.services.filter((x) => x.head === null)) {
-            out.push(`| \`${cell(s.name)}\` (removed) | $0.00 | $0.00 | $0.00 | ${SCENARIOS.map((k) => signed(s.delta[k])).join(" / ")} |`);
-        }
-        out.push("", `Change against ${change.base}.`);
-    }
+    if (change) out.push("", `Change against ${change.base}.`);
     out.push("", `${scenarioLegend(e)}. ${e.currency} a month at AWS list prices taken ${e.pricesTaken} (\`${e.priceTable}\`).`, "");
     out.push("<details><summary>Line items and assumptions</summary>", "");
     out.push("| Service | Item | Low | Expected | High | How |", "|---|---|---:|---:|---:|---|");
