@@ -174,7 +174,7 @@ export function natItems(resources: PlanResource[], p: Pricer): LineItem[] {
         if (r.inputs.connectivityType !== "private") out.push(publicIpItem(p, r.name, "network", constant(count), `one Elastic IP per NAT gateway, ${count}`));
     }
     if (total > 0) {
-        out.push(line(p, "NAT gateways", "network", "NAT data processed", "GB", constant(p.a.natGbPerMonth), "natGb", `assumption natGbPerMonth: ${p.a.natGbPerMonth} GB through all ${total} gateways`));
+        out.push(line(p, "NAT gateways", "network", "NAT data processed", "GB", constant(p.a.natGbPerMonth), "natGb", `assumption natGbPerMonth: ${p.a.natGbPerMonth} GB through the stack's ${total === 1 ? "gateway" : `${total} gateways`}`));
     }
     return out;
 }
