@@ -85,7 +85,7 @@ export function estimateCost(resources: PlanResource[], region: string, options:
         const served = group ? 1 : Math.max(1, servedByShared / sharedLbs.length);
         add(group, loadBalancerItems(lb, served, p));
     }
-    // What AWS creates for Express Mode services (not in the plan): shared ALBs, alarms.
+    // The load balancers Express Mode creates (not in the plan), shared by its services.
     const express = resources.filter((r) => r.type === EXPRESS);
     for (const [svc, items] of expressAlbItems(express, p)) add(groupOf(topOf(svc)), items);
     add(null, natItems(resources, p));
