@@ -4,6 +4,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PlanResource } from "../components/cost/estimate";
+import { estimateCost } from "../components/cost/model";
+import { money } from "../components/cost/render";
 import { Plan, ROOT, plan, planJson } from "../tools/planner";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
@@ -31,7 +34,7 @@ describe("plan: command line", function () {
         const r = runPlan(["--stack", "dev", "--json"]);
         assert.equal(r.status, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "assumptions"]);
+        assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "assumptions", "cost"]);
         assert.equal(doc.project, "ecs-ship");
         assert.equal(doc.stack, "dev");
         for (const res of doc.resources) assert.deepEqual(Object.keys(res).slice(0, 5), ["type", "name", "parent", "inputs", "dependsOn"]);
@@ -104,6 +107,49 @@ ${statements}
         assert.match(r.stderr, /^Pre-flight: 1 resource\(s\) would be rejected by AWS:\n  - ecs-ship-dev-github-boundary \(aws:iam\/policy:Policy\): policy document is \d+ characters; limit: managed policy document at most 6,144 characters, whitespace excluded \[IAM User Guide, IAM and AWS STS quotas, Managed policy size\]\n$/);
     });
 
+    it("prints the change against another stack with --compare", () => {
+        // GIVEN prod compared with dev  WHEN planned  THEN the change follows the estimate
+        const r = runPlan(["--stack", "prod", "--compare", "dev"]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^Monthly cost change, stack "prod" against stack "dev" \(low \/ expected \/ high\):\n  web: \+\$/m);
+    });
+
+    it("prints only the markdown section, with the change against an older stack file, for a PR comment", () => {
+        // GIVEN an older prod stack file that scaled to at most 3 tasks
+        const old = tempStackFile(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("max: 6", "max: 3"));
+        // WHEN the current prod stack is planned against it
+        const r = runPlan(["--stack", "prod", "--cost-markdown", "--compare-file", old]);
+        // THEN stdout is the markdown section alone, naming the older file; only the high figure moved
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^### Monthly cost estimate: `prod` \(us-east-1\)\n/);
+        assert.ok(r.stdout.includes(`Change against ${old}.`), r.stdout);
+        assert.match(r.stdout, /^\| `web` \| [^|]+ \| [^|]+ \| [^|]+ \| ±\$0\.00 \/ \+\$[\d.]+ \/ \+\$[\d.]+ \|$/m);
+    });
+
+    it("counts a stack whose file did not exist at --compare-ref as new: everything is added", () => {
+        // GIVEN a stack with no Pulumi.<stack>.yaml at HEAD (a stack added by this change)
+        const file = tempStackFile(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+        // WHEN it is compared with HEAD
+        const r = runPlan(["--stack", "newstack", "--stack-file", file, "--compare-ref", "HEAD"]);
+        // THEN the change is the whole estimate, from $0.00
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^Monthly cost change, stack "newstack" against Pulumi\.newstack\.yaml at HEAD \(no such file: a new stack\) \(low \/ expected \/ high\):$/m);
+        assert.match(r.stdout, /^  stack total: \$0\.00 → \$[\d.]+ \(\+\$[\d.]+\) \/ /m);
+    });
+
+    it("exits 2 naming a bad cost assumption, before planning", () => {
+        const r = runPlan(["--stack", "dev", "--assume", "averageLoad=3"]);
+        assert.equal(r.status, 2);
+        assert.equal(r.stdout, "");
+        assert.equal(r.stderr, "--assume averageLoad: must be a number from 0 to 1, got \"3\"\n");
+    });
+
+    it("exits 2 when two comparisons are asked for", () => {
+        const r = runPlan(["--stack", "dev", "--compare", "prod", "--compare-ref", "HEAD"]);
+        assert.equal(r.status, 2);
+        assert.equal(r.stderr, "plan: Only one of `--compare`, `--compare-file` or `--compare-ref` can be provided.\n");
+    });
+
     it("exits 2 for a stack with no stack file", () => {
         const r = runPlan(["--stack", "nosuch"]);
         assert.equal(r.status, 2);
@@ -144,6 +190,30 @@ for (const stack of ["dev", "prod"]) {
                 typeof r.type !== "string" || typeof r.inputs !== "object" || !Array.isArray(r.dependsOn) ||
                 !(r.parent === null || names.has(r.parent)) || r.dependsOn.some((d: string) => !names.has(d)));
             assert.deepEqual(bad.map((r: any) => r.name), []);
+        });
+
+        it("prints its monthly estimate per service and for the stack, low / expected / high", () => {
+            // GIVEN the stack's estimate, computed here from the same plan
+            const e = estimateCost((planJson(p) as { resources: PlanResource[] }).resources, "us-east-1", { namePrefix: `ecs-ship-${stack}-` });
+            // WHEN `npm run plan` prints the stack
+            const r = runPlan(["--stack", stack]);
+            // THEN the text carries the web service's and the stack's figures
+            assert.equal(r.status, 0, r.stderr);
+            const row = (name: string) => r.stdout.split("\n").find((l) => l.trimStart().startsWith(`${name} `))?.trim().split(/\s{2,}/);
+            assert.match(r.stdout, new RegExp(`^Monthly cost estimate for stack "${stack}" \\(USD, us-east-1 `, "m"));
+            assert.deepEqual(row("web"), ["web", money(e.services[0].cost.low), money(e.services[0].cost.expected), money(e.services[0].cost.high)]);
+            assert.deepEqual(row("stack total"), ["stack total", money(e.total.low), money(e.total.expected), money(e.total.high)]);
+        });
+
+        it("carries the estimate in the JSON plan's cost field", () => {
+            const e = estimateCost((planJson(p) as { resources: PlanResource[] }).resources, "us-east-1", { namePrefix: `ecs-ship-${stack}-` });
+            const r = runPlan(["--stack", stack, "--json"]);
+            assert.equal(r.status, 0, r.stderr);
+            const cost = JSON.parse(r.stdout).cost;
+            assert.deepEqual(cost.total, e.total);
+            assert.deepEqual(cost.services.map((s: any) => [s.name, s.items.length]), [["web", e.services[0].items.length]]);
+            assert.equal(cost.region, "us-east-1");
+            assert.ok(cost.total.low > 0 && cost.total.low < cost.total.high, JSON.stringify(cost.total));
         });
 
         it("tags the image with the 7-character commit", () => {

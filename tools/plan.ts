@@ -1,4 +1,4 @@
-// npm run plan -- [--stack <name>] [--json] [--stack-file <path>]
+// npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [cost flags, see tools/planCost.ts]
 //
 // Shows what `pulumi up` would create for a stack, offline: the real program under
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
@@ -8,11 +8,22 @@ import { ConfigError } from "../config";
 import { formatViolation } from "../components/limits";
 import { RecordedResource } from "./mockCloud";
 import { Plan, StackFileError, plan, planJson } from "./planner";
+import { COST_USAGE, CostArgs, CostError, CostReport, planCost, takeCostArgs } from "./planCost";
 
-interface Args { stack: string; json: boolean; stackFile?: string }
+interface Args { stack: string; json: boolean; stackFile?: string; cost: CostArgs }
 
-function parseArgs(argv: string[]): Args {
-    const args: Args = { stack: "dev", json: false };
+const USAGE = `usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] ${COST_USAGE}`;
+
+function parseArgs(all: string[]): Args {
+    let taken: ReturnType<typeof takeCostArgs>;
+    try {
+        taken = takeCostArgs(all);
+    } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n`);
+        process.exit(2);
+    }
+    const argv = taken.rest;
+    const args: Args = { stack: "dev", json: false, cost: taken.cost };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--json") args.json = true;
@@ -20,10 +31,10 @@ function parseArgs(argv: string[]): Args {
         else if (a.startsWith("--stack=")) args.stack = a.slice(8);
         else if (a === "--stack-file") args.stackFile = argv[++i];
         else if (a === "--help" || a === "-h") {
-            process.stdout.write("usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>]\n");
+            process.stdout.write(`${USAGE}\n`);
             process.exit(0);
         } else {
-            process.stderr.write(`plan: unknown argument ${JSON.stringify(a)}; usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>]\n`);
+            process.stderr.write(`plan: unknown argument ${JSON.stringify(a)}; ${USAGE}\n`);
             process.exit(2);
         }
     }
@@ -124,7 +135,17 @@ async function main(): Promise<number> {
         for (const v of result.violations) process.stderr.write(`  - ${formatViolation(v)}\n`);
         return 2;
     }
-    process.stdout.write(args.json ? JSON.stringify(planJson(result), null, 2) + "\n" : renderText(result));
+    let cost: CostReport;
+    try {
+        cost = await planCost(result, args.cost);
+    } catch (e) {
+        if (!(e instanceof CostError)) throw e;
+        process.stderr.write(`${e.message}\n`);
+        return 2;
+    }
+    process.stdout.write(args.cost.markdown ? cost.markdown
+        : args.json ? JSON.stringify({ ...(planJson(result) as object), cost: cost.json }, null, 2) + "\n"
+        : renderText(result) + "\n" + cost.text);
     return 0;
 }
 

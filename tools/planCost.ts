@@ -1,0 +1,141 @@
+// The cost part of `npm run plan`: its flags, the comparison plan, and the three renderings.
+//
+//   --compare <stack>        difference against another stack (e.g. --stack prod --compare dev)
+//   --compare-file <path>    difference against another version of this stack's file
+//   --compare-ref <git-ref>  difference against this stack's file at a commit (git show <ref>:Pulumi.<stack>.yaml)
+//   --cost-markdown          print only the markdown section for a pull request comment
+//   --assume key=value       override a cost assumption (repeatable; see components/cost/assumptions.ts)
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AssumptionError, CostAssumptions, parseAssumptions } from "../components/cost/assumptions";
+import { CostEstimate, PlanResource, constant } from "../components/cost/estimate";
+import { estimateCost, planRegion } from "../components/cost/model";
+import { UnknownRegionError } from "../components/cost/priceTable";
+import { CostChange, compareEstimates, renderChangeText, renderCostMarkdown, renderCostText } from "../components/cost/render";
+import { Plan, ROOT, plan, planJson } from "./planner";
+
+export const COST_USAGE = "[--compare <stack> | --compare-file <path> | --compare-ref <git-ref>] [--cost-markdown] [--assume key=value]...";
+
+export interface CostArgs {
+    compare?: string;
+    compareFile?: string;
+    compareRef?: string;
+    markdown: boolean;
+    assume: string[];
+}
+
+/** A bad cost flag, an unknown region, or a comparison plan that failed: exit 2 with this message. */
+export class CostError extends Error {}
+
+/** Takes the cost flags out of argv; the rest is left for plan's own flags. */
+export function takeCostArgs(argv: string[]): { rest: string[]; cost: CostArgs } {
+    const cost: CostArgs = { markdown: false, assume: [] };
+    const rest: string[] = [];
+    const value = (i: number, flag: string): string => {
+        const v = argv[i];
+        if (v === undefined || v.startsWith("--")) throw new CostError(`plan: ${flag} needs a value, got ${v === undefined ? "nothing" : JSON.stringify(v)}`);
+        return v;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--compare") cost.compare = value(++i, a);
+        else if (a === "--compare-file") cost.compareFile = value(++i, a);
+        else if (a === "--compare-ref") cost.compareRef = value(++i, a);
+        else if (a === "--cost-markdown") cost.markdown = true;
+        else if (a === "--assume") cost.assume.push(value(++i, a));
+        else rest.push(a);
+    }
+    const given = [cost.compare, cost.compareFile, cost.compareRef].filter((x) => x !== undefined).length;
+    if (given > 1) throw new CostError("plan: Only one of `--compare`, `--compare-file` or `--compare-ref` can be provided.");
+    checkAssumptions(cost.assume);
+    return { rest, cost };
+}
+
+function checkAssumptions(entries: string[]): CostAssumptions {
+    try {
+        return parseAssumptions(entries);
+    } catch (e) {
+        if (e instanceof AssumptionError) throw new CostError(e.message);
+        throw e;
+    }
+}
+
+export interface CostReport {
+    estimate: CostEstimate;
+    change?: CostChange;
+    /** The `cost` field of the JSON plan. */
+    json: CostEstimate & { change?: CostChange };
+    text: string;
+    markdown: string;
+}
+
+/** Estimates the planned stack, plans the comparison if one was asked for, and renders both. */
+export async function planCost(result: Plan, args: CostArgs, env?: NodeJS.ProcessEnv): Promise<CostReport> {
+    const assumptions = checkAssumptions(args.assume);
+    const estimate = estimateFor(result, assumptions);
+    const change = await comparison(result, estimate, args, assumptions, env);
+    const text = renderCostText(estimate, result.stack) + (change ? "\n" + renderChangeText(change) : "");
+    return { estimate, change, json: { ...estimate, ...(change ? { change } : {}) }, text, markdown: renderCostMarkdown(estimate, result.stack, change) };
+}
+
+function estimateFor(p: Plan, assumptions: CostAssumptions): CostEstimate {
+    const resources = (planJson(p) as { resources: PlanResource[] }).resources;
+    const region = planRegion(resources);
+    if (!region) throw new CostError(`cost: stack "${p.stack}" has no aws:region in its plan`);
+    try {
+        return estimateCost(resources, region, { assumptions, namePrefix: `${p.project}-${p.stack}-` });
+    } catch (e) {
+        if (e instanceof UnknownRegionError) throw new CostError(e.message);
+        throw e;
+    }
+}
+
+async function comparison(result: Plan, head: CostEstimate, args: CostArgs, assumptions: CostAssumptions, env?: NodeJS.ProcessEnv): Promise<CostChange | undefined> {
+    let base: CostEstimate;
+    let label: string;
+    if (args.compare !== undefined) {
+        base = estimateFor(await basePlan(args.compare, undefined, env), assumptions);
+        label = `stack "${args.compare}"`;
+    } else if (args.compareFile !== undefined) {
+        if (!fs.existsSync(args.compareFile)) throw new CostError(`plan: --compare-file ${args.compareFile}: no such file`);
+        base = estimateFor(await basePlan(result.stack, args.compareFile, env), assumptions);
+        label = args.compareFile;
+    } else if (args.compareRef !== undefined) {
+        const file = stackFileAt(args.compareRef, result.stack);
+        label = `Pulumi.${result.stack}.yaml at ${args.compareRef}`;
+        // A stack file that did not exist at the ref: the whole stack is new.
+        base = file ? estimateFor(await basePlan(result.stack, file, env), assumptions)
+            : { ...head, services: [], shared: { name: "shared", cost: constant(0), items: [] }, total: constant(0) };
+        if (!file) label += " (no such file: a new stack)";
+    } else {
+        return undefined;
+    }
+    return compareEstimates(base, head, { base: label, head: `stack "${result.stack}"` });
+}
+
+async function basePlan(stack: string, stackFile: string | undefined, env?: NodeJS.ProcessEnv): Promise<Plan> {
+    try {
+        const p = await plan(stack, { stackFile, env });
+        if (p.violations.length) throw new Error(`${p.violations.length} resource(s) would be rejected by AWS`);
+        return p;
+    } catch (e) {
+        throw new CostError(`plan: the comparison plan (stack "${stack}"${stackFile ? `, ${stackFile}` : ""}) failed: ${(e as Error).message}`);
+    }
+}
+
+/** Writes Pulumi.<stack>.yaml as it was at `ref` to a temporary file; undefined when it did not exist. */
+function stackFileAt(ref: string, stack: string): string | undefined {
+    let text: string;
+    try {
+        text = execFileSync("git", ["show", `${ref}:Pulumi.${stack}.yaml`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }).toString();
+    } catch (e) {
+        const stderr = String((e as { stderr?: Buffer }).stderr ?? "");
+        if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;
+        throw new CostError(`plan: --compare-ref ${ref}: git show failed: ${stderr.trim() || (e as Error).message}`);
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-cost-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, text);
+    return file;
+}
