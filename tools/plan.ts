@@ -1,14 +1,21 @@
-// npm run plan -- [--stack <name>] [--json] [--stack-file <path>]
+// npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>]
+//
+// --out writes the plan to a file instead of stdout: npm prints its "> ecs-ship@… plan" banner
+// on stdout, so `npm run plan -- --json --out plan.json` (or `npm run -s plan -- --json | jq`)
+// is how to get pure JSON through npm.
 //
 // Shows what `pulumi up` would create for a stack, offline: the real program under
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
 // 2 invalid configuration or an AWS limit the plan would break, 1 anything else.
+import * as fs from "fs";
 import { ConfigError } from "../config";
 import { formatViolation } from "../components/limits";
 import { RecordedResource } from "./mockCloud";
 import { Plan, StackFileError, plan, planJson } from "./planner";
 
-interface Args { stack: string; json: boolean; stackFile?: string }
+interface Args { stack: string; json: boolean; stackFile?: string; out?: string }
+
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>]";
 
 function parseArgs(argv: string[]): Args {
     const args: Args = { stack: "dev", json: false };
@@ -18,16 +25,21 @@ function parseArgs(argv: string[]): Args {
         else if (a === "--stack" || a === "-s") args.stack = argv[++i];
         else if (a.startsWith("--stack=")) args.stack = a.slice(8);
         else if (a === "--stack-file") args.stackFile = argv[++i];
+        else if (a === "--out") args.out = argv[++i];
         else if (a === "--help" || a === "-h") {
-            process.stdout.write("usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>]\n");
+            process.stdout.write(`${USAGE}\n`);
             process.exit(0);
         } else {
-            process.stderr.write(`plan: unknown argument ${JSON.stringify(a)}; usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>]\n`);
+            process.stderr.write(`plan: unknown argument ${JSON.stringify(a)}; ${USAGE}\n`);
             process.exit(2);
         }
     }
     if (!args.stack) {
         process.stderr.write("plan: --stack needs a name\n");
+        process.exit(2);
+    }
+    if (args.out === undefined ? argv.includes("--out") : args.out === "" || args.out.startsWith("--")) {
+        process.stderr.write(`plan: --out needs a file name, got ${JSON.stringify(args.out ?? "")}; ${USAGE}\n`);
         process.exit(2);
     }
     return args;
@@ -113,14 +125,28 @@ async function main(): Promise<number> {
         for (const v of result.violations) process.stderr.write(`  - ${formatViolation(v)}\n`);
         return 2;
     }
-    process.stdout.write(args.json ? JSON.stringify(planJson(result), null, 2) + "\n" : renderText(result));
+    const text = args.json ? JSON.stringify(planJson(result), null, 2) + "\n" : renderText(result);
+    if (args.out === undefined) {
+        process.stdout.write(text);
+        return 0;
+    }
+    try {
+        fs.writeFileSync(args.out, text);
+    } catch (e) {
+        process.stderr.write(`plan: --out: cannot write ${args.out}: ${(e as Error).message}\n`);
+        return 1;
+    }
     return 0;
 }
 
+// Exit by process.exitCode, never process.exit(): when stdout is a pipe Node writes to it
+// asynchronously, and process.exit() would drop whatever the pipe has not taken yet (a plan
+// piped into jq was cut at 64 KiB). Node exits once the event loop is empty, with every
+// pending write flushed.
 main().then(
-    (code) => process.exit(code),
+    (code) => { process.exitCode = code; },
     (e) => {
         process.stderr.write(`plan failed: ${e?.stack ?? e}\n`);
-        process.exit(1);
+        process.exitCode = 1;
     },
 );
