@@ -69,6 +69,8 @@ export interface ServiceConfig extends Omit<ServiceSettings, "image" | "tags"> {
     name: string;
     mode: ServiceMode;
     image: ImageSource;
+    /** Path of the app's version endpoint, checked by the deploy gate; none when unset. */
+    versionPath?: string;
     /** Fargate only: run on FARGATE_SPOT capacity. */
     spot: boolean;
     /** Fargate only: ACM certificate for an HTTPS listener (HTTP then redirects). */
@@ -130,6 +132,9 @@ const SERVICE_KEYS = [
     "environment", "secrets", "secretsKmsKeyArn", "taskPolicyStatements", "spot", "certificateArn",
     "deregistrationDelay", "healthCheckGracePeriod", "logRetentionDays",
 ];
+// Read only by the deploy gate (tools/verify.ts): the path of an app's version endpoint, if it has one.
+// Kept out of CONFIG_KEYS.service until the configuration reference moves out of README.md.
+const GATE_SERVICE_KEYS = ["versionPath"];
 const IMAGE_KEYS = ["context", "dockerfile", "tag", "ref"];
 const SCALING_KEYS = ["min", "max", "metric", "target"];
 
@@ -353,7 +358,7 @@ function parseServices(
         const s = v.object(k, o[name]);
         if (!s) continue;
         checkNameBudget(v, k, `${prefix}-${name}`, s.mode);
-        v.unknownKeys(k, s, SERVICE_KEYS);
+        v.unknownKeys(k, s, [...SERVICE_KEYS, ...GATE_SERVICE_KEYS]);
         const svc = parseService(v, k, name, s, resolveCommit);
         if (svc) out.push(svc);
     }
@@ -417,6 +422,11 @@ function parseService(
         if (typeof s.healthCheckPath === "string" && /^\/[\x21-\x7e]{0,1023}$/.test(s.healthCheckPath)) healthCheckPath = s.healthCheckPath;
         else v.problems.push(`${k}.healthCheckPath: must be a path starting with "/", got ${show(s.healthCheckPath)}`);
     }
+    let versionPath: string | undefined;
+    if (s.versionPath !== undefined) {
+        if (typeof s.versionPath === "string" && /^\/[\x21-\x7e]{0,1023}$/.test(s.versionPath)) versionPath = s.versionPath;
+        else v.problems.push(`${k}.versionPath: must be a path starting with "/", got ${show(s.versionPath)}`);
+    }
     const desiredCount = v.int(`${k}.desiredCount`, s.desiredCount, SERVICE_DEFAULTS.desiredCount, 0, 1000);
     const scaling = parseScaling(v, `${k}.scaling`, s.scaling);
     if (scaling && Number.isInteger(desiredCount) && scaling.min <= scaling.max && (desiredCount < scaling.min || desiredCount > scaling.max)) {
@@ -455,7 +465,7 @@ function parseService(
     }
     if (!image || !scaling) return undefined;
     return {
-        name, mode, image, port, cpu, memory, architecture, healthCheckPath, desiredCount, scaling,
+        name, mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling,
         environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn,
         deregistrationDelay, healthCheckGracePeriod, logRetentionDays,
     };

@@ -120,4 +120,8 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     logGroupName: service.logGroupName,
     repositoryUrl: registry.repositoryUrl,
     imageRef: registry.imageRef,
+    // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
+    imageDigest: registry.imageRef.apply((ref) => ref.slice(ref.indexOf("@") + 1)),
+    healthCheckPath: svc.healthCheckPath,
+    versionPath: svc.versionPath,
 }]));

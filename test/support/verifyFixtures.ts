@@ -1,11 +1,13 @@
 // ECS API responses for the verify gate's tests, shaped as the Amazon ECS API Reference documents
-// ListServiceDeployments (ServiceDeploymentBrief), DescribeServiceDeployments (ServiceDeployment) and
-// DescribeExpressGatewayService (ECSExpressGatewayService). ARNs follow the documented formats; the
+// ListServiceDeployments (ServiceDeploymentBrief), DescribeServiceDeployments (ServiceDeployment),
+// DescribeExpressGatewayService (ECSExpressGatewayService), ListTasks and DescribeTasks (Task, Container). ARNs follow the documented formats; the
 // status reasons are illustrative text, not quotes of AWS messages.
 import type {
     DescribeExpressGatewayServiceCommandOutput,
     DescribeServiceDeploymentsCommandOutput,
+    DescribeTasksCommandOutput,
     ListServiceDeploymentsCommandOutput,
+    ListTasksCommandOutput,
     ServiceDeploymentStatus,
 } from "@aws-sdk/client-ecs";
 
@@ -15,6 +17,12 @@ export const CLUSTER_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/ecs-ship-pr
 export const FARGATE_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/ecs-ship-prod/ecs-ship-prod-web`;
 export const EXPRESS_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/default/ecs-ship-dev-web`;
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
+/** The digest this run pushed, and another one (an older image, or someone else's deploy). */
+export const DIGEST = `sha256:${"ab".repeat(32)}`;
+export const OTHER_DIGEST = `sha256:${"cd".repeat(32)}`;
+export const REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/ecs-ship-prod-web`;
+/** When `pulumi up` started, in the tests' story; deployments before it belong to earlier runs. */
+export const SINCE = new Date("2025-01-01T09:30:00Z");
 
 export function deploymentArn(serviceArn: string, id: string): string {
     const [, path] = serviceArn.split(":service/");
@@ -28,11 +36,12 @@ function revisionArn(serviceArn: string, n: string): string {
 
 const meta = { $metadata: { httpStatusCode: 200 } };
 
-/** ListServiceDeployments: one brief per [id, status, createdAt]. */
-export function listed(serviceArn: string, entries: Array<[id: string, status: ServiceDeploymentStatus, createdAt: string]>): ListServiceDeploymentsCommandOutput {
+/** ListServiceDeployments: one brief per [id, status, createdAt], and a nextToken when more pages follow. */
+export function listed(serviceArn: string, entries: Array<[id: string, status: ServiceDeploymentStatus, createdAt: string]>, nextToken?: string): ListServiceDeploymentsCommandOutput {
     const cluster = serviceArn.split(":service/")[1].split("/")[0];
     return {
         ...meta,
+        nextToken,
         serviceDeployments: entries.map(([id, status, createdAt]) => ({
             serviceDeploymentArn: deploymentArn(serviceArn, id),
             serviceArn,
@@ -75,7 +84,7 @@ export function described(serviceArn: string, id: string, status: ServiceDeploym
     };
 }
 
-export function expressService(statusCode: "ACTIVE" | "DRAINING" | "INACTIVE", statusReason?: string): DescribeExpressGatewayServiceCommandOutput {
+export function expressService(statusCode: "ACTIVE" | "DRAINING" | "INACTIVE", statusReason?: string, digests: string[] = [DIGEST]): DescribeExpressGatewayServiceCommandOutput {
     return {
         ...meta,
         service: {
@@ -83,11 +92,12 @@ export function expressService(statusCode: "ACTIVE" | "DRAINING" | "INACTIVE", s
             serviceName: "ecs-ship-dev-web",
             serviceArn: EXPRESS_SERVICE_ARN,
             status: { statusCode, statusReason },
-            activeConfigurations: [{
-                serviceRevisionArn: revisionArn(EXPRESS_SERVICE_ARN, "4980306466373577095"),
+            activeConfigurations: digests.map((digest, i) => ({
+                serviceRevisionArn: revisionArn(EXPRESS_SERVICE_ARN, `498030646637357709${i}`),
                 healthCheckPath: "/health",
+                primaryContainer: { image: `${REPOSITORY}@${digest}`, containerPort: 8080 },
                 ingressPaths: [{ accessType: "PUBLIC", endpoint: "ec-1a2b3c.ecs.us-east-1.on.aws" }],
-            }],
+            })),
         },
     };
 }
@@ -101,5 +111,30 @@ export function stackOutputs(services: Record<string, Record<string, unknown>>, 
         previewRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${stack}-preview`,
         providerArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
         services,
+    };
+}
+
+function taskArn(id: string): string {
+    return `arn:aws:ecs:${REGION}:${ACCOUNT}:task/ecs-ship-prod/${id}`;
+}
+
+/** ListTasks: the task ARNs of one page, and a nextToken when more pages follow. */
+export function taskList(ids: string[], nextToken?: string): ListTasksCommandOutput {
+    return { ...meta, taskArns: ids.map(taskArn), nextToken };
+}
+
+/** DescribeTasks: one running task per [id, digest], each with the app container running that digest. */
+export function tasksRunning(entries: Array<[id: string, digest: string]>): DescribeTasksCommandOutput {
+    return {
+        ...meta,
+        failures: [],
+        tasks: entries.map(([id, digest]) => ({
+            taskArn: taskArn(id),
+            clusterArn: CLUSTER_ARN,
+            lastStatus: "RUNNING",
+            desiredStatus: "RUNNING",
+            launchType: "FARGATE",
+            containers: [{ name: "app", image: `${REPOSITORY}@${digest}`, imageDigest: digest, lastStatus: "RUNNING", taskArn: taskArn(id) }],
+        })),
     };
 }
