@@ -9,10 +9,10 @@ import * as path from "path";
 import {
     DescribeExpressGatewayServiceCommand,
     DescribeServiceDeploymentsCommand,
-    DescribeTasksCommand,
+    DescribeServicesCommand,
+    DescribeTaskDefinitionCommand,
     ECSClient,
     ListServiceDeploymentsCommand,
-    ListTasksCommand,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { main } from "../tools/verify";
@@ -22,7 +22,7 @@ import { checkHttp, readVersion } from "../tools/verifyHttp";
 import { ROOT, Running, startApp, startHealthFlakingProxy, startOtherApp } from "./support/verifyApp";
 import {
     CLUSTER_ARN, deploymentArn, described, DIGEST, EXPRESS_SERVICE_ARN, expressService, FARGATE_SERVICE_ARN, listed, OTHER_DIGEST,
-    REPOSITORY, SHA, SINCE, stackOutputs, taskList, tasksRunning,
+    REPOSITORY, serviceRunning, SHA, SINCE, stackOutputs, taskDefinition, taskDefinitionArn,
 } from "./support/verifyFixtures";
 
 const ecsMock = mockClient(ECSClient);
@@ -253,25 +253,36 @@ describe("verify gate: the deployment this run started", () => {
 describe("verify gate: the image that serves", () => {
     beforeEach(() => ecsMock.reset());
 
-    it("passes when every running Fargate task runs the digest, reading every page of tasks", async () => {
-        ecsMock.on(ListTasksCommand, { nextToken: undefined }).resolves(taskList(["t1", "t2"], "more"));
-        ecsMock.on(ListTasksCommand, { nextToken: "more" }).resolves(taskList(["t3"]));
-        ecsMock.on(DescribeTasksCommand).resolves(tasksRunning([["t1", DIGEST], ["t2", DIGEST], ["t3", DIGEST]]));
+    it("passes when every Fargate deployment with running tasks runs the digest", async () => {
+        // GIVEN the new revision running, an old one already drained (INACTIVE) on another image
+        ecsMock.on(DescribeServicesCommand).resolves(serviceRunning([[7, "PRIMARY", 2], [6, "INACTIVE", 0]]));
+        ecsMock.on(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn(7) }).resolves(taskDefinition(7, DIGEST));
+        ecsMock.on(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn(6) }).resolves(taskDefinition(6, OTHER_DIGEST));
         const clock = fakeClock();
         const log: string[] = [];
         await checkImage(fargate, dep("d-new"), deps(clock, log), 600_000, retry(clock));
-        assert.deepStrictEqual(ecsMock.commandCalls(ListTasksCommand)[0].args[0].input, { cluster: CLUSTER_ARN, serviceName: "ecs-ship-prod-web", desiredStatus: "RUNNING", maxResults: 100, nextToken: undefined });
-        assert.strictEqual(ecsMock.commandCalls(DescribeTasksCommand)[0].args[0].input.tasks?.length, 3);
-        assert.deepStrictEqual(log, [`web (fargate): 3 running task(s) serve ${DIGEST}`]);
+        assert.deepStrictEqual(ecsMock.commandCalls(DescribeServicesCommand)[0].args[0].input, { cluster: CLUSTER_ARN, services: [FARGATE_SERVICE_ARN] });
+        assert.deepStrictEqual(log, [`web (fargate): every task definition with running tasks (ecs-ship-prod-web-task-1a2b3c4:7 (2 running)) serves ${DIGEST}`]);
     });
 
-    it("fails with the image code when a task still runs another digest at the deadline", async () => {
-        ecsMock.on(ListTasksCommand).resolves(taskList(["t1", "t2"]));
-        ecsMock.on(DescribeTasksCommand).resolves(tasksRunning([["t1", DIGEST], ["t2", OTHER_DIGEST]]));
+    it("waits while old tasks of the previous revision still run", async () => {
+        ecsMock.on(DescribeServicesCommand)
+            .resolvesOnce(serviceRunning([[7, "PRIMARY", 2], [6, "ACTIVE", 1]]))
+            .resolves(serviceRunning([[7, "PRIMARY", 2], [6, "INACTIVE", 0]]));
+        ecsMock.on(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn(7) }).resolves(taskDefinition(7, DIGEST));
+        ecsMock.on(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn(6) }).resolves(taskDefinition(6, OTHER_DIGEST));
+        const clock = fakeClock();
+        await checkImage(fargate, dep("d-new"), deps(clock), 600_000, retry(clock));
+        assert.deepStrictEqual(clock.slept, [1000]);
+    });
+
+    it("fails with the image code when tasks still run another digest at the deadline", async () => {
+        ecsMock.on(DescribeServicesCommand).resolves(serviceRunning([[7, "PRIMARY", 2]]));
+        ecsMock.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(7, OTHER_DIGEST));
         const clock = fakeClock();
         const err = await failure(checkImage(fargate, dep("d-new"), deps(clock), 10_000, retry(clock)));
         assert.strictEqual(err.code, EXIT.imageMismatch);
-        assert.strictEqual(err.message, `web (fargate): expected every running task to serve ${DIGEST}, saw 1 of 2 running task(s) serve another image: task t2 runs ${OTHER_DIGEST}; see service deployment ${dep("d-new")} and log group ${LOG_GROUP}`);
+        assert.strictEqual(err.message, `web (fargate): expected every task definition with running tasks to serve ${DIGEST}, saw 1 of 1 serve another image: ecs-ship-prod-web-task-1a2b3c4:7 (2 running) runs ${OTHER_DIGEST}; see service deployment ${dep("d-new")} and log group ${LOG_GROUP}`);
     });
 
     it("passes when the Express service's active configuration runs the digest", async () => {
@@ -294,15 +305,15 @@ describe("verify gate: the image that serves", () => {
         const clock = fakeClock();
         const err = await failure(checkImage(express, undefined, deps(clock), 5_000, retry(clock)));
         assert.strictEqual(err.code, EXIT.imageMismatch);
-        assert.match(err.message, new RegExp(`^web \\(express\\): expected every active configuration to serve ${DIGEST}, saw 1 of 1 active configuration\\(s\\) serve another image: \\S+ runs ${OTHER_DIGEST}; see log group ${LOG_GROUP}$`));
+        assert.strictEqual(err.message, `web (express): expected every active configuration to serve ${DIGEST}, saw 1 of 1 serve another image: 4980306466373577090 runs ${OTHER_DIGEST}; see log group ${LOG_GROUP}`);
     });
 
     it("times out when no task runs at all", async () => {
-        ecsMock.on(ListTasksCommand).resolves(taskList([]));
+        ecsMock.on(DescribeServicesCommand).resolves(serviceRunning([[7, "PRIMARY", 0]]));
         const clock = fakeClock();
         const err = await failure(checkImage(fargate, undefined, deps(clock), 3_000, retry(clock)));
         assert.strictEqual(err.code, EXIT.timeout);
-        assert.strictEqual(err.message, `web (fargate): deadline reached with no running task listed, expected ${DIGEST} to serve; see log group ${LOG_GROUP}`);
+        assert.strictEqual(err.message, `web (fargate): deadline reached with no task definition with running tasks listed, expected ${DIGEST} to serve; see log group ${LOG_GROUP}`);
     });
 });
 
@@ -389,8 +400,8 @@ describe("verify gate: the whole gate, ECS mocked, real apps", () => {
     function ecsReports(status: "SUCCESSFUL" | "ROLLBACK_SUCCESSFUL", digest: string): void {
         ecsMock.on(ListServiceDeploymentsCommand).resolves(listed(FARGATE_SERVICE_ARN, [["d-old", "SUCCESSFUL", "2025-01-01T09:00:00Z"], ["d-new", status, "2025-01-01T10:00:00Z"]]));
         ecsMock.on(DescribeServiceDeploymentsCommand).resolves(described(FARGATE_SERVICE_ARN, "d-new", status, status === "SUCCESSFUL" ? undefined : "Circuit breaker triggered"));
-        ecsMock.on(ListTasksCommand).resolves(taskList(["t1", "t2"]));
-        ecsMock.on(DescribeTasksCommand).resolves(tasksRunning([["t1", digest], ["t2", digest]]));
+        ecsMock.on(DescribeServicesCommand).resolves(serviceRunning([[7, "PRIMARY", 2]]));
+        ecsMock.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(7, digest));
     }
 
     const apps = [
@@ -504,4 +515,55 @@ describe("verify gate: reads what index.ts exports", function () {
             assert.deepStrictEqual([web.name, web.healthCheckPath, web.versionPath, web.logGroupName !== undefined], ["web", "/health", "/version", true]);
         });
     }
+});
+
+describe("verify gate: runs with the deploy role's permissions", () => {
+    // The gate runs in the deploy job, after configure-aws-credentials assumed the stack's deploy role.
+    // Every ECS call it makes, as recorded from whole-gate runs, must be allowed by that role's policies.
+    const { deployPolicies } = require("../components/trustPolicies") as typeof import("../components/trustPolicies");
+    const { ACCOUNT, PROVIDER_ARN, decide } = require("./support/iamSim") as typeof import("./support/iamSim");
+    const policies = deployPolicies({
+        partition: "aws", accountId: ACCOUNT, region: "us-east-1", stack: "prod", prefix: "ecs-ship-prod", trustName: "ecs-ship-prod-github", project: "ecs-ship",
+        providerArn: PROVIDER_ARN, boundaryArn: `arn:aws:iam::${ACCOUNT}:policy/ecs-ship-prod-github-boundary-1a2b3c4`,
+    });
+    const asDeploy = (action: string, resource: string) => decide(`arn:aws:iam::${ACCOUNT}:role/ecs-ship-prod-github-deploy-1a2b3c4`, policies, { action, resource });
+
+    /** IAM action and resource of each recorded ECS call (Service Authorization Reference, Amazon ECS). */
+    function requests(): Array<[string, string]> {
+        return ecsMock.calls().flatMap((call) => {
+            const command = call.args[0] as { constructor: { name: string }; input: Record<string, any> };
+            const action = `ecs:${command.constructor.name.replace(/Command$/, "")}`;
+            const input = command.input;
+            const resources: string[] = input.serviceDeploymentArns ?? input.services ?? [input.service ?? input.serviceArn ?? "*"];
+            return resources.map((r): [string, string] => [action, r]);
+        });
+    }
+
+    beforeEach(() => ecsMock.reset());
+
+    it("may make every call of a Fargate and an Express run", async () => {
+        // GIVEN whole-gate runs against a Fargate and an Express service, HTTP left out
+        ecsMock.on(ListServiceDeploymentsCommand, { service: FARGATE_SERVICE_ARN }).resolves(listed(FARGATE_SERVICE_ARN, [["d-new", "SUCCESSFUL", "2025-01-01T10:00:00Z"]]));
+        const api: ServiceTarget = { ...express, name: "api", serviceArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/default/ecs-ship-prod-api` };
+        ecsMock.on(ListServiceDeploymentsCommand, { service: api.serviceArn }).resolves(listed(api.serviceArn, [["e-new", "SUCCESSFUL", "2025-01-01T10:00:00Z"]]));
+        ecsMock.on(DescribeServiceDeploymentsCommand).resolves(described(FARGATE_SERVICE_ARN, "d-new", "SUCCESSFUL"));
+        ecsMock.on(DescribeServicesCommand).resolves(serviceRunning([[7, "PRIMARY", 2]]));
+        ecsMock.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(7, DIGEST));
+        ecsMock.on(DescribeExpressGatewayServiceCommand).resolves(expressService("ACTIVE"));
+        const clock = fakeClock();
+        for (const target of [fargate, api]) {
+            await checkImage(target, await checkRollout(target, SINCE, deps(clock), 600_000, retry(clock)), deps(clock), 600_000, retry(clock));
+        }
+        // WHEN each call is evaluated against the deploy role's policies
+        const calls = requests();
+        assert.deepStrictEqual([...new Set(calls.map(([a]) => a))].sort(), [
+            "ecs:DescribeExpressGatewayService", "ecs:DescribeServiceDeployments", "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:ListServiceDeployments",
+        ]);
+        // THEN every one is allowed
+        for (const [action, resource] of calls) assert.strictEqual(await asDeploy(action, resource), "Allowed", `${action} on ${resource}`);
+    });
+
+    it("is the check that would catch a call the role may not make: ListTasks is not allowed", async () => {
+        assert.notStrictEqual(await asDeploy("ecs:ListTasks", `arn:aws:ecs:us-east-1:${ACCOUNT}:container-instance/ecs-ship-prod/0123456789abcdef`), "Allowed");
+    });
 });

@@ -3,10 +3,10 @@
 import {
     DescribeExpressGatewayServiceCommand,
     DescribeServiceDeploymentsCommand,
-    DescribeTasksCommand,
+    DescribeServicesCommand,
+    DescribeTaskDefinitionCommand,
     ECSClient,
     ListServiceDeploymentsCommand,
-    ListTasksCommand,
     ServiceDeploymentBrief,
 } from "@aws-sdk/client-ecs";
 import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, digestOf, seconds, whereToLook } from "./verifyCore";
@@ -86,22 +86,24 @@ async function checkExpressStatus(ecs: ECSClient, target: ServiceTarget): Promis
 
 /**
  * Waits until exactly the expected digest serves: for Express, every active configuration's primary
- * container image; for Fargate, every task ECS wants running (ListTasks desiredStatus RUNNING leaves out
- * tasks already draining). A mismatch is retried until the deadline, then fails with its own code.
+ * container image; for Fargate, the image of every task definition that still has running tasks. ecs-ship
+ * passes images by digest, so a task definition's image names exactly what its tasks run. A mismatch is
+ * retried until the deadline (old tasks drain while traffic shifts), then fails with its own code.
+ * Only calls the deploy role may make are used (components/trustPolicies.ts; test/verify.test.ts checks).
  */
 export async function checkImage(target: ServiceTarget, deploymentArn: string | undefined, deps: GateDeps, deadlineAt: number, retry: Retry): Promise<void> {
     const ecs = deps.ecs(target.region);
+    const what = target.mode === "express" ? "active configuration" : "task definition with running tasks";
     for (let attempt = 0; ; attempt++) {
-        const seen = target.mode === "express" ? await expressImages(ecs, target) : await taskImages(ecs, target);
+        const seen = target.mode === "express" ? await expressImages(ecs, target) : await runningImages(ecs, target);
         const wrong = seen.filter((s) => s.digest !== target.imageDigest);
         if (seen.length > 0 && wrong.length === 0) {
-            deps.log(`${label(target)}: ${seen.length} ${target.mode === "express" ? "active configuration(s)" : "running task(s)"} serve ${target.imageDigest}`);
+            deps.log(`${label(target)}: every ${what} (${seen.map((s) => s.id).join(", ")}) serves ${target.imageDigest}`);
             return;
         }
-        const what = target.mode === "express" ? "active configuration" : "running task";
         const state = seen.length === 0
             ? `no ${what} listed`
-            : `${wrong.length} of ${seen.length} ${what}(s) serve another image: ${wrong.map((s) => `${s.id} runs ${s.digest ?? `${s.image ?? "no image"} (not pinned by digest)`}`).join(", ")}`;
+            : `${wrong.length} of ${seen.length} serve another image: ${wrong.map((s) => `${s.id} runs ${s.digest ?? `${s.image ?? "no image"} (not pinned by digest)`}`).join(", ")}`;
         await retry.wait(attempt, deadlineAt,
             () => seen.length === 0
                 ? new GateFailure(EXIT.timeout, `${label(target)}: deadline reached with ${state}, expected ${target.imageDigest} to serve${whereToLook(target, deploymentArn)}`)
@@ -118,28 +120,22 @@ async function expressImages(ecs: ECSClient, target: ServiceTarget): Promise<Ser
     const out = await ecs.send(new DescribeExpressGatewayServiceCommand({ serviceArn: target.serviceArn }));
     return (out.service?.activeConfigurations ?? []).map((c, i) => {
         const image = c.primaryContainer?.image;
-        return { id: c.serviceRevisionArn ?? `configuration ${i}`, image, digest: digestOf(image) };
+        return { id: c.serviceRevisionArn?.slice(c.serviceRevisionArn.lastIndexOf("/") + 1) ?? `configuration ${i}`, image, digest: digestOf(image) };
     });
 }
 
-async function taskImages(ecs: ECSClient, target: ServiceTarget): Promise<Serving[]> {
-    const serviceName = target.serviceArn.slice(target.serviceArn.lastIndexOf("/") + 1);
-    const taskArns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-        // ListTasks pages hold at most 100 tasks; DescribeTasks takes at most 100 (Amazon ECS API Reference).
-        const page = await ecs.send(new ListTasksCommand({ cluster: target.cluster, serviceName, desiredStatus: "RUNNING", maxResults: 100, nextToken }));
-        taskArns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
+async function runningImages(ecs: ECSClient, target: ServiceTarget): Promise<Serving[]> {
+    // DescribeServices lists the service's deployments: PRIMARY is the newest, ACTIVE ones still run tasks
+    // while they drain, INACTIVE ones run none (Amazon ECS API Reference, Deployment: status, runningCount).
+    const out = await ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.serviceArn] }));
+    const running = (out.services?.[0]?.deployments ?? []).filter((d) => d.status !== "INACTIVE" && (d.runningCount ?? 0) > 0 && d.taskDefinition);
     const serving: Serving[] = [];
-    for (let i = 0; i < taskArns.length; i += 100) {
-        const out = await ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: taskArns.slice(i, i + 100) }));
-        for (const task of out.tasks ?? []) {
-            const id = task.taskArn?.slice(task.taskArn.lastIndexOf("/") + 1) ?? "task";
-            // An ecs-ship task definition has one container, the app. Task.containers[].imageDigest is the
-            // digest ECS resolved and runs (Amazon ECS API Reference, Container).
-            for (const c of task.containers ?? []) serving.push({ id: `task ${id}`, image: c.image, digest: c.imageDigest ?? digestOf(c.image) });
+    for (const d of running) {
+        const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: d.taskDefinition }));
+        const family = d.taskDefinition!.slice(d.taskDefinition!.lastIndexOf("/") + 1);
+        // An ecs-ship task definition has one container, the app.
+        for (const c of described.taskDefinition?.containerDefinitions ?? []) {
+            serving.push({ id: `${family} (${d.runningCount} running)`, image: c.image, digest: digestOf(c.image) });
         }
     }
     return serving;

@@ -1,13 +1,14 @@
 // ECS API responses for the verify gate's tests, shaped as the Amazon ECS API Reference documents
 // ListServiceDeployments (ServiceDeploymentBrief), DescribeServiceDeployments (ServiceDeployment),
-// DescribeExpressGatewayService (ECSExpressGatewayService), ListTasks and DescribeTasks (Task, Container). ARNs follow the documented formats; the
+// DescribeExpressGatewayService (ECSExpressGatewayService), DescribeServices (Deployment) and
+// DescribeTaskDefinition (ContainerDefinition). ARNs follow the documented formats; the
 // status reasons are illustrative text, not quotes of AWS messages.
 import type {
     DescribeExpressGatewayServiceCommandOutput,
     DescribeServiceDeploymentsCommandOutput,
-    DescribeTasksCommandOutput,
+    DescribeServicesCommandOutput,
+    DescribeTaskDefinitionCommandOutput,
     ListServiceDeploymentsCommandOutput,
-    ListTasksCommandOutput,
     ServiceDeploymentStatus,
 } from "@aws-sdk/client-ecs";
 
@@ -114,27 +115,41 @@ export function stackOutputs(services: Record<string, Record<string, unknown>>, 
     };
 }
 
-function taskArn(id: string): string {
-    return `arn:aws:ecs:${REGION}:${ACCOUNT}:task/ecs-ship-prod/${id}`;
+function taskDefinitionArn(revision: number): string {
+    return `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/ecs-ship-prod-web-task-1a2b3c4:${revision}`;
 }
 
-/** ListTasks: the task ARNs of one page, and a nextToken when more pages follow. */
-export function taskList(ids: string[], nextToken?: string): ListTasksCommandOutput {
-    return { ...meta, taskArns: ids.map(taskArn), nextToken };
-}
-
-/** DescribeTasks: one running task per [id, digest], each with the app container running that digest. */
-export function tasksRunning(entries: Array<[id: string, digest: string]>): DescribeTasksCommandOutput {
+/** DescribeServices for the Fargate service: one deployment per [task definition revision, status, running tasks]. */
+export function serviceRunning(entries: Array<[revision: number, status: "PRIMARY" | "ACTIVE" | "INACTIVE", running: number]>): DescribeServicesCommandOutput {
     return {
         ...meta,
         failures: [],
-        tasks: entries.map(([id, digest]) => ({
-            taskArn: taskArn(id),
+        services: [{
+            serviceArn: FARGATE_SERVICE_ARN,
+            serviceName: "ecs-ship-prod-web",
             clusterArn: CLUSTER_ARN,
-            lastStatus: "RUNNING",
-            desiredStatus: "RUNNING",
-            launchType: "FARGATE",
-            containers: [{ name: "app", image: `${REPOSITORY}@${digest}`, imageDigest: digest, lastStatus: "RUNNING", taskArn: taskArn(id) }],
-        })),
+            status: "ACTIVE",
+            deployments: entries.map(([revision, status, running], i) => ({
+                id: `ecs-svc/${1000 + i}`, status, taskDefinition: taskDefinitionArn(revision),
+                desiredCount: status === "PRIMARY" ? 2 : 0, runningCount: running, pendingCount: 0,
+                rolloutState: status === "PRIMARY" ? "COMPLETED" : undefined, launchType: "FARGATE",
+            })),
+        }],
     };
 }
+
+/** DescribeTaskDefinition: the app container's image, by digest. */
+export function taskDefinition(revision: number, digest: string): DescribeTaskDefinitionCommandOutput {
+    return {
+        ...meta,
+        taskDefinition: {
+            taskDefinitionArn: taskDefinitionArn(revision),
+            family: "ecs-ship-prod-web-task-1a2b3c4",
+            revision,
+            containerDefinitions: [{ name: "app", image: `${REPOSITORY}@${digest}`, essential: true }],
+        },
+    };
+}
+
+/** The task definition ARN DescribeServices names for a revision, to match DescribeTaskDefinition calls. */
+export { taskDefinitionArn };
