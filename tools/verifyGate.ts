@@ -6,7 +6,7 @@
 //   1. ECS: the service deployment this `pulumi up` started (the newest one created at or after --since,
 //      every page read) reaches SUCCESSFUL. ROLLBACK_* and STOP* fail at once.
 //   2. ECS: what serves is exactly the image digest this run pushed or pinned (stack output imageDigest):
-//      every running task of a Fargate service, the active configuration(s) of an Express service.
+//      every Fargate task definition that still has running tasks, every Express active configuration.
 //   3. HTTP: GET <url><healthCheckPath> answers 200; then, only when the stack sets versionPath,
 //      GET <url><versionPath> reports the expected commit.
 // All polling shares one deadline, with exponential backoff.
