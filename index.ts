@@ -9,7 +9,7 @@ import { FargateCluster } from "./components/fargateCluster";
 import { FargateService } from "./components/fargateService";
 import { GithubOidcTrust } from "./components/githubOidcTrust";
 import { StackNetwork } from "./components/network";
-import { serviceResourceName } from "./components/serviceArgs";
+import { SERVICE_DEFAULTS, serviceResourceName } from "./components/serviceArgs";
 
 // Validates everything first: invalid configuration throws before any resource exists.
 const settings = loadSettings();
@@ -61,6 +61,11 @@ function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
     }, opts);
 }
 
+/** The image a service runs: the pushed digest, or the prebuilt reference. */
+function imageOf(svc: ServiceConfig, registry: ContainerRegistry | undefined): pulumi.Input<string> {
+    return registry?.imageRef ?? (svc.image as { ref: string }).ref;
+}
+
 function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressService | FargateService {
     const name = serviceResourceName(settings.stack, svc.name);
     // The one service contract: switching `mode` changes only which component receives it.
@@ -94,7 +99,7 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
 
 const deployed = settings.services.map((svc) => {
     const registry = registryFor(svc);
-    const service = serviceFor(svc, registry?.imageRef ?? (svc.image as { ref: string }).ref);
+    const service = serviceFor(svc, imageOf(svc, registry));
     // The deploy role may pass exactly this service's roles, each only to its AWS service.
     trust.allowPassRole(svc.name, service.passRoles);
     return { svc, registry, service };
@@ -113,5 +118,9 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     clusterArn: cluster.arn,
     logGroupName: service.logGroupName,
     repositoryUrl: registry?.repositoryUrl,
-    imageRef: registry?.imageRef ?? (svc.image as { ref: string }).ref,
+    imageRef: imageOf(svc, registry),
+    // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
+    imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
+    healthCheckPath: svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
+    versionPath: svc.versionPath,
 }]));

@@ -140,6 +140,7 @@ describe("config: one rule, one message", () => {
         ["memory not valid for the cpu", raw(web({ cpu: 256, memory: 4096 })), "ecs-ship:services.web.memory: with cpu 256, Fargate accepts 512, 1024, 2048 MiB, got 4096"],
         ["architecture unknown", raw(web({ architecture: "arm" })), 'ecs-ship:services.web.architecture: must be one of x86_64, arm64, got "arm"'],
         ["health path without a slash", raw(web({ healthCheckPath: "health" })), 'ecs-ship:services.web.healthCheckPath: must be a path starting with "/", got "health"'],
+        ["version path without a slash", raw(web({ versionPath: "version" })), 'ecs-ship:services.web.versionPath: must be a path starting with "/", got "version"'],
         ["scaling min above max", raw(web({ scaling: { min: 5, max: 2 }, desiredCount: 2 })), "ecs-ship:services.web.scaling.min: must not exceed ecs-ship:services.web.scaling.max (2), got 5"],
         ["scaling metric unknown", raw(web({ scaling: { metric: "latency" } })), 'ecs-ship:services.web.scaling.metric: must be one of cpu, memory, requests, got "latency"'],
         ["secret not an ARN", raw(web({ secrets: { DB_PASSWORD: "hunter2" } })), 'ecs-ship:services.web.secrets.DB_PASSWORD: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>[:<json-key>:<version-stage>:<version-id>]) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>), got "hunter2"'],

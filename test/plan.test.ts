@@ -40,8 +40,9 @@ describe("plan: command line", function () {
         for (const res of doc.resources) assert.deepEqual(Object.keys(res).slice(0, 5), ["type", "name", "parent", "inputs", "dependsOn"]);
     });
 
-    it("prints only JSON through `npm run plan -- --json`, so it can be piped", () => {
-        const r = spawnSync("npm", ["run", "plan", "--", "--stack", "dev", "--json"], { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8" });
+    it("prints only JSON through `npm run -s plan -- --json`, so it can be piped", () => {
+        // npm's "> ecs-ship@… plan" banner goes to stdout unless npm runs silent (-s) for that one command.
+        const r = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--json"], { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8" });
         assert.equal(r.status, 0, r.stderr);
         assert.equal(JSON.parse(r.stdout).stack, "dev");
     });

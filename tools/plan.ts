@@ -1,8 +1,13 @@
-// npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [cost flags, see tools/planCost.ts]
+// npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [cost flags, see tools/planCost.ts]
+//
+// --out writes the plan to a file instead of stdout: npm prints its "> ecs-ship@… plan" banner
+// on stdout, so `npm run plan -- --json --out plan.json` (or `npm run -s plan -- --json | jq`)
+// is how to get pure JSON through npm.
 //
 // Shows what `pulumi up` would create for a stack, offline: the real program under
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
 // 2 invalid configuration or an AWS limit the plan would break, 1 anything else.
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import { formatViolation } from "../components/limits";
@@ -10,9 +15,9 @@ import { RecordedResource } from "./mockCloud";
 import { Plan, StackFileError, plan, planJson } from "./planner";
 import { COST_USAGE, CostArgs, CostError, CostReport, planCost, takeCostArgs } from "./planCost";
 
-interface Args { stack: string; json: boolean; stackFile?: string; cost: CostArgs }
+interface Args { stack: string; json: boolean; stackFile?: string; out?: string; cost: CostArgs }
 
-const USAGE = `usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] ${COST_USAGE}`;
+const USAGE = `usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] ${COST_USAGE}`;
 
 function parseArgs(all: string[]): Args {
     let taken: ReturnType<typeof takeCostArgs>;
@@ -30,6 +35,7 @@ function parseArgs(all: string[]): Args {
         else if (a === "--stack" || a === "-s") args.stack = argv[++i];
         else if (a.startsWith("--stack=")) args.stack = a.slice(8);
         else if (a === "--stack-file") args.stackFile = argv[++i];
+        else if (a === "--out") args.out = argv[++i];
         else if (a === "--help" || a === "-h") {
             process.stdout.write(`${USAGE}\n`);
             process.exit(0);
@@ -40,6 +46,10 @@ function parseArgs(all: string[]): Args {
     }
     if (!args.stack) {
         process.stderr.write("plan: --stack needs a name\n");
+        process.exit(2);
+    }
+    if (args.out === undefined ? argv.includes("--out") : args.out === "" || args.out.startsWith("--")) {
+        process.stderr.write(`plan: --out needs a file name, got ${JSON.stringify(args.out ?? "")}; ${USAGE}\n`);
         process.exit(2);
     }
     return args;
@@ -143,16 +153,30 @@ async function main(): Promise<number> {
         process.stderr.write(`${e.message}\n`);
         return 2;
     }
-    process.stdout.write(args.cost.markdown ? cost.markdown
+    const text = args.cost.markdown ? cost.markdown
         : args.json ? JSON.stringify({ ...(planJson(result) as object), cost: cost.json }, null, 2) + "\n"
-        : renderText(result) + "\n" + cost.text);
+        : renderText(result) + "\n" + cost.text;
+    if (args.out === undefined) {
+        process.stdout.write(text);
+        return 0;
+    }
+    try {
+        fs.writeFileSync(args.out, text);
+    } catch (e) {
+        process.stderr.write(`plan: --out: cannot write ${args.out}: ${(e as Error).message}\n`);
+        return 1;
+    }
     return 0;
 }
 
+// Exit by process.exitCode, never process.exit(): when stdout is a pipe Node writes to it
+// asynchronously, and process.exit() would drop whatever the pipe has not taken yet (a plan
+// piped into jq was cut at 64 KiB). Node exits once the event loop is empty, with every
+// pending write flushed.
 main().then(
-    (code) => process.exit(code),
+    (code) => { process.exitCode = code; },
     (e) => {
         process.stderr.write(`plan failed: ${e?.stack ?? e}\n`);
-        process.exit(1);
+        process.exitCode = 1;
     },
 );

@@ -1,20 +1,15 @@
 // ecs-ship post-deploy gate.
 //
-//   pulumi stack output --json --stack dev | npm run verify -- --stack dev [--sha <sha>] [--deadline <seconds>]
-//   npm run verify -- --stack dev --outputs outputs.json
+//   pulumi stack output --json --stack dev | npm run verify -- --stack dev --since <time up started> [--sha <sha>] [--deadline <seconds>]
+//   npm run verify -- --stack dev --since 2026-11-23T08:00:00Z --outputs outputs.json
 //
-// For each service in the stack outputs it waits until ECS reports the latest service deployment
-// SUCCESSFUL, then until <url>/health answers 200 and <url>/version reports the expected commit
-// (--sha, else GITHUB_SHA). Retries back off exponentially up to --deadline seconds (default 600).
-//
-// Exit codes:
-//   0 ok
-//   1 unexpected error (for example AWS access denied): no verdict on the rollout
-//   2 bad input (arguments, stack outputs, expected SHA)
-//   3 ECS rolled the deployment back or stopped it
-//   4 deadline reached before a service was healthy
-//   5 version mismatch: healthy, but /version never reported the expected commit
-// A failure prints one line: "verify: <reason>" (as a GitHub error annotation inside Actions).
+// For each service in the stack outputs: the service deployment started since --since (an ISO 8601
+// time, taken just before `pulumi up`) is SUCCESSFUL, the image digest the stack outputs name is what
+// runs, <url><healthCheckPath> answers 200, and, when the service sets versionPath, <url><versionPath>
+// reports the expected commit (--sha, else GITHUB_SHA). Retries back off exponentially up to --deadline
+// seconds (default 600). Exit codes: tools/verifyGate.ts and docs/ci-cd.md. A failure prints one line,
+// "verify: <reason>" (a GitHub error annotation inside Actions), saying what was expected, what was
+// seen, and where to look.
 import * as fs from "fs";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { EXIT, ExitCode, GateFailure, realClock, runGate } from "./verifyGate";
@@ -23,17 +18,19 @@ export interface CliArgs {
     stack: string;
     outputsFile?: string;
     sha?: string;
+    since: Date;
     deadlineSeconds: number;
 }
 
-const USAGE = "usage: npm run verify -- --stack <name> [--outputs <file>] [--sha <sha>] [--deadline <seconds>]";
+const USAGE = "usage: npm run verify -- --stack <name> --since <ISO 8601 time> [--outputs <file>] [--sha <sha>] [--deadline <seconds>]";
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Parses the command line; every problem is a bad-input failure. */
 export function parseArgs(argv: string[]): CliArgs {
     const values: Record<string, string> = {};
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
-        if (!["--stack", "--outputs", "--sha", "--deadline"].includes(flag)) {
+        if (!["--stack", "--since", "--outputs", "--sha", "--deadline"].includes(flag)) {
             throw new GateFailure(EXIT.badInput, `unknown argument ${JSON.stringify(flag)}; ${USAGE}`);
         }
         const value = argv[++i];
@@ -41,6 +38,12 @@ export function parseArgs(argv: string[]): CliArgs {
         values[flag] = value;
     }
     if (!values["--stack"]) throw new GateFailure(EXIT.badInput, `--stack: required; ${USAGE}`);
+    const rawSince = values["--since"];
+    if (rawSince === undefined) throw new GateFailure(EXIT.badInput, `--since: required, the time \`pulumi up\` started; ${USAGE}`);
+    const since = new Date(rawSince);
+    if (!ISO_TIME.test(rawSince) || Number.isNaN(since.getTime())) {
+        throw new GateFailure(EXIT.badInput, `--since: must be an ISO 8601 time with a zone, such as 2026-11-23T08:00:00Z, got ${JSON.stringify(rawSince)}`);
+    }
     let deadlineSeconds = 600;
     if (values["--deadline"] !== undefined) {
         deadlineSeconds = Number(values["--deadline"]);
@@ -48,7 +51,7 @@ export function parseArgs(argv: string[]): CliArgs {
             throw new GateFailure(EXIT.badInput, `--deadline: must be a whole number of seconds, at least 1, got ${JSON.stringify(values["--deadline"])}`);
         }
     }
-    return { stack: values["--stack"], outputsFile: values["--outputs"], sha: values["--sha"], deadlineSeconds };
+    return { stack: values["--stack"], outputsFile: values["--outputs"], sha: values["--sha"], since, deadlineSeconds };
 }
 
 /** Reads and parses the stack outputs from a file, or from stdin when it is piped. */
@@ -77,7 +80,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         const outputs = readOutputs(args.outputsFile);
         const clients = new Map<string, ECSClient>();
         await runGate(
-            { stack: args.stack, outputs, expectedSha: args.sha ?? process.env.GITHUB_SHA ?? "", deadlineSeconds: args.deadlineSeconds },
+            { stack: args.stack, outputs, since: args.since, expectedSha: args.sha ?? process.env.GITHUB_SHA, deadlineSeconds: args.deadlineSeconds },
             {
                 ecs: (region) => clients.get(region) ?? clients.set(region, new ECSClient({ region })).get(region)!,
                 fetch,

@@ -1,6 +1,7 @@
 // Real HTTP for the verify gate's tests: the ecs-ship app itself on 127.0.0.1, started the way the
-// container starts it (PORT, APP_VERSION), and a tiny proxy in front of it that answers 503 to the
-// first N /health requests. The proxy gives "unhealthy, then healthy" without test hooks in the app,
+// container starts it (PORT, APP_VERSION); a second, unrelated app that knows nothing of ecs-ship
+// (health at /healthz, no version endpoint); and a tiny proxy that answers 503 to the first N
+// requests for a health path. The proxy gives "unhealthy, then healthy" without test hooks in the app,
 // and makes the number of retries exact rather than a matter of timing.
 import { ChildProcess, spawn } from "child_process";
 import * as http from "http";
@@ -56,16 +57,36 @@ export async function startApp(version: string): Promise<Running> {
     throw new Error(`app did not answer ${url}/health within 20s: ${stderr}`);
 }
 
+/**
+ * Someone else's app: a plain HTTP server whose health endpoint is /healthz (answering "ok" as plain
+ * text) and which has no version endpoint at all: every other path is 404.
+ */
+export async function startOtherApp(): Promise<Running> {
+    const server = http.createServer((req, res) => {
+        if (req.method === "GET" && req.url === "/healthz") res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        else res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        stop: () => new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        }),
+    };
+}
+
 export interface Proxy extends Running {
-    /** How many /health requests the proxy has received. */
+    /** How many health requests the proxy has received. */
     healthRequests(): number;
 }
 
-/** A proxy to `target` that answers 503 to the first `failures` /health requests (Infinity: all of them). */
-export async function startHealthFlakingProxy(target: string, failures: number): Promise<Proxy> {
+/** A proxy to `target` that answers 503 to the first `failures` requests for `healthPath` (Infinity: all of them). */
+export async function startHealthFlakingProxy(target: string, failures: number, healthPath = "/health"): Promise<Proxy> {
     let health = 0;
     const server = http.createServer((req, res) => {
-        if (req.url === "/health" && ++health <= failures) {
+        if (req.url === healthPath && ++health <= failures) {
             res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "unavailable" }));
             return;
         }

@@ -1,10 +1,13 @@
 // ECS API responses for the verify gate's tests, shaped as the Amazon ECS API Reference documents
-// ListServiceDeployments (ServiceDeploymentBrief), DescribeServiceDeployments (ServiceDeployment) and
-// DescribeExpressGatewayService (ECSExpressGatewayService). ARNs follow the documented formats; the
+// ListServiceDeployments (ServiceDeploymentBrief), DescribeServiceDeployments (ServiceDeployment),
+// DescribeExpressGatewayService (ECSExpressGatewayService), DescribeServices (Deployment) and
+// DescribeTaskDefinition (ContainerDefinition). ARNs follow the documented formats; the
 // status reasons are illustrative text, not quotes of AWS messages.
 import type {
     DescribeExpressGatewayServiceCommandOutput,
     DescribeServiceDeploymentsCommandOutput,
+    DescribeServicesCommandOutput,
+    DescribeTaskDefinitionCommandOutput,
     ListServiceDeploymentsCommandOutput,
     ServiceDeploymentStatus,
 } from "@aws-sdk/client-ecs";
@@ -15,6 +18,12 @@ export const CLUSTER_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/ecs-ship-pr
 export const FARGATE_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/ecs-ship-prod/ecs-ship-prod-web`;
 export const EXPRESS_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/default/ecs-ship-dev-web`;
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
+/** The digest this run pushed, and another one (an older image, or someone else's deploy). */
+export const DIGEST = `sha256:${"ab".repeat(32)}`;
+export const OTHER_DIGEST = `sha256:${"cd".repeat(32)}`;
+export const REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/ecs-ship-prod-web`;
+/** When `pulumi up` started, in the tests' story; deployments before it belong to earlier runs. */
+export const SINCE = new Date("2025-01-01T09:30:00Z");
 
 export function deploymentArn(serviceArn: string, id: string): string {
     const [, path] = serviceArn.split(":service/");
@@ -28,11 +37,12 @@ function revisionArn(serviceArn: string, n: string): string {
 
 const meta = { $metadata: { httpStatusCode: 200 } };
 
-/** ListServiceDeployments: one brief per [id, status, createdAt]. */
-export function listed(serviceArn: string, entries: Array<[id: string, status: ServiceDeploymentStatus, createdAt: string]>): ListServiceDeploymentsCommandOutput {
+/** ListServiceDeployments: one brief per [id, status, createdAt], and a nextToken when more pages follow. */
+export function listed(serviceArn: string, entries: Array<[id: string, status: ServiceDeploymentStatus, createdAt: string]>, nextToken?: string): ListServiceDeploymentsCommandOutput {
     const cluster = serviceArn.split(":service/")[1].split("/")[0];
     return {
         ...meta,
+        nextToken,
         serviceDeployments: entries.map(([id, status, createdAt]) => ({
             serviceDeploymentArn: deploymentArn(serviceArn, id),
             serviceArn,
@@ -75,7 +85,7 @@ export function described(serviceArn: string, id: string, status: ServiceDeploym
     };
 }
 
-export function expressService(statusCode: "ACTIVE" | "DRAINING" | "INACTIVE", statusReason?: string): DescribeExpressGatewayServiceCommandOutput {
+export function expressService(statusCode: "ACTIVE" | "DRAINING" | "INACTIVE", statusReason?: string, digests: string[] = [DIGEST]): DescribeExpressGatewayServiceCommandOutput {
     return {
         ...meta,
         service: {
@@ -83,11 +93,12 @@ export function expressService(statusCode: "ACTIVE" | "DRAINING" | "INACTIVE", s
             serviceName: "ecs-ship-dev-web",
             serviceArn: EXPRESS_SERVICE_ARN,
             status: { statusCode, statusReason },
-            activeConfigurations: [{
-                serviceRevisionArn: revisionArn(EXPRESS_SERVICE_ARN, "4980306466373577095"),
+            activeConfigurations: digests.map((digest, i) => ({
+                serviceRevisionArn: revisionArn(EXPRESS_SERVICE_ARN, `498030646637357709${i}`),
                 healthCheckPath: "/health",
+                primaryContainer: { image: `${REPOSITORY}@${digest}`, containerPort: 8080 },
                 ingressPaths: [{ accessType: "PUBLIC", endpoint: "ec-1a2b3c.ecs.us-east-1.on.aws" }],
-            }],
+            })),
         },
     };
 }
@@ -103,3 +114,42 @@ export function stackOutputs(services: Record<string, Record<string, unknown>>, 
         services,
     };
 }
+
+function taskDefinitionArn(revision: number): string {
+    return `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/ecs-ship-prod-web-task-1a2b3c4:${revision}`;
+}
+
+/** DescribeServices for the Fargate service: one deployment per [task definition revision, status, running tasks]. */
+export function serviceRunning(entries: Array<[revision: number, status: "PRIMARY" | "ACTIVE" | "INACTIVE", running: number]>): DescribeServicesCommandOutput {
+    return {
+        ...meta,
+        failures: [],
+        services: [{
+            serviceArn: FARGATE_SERVICE_ARN,
+            serviceName: "ecs-ship-prod-web",
+            clusterArn: CLUSTER_ARN,
+            status: "ACTIVE",
+            deployments: entries.map(([revision, status, running], i) => ({
+                id: `ecs-svc/${1000 + i}`, status, taskDefinition: taskDefinitionArn(revision),
+                desiredCount: status === "PRIMARY" ? 2 : 0, runningCount: running, pendingCount: 0,
+                rolloutState: status === "PRIMARY" ? "COMPLETED" : undefined, launchType: "FARGATE",
+            })),
+        }],
+    };
+}
+
+/** DescribeTaskDefinition: the app container's image, by digest. */
+export function taskDefinition(revision: number, digest: string): DescribeTaskDefinitionCommandOutput {
+    return {
+        ...meta,
+        taskDefinition: {
+            taskDefinitionArn: taskDefinitionArn(revision),
+            family: "ecs-ship-prod-web-task-1a2b3c4",
+            revision,
+            containerDefinitions: [{ name: "app", image: `${REPOSITORY}@${digest}`, essential: true }],
+        },
+    };
+}
+
+/** The task definition ARN DescribeServices names for a revision, to match DescribeTaskDefinition calls. */
+export { taskDefinitionArn };
