@@ -317,6 +317,35 @@ describe("workflows: preview on pull requests", () => {
     });
 });
 
+describe("workflows: the cost estimate on pull requests", () => {
+    const job = load("preview.yml").jobs.preview;
+    const step = job.steps.find((s) => s.name === "Monthly cost estimate")!;
+
+    it("plans the stack's monthly estimate against the base branch, before any credentials", () => {
+        assert.match(step.run ?? "", /^npm run -s plan -- --stack "\$STACK" --cost-markdown --compare-ref 'HEAD\^1' --out "\$RUNNER_TEMP\/cost\.md"$/m);
+        assert.ok(job.steps.indexOf(step) < index(job, isCredentials));
+        assert.strictEqual(job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"], 2);
+    });
+
+    it("puts the estimate in the job summary and in one PR comment per stack, found again by its marker", () => {
+        const run = step.run ?? "";
+        assert.match(run, /cat "\$RUNNER_TEMP\/cost\.md" >> "\$GITHUB_STEP_SUMMARY"/);
+        assert.match(run, /marker="<!-- ecs-ship cost estimate: \$STACK -->"/);
+        assert.match(run, /gh api --method PATCH "repos\/\$REPO\/issues\/comments\/\$existing"/);
+        assert.match(run, /gh api --method POST "repos\/\$REPO\/issues\/\$PR\/comments"/);
+        assert.deepStrictEqual(step.env, {
+            STACK: "${{ matrix.stack }}", GH_TOKEN: "${{ github.token }}", REPO: "${{ github.repository }}", PR: "${{ github.event.pull_request.number }}",
+        });
+    });
+
+    it("writes a comment that carries the estimate: the markdown the plan prints for the dev stack", () => {
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/plan.ts"), "--stack", "dev", "--cost-markdown"], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^### Monthly cost estimate: `dev` \(us-east-1\)$/m);
+        assert.match(r.stdout, /^\| \*\*Stack total\*\* \| \*\*\$\d+\.\d\d\*\* \|/m);
+    }).timeout(120_000);
+});
+
 describe("workflows: deploy on push to main", () => {
     const wf = load("deploy.yml");
     const job = wf.jobs.deploy;
