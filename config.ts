@@ -352,26 +352,11 @@ function parseServices(
         }
         const s = v.object(k, o[name]);
         if (!s) continue;
-        checkNameBudget(v, k, `${prefix}-${name}`, s.mode);
         v.unknownKeys(k, s, SERVICE_KEYS);
         const svc = parseService(v, k, name, s, resolveCommit);
         if (svc) out.push(svc);
     }
     return out;
-}
-
-/**
- * Physical names grow from `ecs-ship-<stack>-<service>`: Pulumi appends a hyphen and 7 random
- * characters, and components add suffixes. IAM role names allow 64 characters (`-infra` is the
- * longest role suffix), ALB and target group names 32 (`-alb`). Sources: IAM User Guide, IAM and
- * AWS STS quotas; Elastic Load Balancing API Reference, CreateLoadBalancer and CreateTargetGroup.
- */
-function checkNameBudget(v: Validator, k: string, base: string, mode: unknown): void {
-    const budget = mode === "fargate" ? 32 - "-alb".length - 8 : 64 - "-infra".length - 8;
-    if (base.length > budget) {
-        const why = mode === "fargate" ? "load balancer names allow 32 characters, including \"-alb\" and Pulumi's 8-character suffix" : "IAM role names allow 64 characters, including \"-infra\" and Pulumi's 8-character suffix";
-        v.problems.push(`${k}: "${base}" must be at most ${budget} characters (${why}); shorten the stack or service name, got ${base.length}`);
-    }
 }
 
 function parseService(

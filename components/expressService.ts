@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { containerEnvironment, containerSecrets, PassRoleGrant, ScalingMetric, serviceTrustPolicy, ServiceSettings } from "./serviceArgs";
+import { roleLogicalName } from "./naming";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 
 export const EXPRESS_SERVICE_TYPE = "ecs-ship:index:ExpressService";
@@ -77,7 +78,7 @@ export class ExpressService extends pulumi.ComponentResource {
 
     /** The role Express assumes to run the load balancer, security groups and scaling (`${name}-infra`). */
     private createInfrastructureRole(name: string, args: ExpressServiceArgs) {
-        const role = new aws.iam.Role(`${name}-infra`, {
+        const role = new aws.iam.Role(roleLogicalName(name, "infra"), {
             description: `ECS Express infrastructure role of ${name}: load balancer, security groups, certificates, scaling`,
             assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com")),
             permissionsBoundary: args.permissionsBoundary,

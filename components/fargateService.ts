@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PassRoleGrant, SERVICE_DEFAULTS, ServiceSettings, containerEnvironment, containerSecrets } from "./serviceArgs";
+import { elbLogicalName } from "./naming";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
     DEPLOYMENT, DEREGISTRATION_DELAY, HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY,
@@ -162,7 +163,7 @@ export class FargateService extends pulumi.ComponentResource {
     }
 
     private createLoadBalancer(name: string, a: FargateServiceArgs & { deregistrationDelay: number }, albSg: aws.ec2.SecurityGroup) {
-        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+        const alb = new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
             loadBalancerType: "application",
             internal: false,
             securityGroups: [albSg.id],
@@ -171,7 +172,7 @@ export class FargateService extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             tags: a.tags,
         }, { parent: this });
-        const tg = new aws.lb.TargetGroup(`${name}-tg`, {
+        const tg = new aws.lb.TargetGroup(elbLogicalName(name, "tg"), {
             port: a.port,
             protocol: "HTTP",
             targetType: "ip", // awsvpc tasks register by IP
