@@ -37,6 +37,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     stateKmsKeyArn: backend.kmsKeyArn,
     stackTags: settings.tags,
     taskPermissions: settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
+    secretArns: settings.services.flatMap((s) => Object.values(s.secrets)),
+    secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
 }, {
     ...opts,
     // The deploy role cannot delete itself, its policies, the boundary or the provider, so

@@ -50,6 +50,13 @@ export interface GithubOidcTrustArgs {
     stackTags: Record<string, string>;
     /** Extra permissions the stack's task roles need, so the permissions boundary admits them. @default [] */
     taskPermissions?: aws.iam.PolicyStatement[];
+    /**
+     * Secret and SSM parameter ARNs the stack's services read: the boundary admits exactly
+     * these, so no stack role can read any other secret. @default [] - no secret can be read
+     */
+    secretArns?: string[];
+    /** Customer-managed KMS keys of those secrets; the boundary admits kms:Decrypt with exactly these. @default [] */
+    secretsKmsKeyArns?: string[];
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -121,6 +128,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn]).apply(([accountId, p, prov, b]) => ({
                 partition: p, accountId, region: a.region, stack, prefix: a.prefix, trustName: name, project: a.project,
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
+                secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
             }));
         }
 
@@ -177,6 +185,7 @@ interface Normalized {
     pullRequestPreview: boolean; oidcProviderArn?: string; retainProvider: boolean; maxSessionDuration: number;
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
+    secretArns: string[]; secretsKmsKeyArns: string[];
 }
 
 /** Applies every default in one place. */
@@ -194,6 +203,8 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         stateKmsKeyArn: args.stateKmsKeyArn,
         stackTags: args.stackTags ?? {},
         taskPermissions: args.taskPermissions ?? [],
+        secretArns: args.secretArns ?? [],
+        secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
         region: args.region,
         project: args.project ?? "ecs-ship",
     };

@@ -5,9 +5,13 @@
 // with a real IAM policy evaluator, without mocks.
 //
 // Scoping rules used throughout:
-// - ARN name prefix `ecs-ship-<stack>-` wherever the service's ARN carries the name;
-// - `aws:RequestTag/ecs-ship:stack` on creates and `aws:ResourceTag/ecs-ship:stack` on
-//   existing resources where the ARN does not (EC2 security groups, scalable targets);
+// - ARN name prefix `ecs-ship-<stack>-` wherever the service's ARN carries the name, and
+//   the stack's own cluster in every ECS service ARN;
+// - `aws:RequestTag/ecs-ship:stack` on creates (with ec2:CreateAction /
+//   elasticloadbalancing:CreateAction on tagging) and `aws:ResourceTag/ecs-ship:stack` on
+//   existing resources where the ARN does not carry the prefix (EC2 security groups,
+//   scalable targets, and load balancers and target groups, whose 32-character names
+//   cannot hold it: components/naming.ts);
 // - an explicit Deny for anything tagged as another stack, because the name prefix of
 //   stack `dev` (`ecs-ship-dev-*`) also matches stack `dev-eu`'s names.
 // Action names, resource types and condition keys follow the Service Authorization
@@ -55,6 +59,10 @@ export interface StackScope {
     boundaryArn: string;
     stateBucket?: string;
     stateKmsKeyArn?: string;
+    /** Secret and parameter ARNs the services' containers read; the boundary admits exactly these. @default [] */
+    secretArns?: string[];
+    /** Customer-managed KMS keys of those secrets. @default [] */
+    secretsKmsKeyArns?: string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -157,22 +165,41 @@ export function githubTrustPolicy(providerArn: string, subjects: string[]): IamD
 // ---------------------------------------------------------------------------
 // ARN helpers
 
-function arns(s: StackScope) {
+/** The stack's cluster: FargateCluster `ecs-ship-<stack>` names it `<prefix>-cluster` plus Pulumi's 7 characters. */
+export function clusterNamePattern(prefix: string): string {
+    return `${prefix}-cluster-???????`;
+}
+
+/**
+ * Role names the stack's services create (components/naming.ts, roleLogicalName): any
+ * service, but only the three kinds, and only with Pulumi's 7-character suffix. `?` matches
+ * exactly one character. Source: IAM User Guide, "IAM JSON policy elements: Resource" (wildcards).
+ */
+export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????" } as const;
+
+export function stackArns(s: StackScope) {
     const { partition: p, region: r, accountId: a, prefix: n } = s;
+    const cluster = clusterNamePattern(n);
+    const role = (kind: keyof typeof ROLE_KIND_PATTERNS) => `arn:${p}:iam::${a}:role/${n}-*${ROLE_KIND_PATTERNS[kind]}`;
     return {
         repository: `arn:${p}:ecr:${r}:${a}:repository/${n}-*`,
-        cluster: `arn:${p}:ecs:${r}:${a}:cluster/${n}-*`,
-        // Express services without a cluster land in "default"; the service name still carries the prefix.
-        service: `arn:${p}:ecs:${r}:${a}:service/*/${n}-*`,
-        serviceDeployment: `arn:${p}:ecs:${r}:${a}:service-deployment/*/${n}-*`,
-        serviceRevision: `arn:${p}:ecs:${r}:${a}:service-revision/*/${n}-*`,
+        cluster: `arn:${p}:ecs:${r}:${a}:cluster/${cluster}`,
+        // Both modes run in the stack's cluster (index.ts passes it to Express too), so the
+        // cluster in the ARN pins every service action to it: no other team's cluster.
+        service: `arn:${p}:ecs:${r}:${a}:service/${cluster}/${n}-*`,
+        serviceDeployment: `arn:${p}:ecs:${r}:${a}:service-deployment/${cluster}/${n}-*`,
+        serviceRevision: `arn:${p}:ecs:${r}:${a}:service-revision/${cluster}/${n}-*`,
         taskDefinition: `arn:${p}:ecs:${r}:${a}:task-definition/${n}-*:*`,
         logGroup: `arn:${p}:logs:${r}:${a}:log-group:${n}-*`,
         logGroupAny: `arn:${p}:logs:${r}:${a}:log-group:*`,
-        loadBalancer: `arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/app/${n}-*/*`,
-        targetGroup: `arn:${p}:elasticloadbalancing:${r}:${a}:targetgroup/${n}-*/*`,
-        listener: `arn:${p}:elasticloadbalancing:${r}:${a}:listener/app/${n}-*/*`,
-        listenerRule: `arn:${p}:elasticloadbalancing:${r}:${a}:listener-rule/app/${n}-*/*`,
+        // ELB names cannot carry the prefix once shortened (components/naming.ts), so ELB
+        // resources are matched by type here and held to the stack by their tag.
+        elb: [
+            `arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/app/*/*`,
+            `arn:${p}:elasticloadbalancing:${r}:${a}:targetgroup/*/*`,
+            `arn:${p}:elasticloadbalancing:${r}:${a}:listener/app/*/*/*`,
+            `arn:${p}:elasticloadbalancing:${r}:${a}:listener-rule/app/*/*/*/*`,
+        ],
         securityGroup: `arn:${p}:ec2:${r}:${a}:security-group/*`,
         securityGroupRule: `arn:${p}:ec2:${r}:${a}:security-group-rule/*`,
         vpc: `arn:${p}:ec2:${r}:${a}:vpc/*`,
@@ -180,8 +207,11 @@ function arns(s: StackScope) {
         // Target tracking names its alarms `TargetTracking-<resourceId>-Alarm…`, and an ECS
         // resourceId is `service/<cluster>/<service>`. Source: Application Auto Scaling
         // User Guide, "Target tracking scaling policies" (alarms it creates).
-        alarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-service/*/${n}-*`,
+        alarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-service/${cluster}/${n}-*`,
         role: `arn:${p}:iam::${a}:role/${n}-*`,
+        execRole: role("exec"),
+        taskRole: role("task"),
+        infraRole: role("infra"),
         policy: `arn:${p}:iam::${a}:policy/${n}-*`,
         trustRoles: `arn:${p}:iam::${a}:role/${s.trustName}-*`,
         trustPolicies: `arn:${p}:iam::${a}:policy/${s.trustName}-*`,
@@ -189,8 +219,8 @@ function arns(s: StackScope) {
     };
 }
 
-const onCreate = (s: StackScope) => ({ StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: s.stack } });
-const onExisting = (s: StackScope) => ({ StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } });
+const onCreate = (s: StackScope) => ({ [`aws:RequestTag/${STACK_TAG}`]: s.stack });
+const onExisting = (s: StackScope) => ({ [`aws:ResourceTag/${STACK_TAG}`]: s.stack });
 
 /**
  * Pulumi's S3 ("diy") backend keeps a stack's state under `.pulumi/stacks/<project>/<stack>.json`,
@@ -223,18 +253,18 @@ function stateStatements(s: StackScope, write: boolean): IamStatement[] {
     return out;
 }
 
-// Read actions both roles need, by resource.
+// Read actions both roles need, by resource. Which call needs which action, and why, is
+// tabled with its source in components/iamCalls.ts (test/iamSufficiency.test.ts replays it).
 const ECR_READ = ["ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:ListImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"];
-const ECR_WRITE = ["ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:UntagResource", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchDeleteImage"];
+const ECR_WRITE = ["ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:UntagResource", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchDeleteImage"];
 const ECS_SERVICE_READ = ["ecs:DescribeServices", "ecs:DescribeExpressGatewayService", "ecs:ListServiceDeployments", "ecs:ListTagsForResource"];
-// What aws.ecs.ExpressGatewayService and aws.ecs.Service call, and what waitForSteadyState polls.
-// Source: Service Authorization Reference for Amazon ECS (Express Gateway actions), and the
-// AWS provider's aws_ecs_express_gateway_service resource (create/read/update/delete + tags).
 const ECS_SERVICE_WRITE = ["ecs:CreateExpressGatewayService", "ecs:UpdateExpressGatewayService", "ecs:DeleteExpressGatewayService", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource"];
-const ELB_WRITE = [
-    "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes",
+const ECS_ROLLOUT_READ = ["ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"];
+const ELB_CREATE = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"];
+const ELB_CHANGE = [
+    "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes",
     "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType",
-    "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup",
+    "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup",
     "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
     "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
     "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
@@ -244,9 +274,9 @@ const ELB_WRITE = [
 // ELB Describe* actions support no resource-level permissions. Source: Service Authorization
 // Reference for Elastic Load Balancing V2 (Describe* list no resource type).
 const ELB_DESCRIBE = "elasticloadbalancing:Describe*";
-// Enough to resolve the VPC, its subnets and the stack's security groups; not ec2:Describe*,
-// which includes DescribeInstanceAttribute (user data).
-const EC2_DESCRIBE = ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "ec2:DescribeTags"];
+// Enough to resolve the VPC, its subnets and route tables, and the stack's security groups;
+// not ec2:Describe*, which includes DescribeInstanceAttribute (user data).
+const EC2_DESCRIBE = ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "ec2:DescribeTags"];
 const SG_CHANGE = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"];
 const SCALING_DESCRIBE = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:DescribeScalingActivities"];
 const IAM_ROLE_READ = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"];
@@ -254,60 +284,87 @@ const IAM_POLICY_READ = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolic
 /** IAM writes the deploy role may never make to the trust itself (its roles, policies, provider). */
 const IAM_TRUST_WRITES = ["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:Set*", "iam:PassRole"];
 
+/** The only AWS managed policies a stack role is ever given (serviceArgs.ts, expressService.ts). */
+export const TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+export const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
+
 // ---------------------------------------------------------------------------
 // Deploy role
 
 /**
- * What `pulumi up` of this stack needs, as managed policies small enough for IAM's
- * 6,144-character limit each (IAM User Guide, "IAM and AWS STS quotas").
- * Keys name the policies: `build` (ECR, ECS, logs, state), `network` (ELB, EC2, scaling,
- * alarms), `iam` (roles with the boundary, and every guard Deny).
+ * What `pulumi up` and `pulumi destroy` of this stack need, as managed policies small enough
+ * for IAM's 6,144-character limit each (IAM User Guide, "IAM and AWS STS quotas").
+ * Keys name the policies: `build` (ECR, ECS, logs, state, EC2 and scaling reads), `network`
+ * (ELB, security groups, scaling, alarms), `iam` (roles with the boundary, and every guard Deny).
  */
 export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument } {
-    const a = arns(s);
+    const a = stackArns(s);
+    const bound = { "iam:PermissionsBoundary": s.boundaryArn };
     const build: IamStatement[] = [
         // GetAuthorizationToken has no resource type; the token carries the caller's own
         // permissions. Source: Amazon ECR User Guide, "Private registry authentication".
         { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        { Sid: "EcrCreate", Effect: "Allow", Action: ["ecr:CreateRepository", "ecr:TagResource"], Resource: a.repository, Condition: { StringEquals: onCreate(s) } },
         { Sid: "EcrRepositories", Effect: "Allow", Action: [...ECR_READ, ...ECR_WRITE], Resource: a.repository },
-        { Sid: "EcsClusters", Effect: "Allow", Action: ["ecs:CreateCluster", "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:UpdateCluster", "ecs:PutClusterCapacityProviders", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource"], Resource: a.cluster },
-        { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_READ, ...ECS_SERVICE_WRITE], Resource: a.service },
-        { Sid: "EcsRollouts", Effect: "Allow", Action: ["ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"], Resource: [a.serviceDeployment, a.serviceRevision] },
-        // The Service Authorization Reference lists task-definition as RegisterTaskDefinition's
-        // resource, so the family prefix applies; the tag condition holds it to this stack
-        // even where an older region ignores the resource.
-        { Sid: "EcsRegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:TagResource"], Resource: a.taskDefinition, Condition: onCreate(s) },
+        { Sid: "EcsClusterCreate", Effect: "Allow", Action: ["ecs:CreateCluster", "ecs:TagResource"], Resource: a.cluster, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "EcsCluster", Effect: "Allow", Action: ["ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:UpdateCluster", "ecs:PutClusterCapacityProviders", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource"], Resource: a.cluster },
+        // DescribeServiceDeployments/Revisions authorize the service and the deployment (or
+        // revision) ARN both. Source: Service Authorization Reference for Amazon ECS.
+        { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_READ, ...ECS_SERVICE_WRITE, ...ECS_ROLLOUT_READ], Resource: [a.service, a.serviceDeployment, a.serviceRevision] },
+        // RegisterTaskDefinition's resource is the family, so the prefix applies; the tag holds it to this stack.
+        { Sid: "EcsRegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:TagResource"], Resource: a.taskDefinition, Condition: { StringEquals: onCreate(s) } },
         { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:DeleteTaskDefinitions", "ecs:ListTagsForResource", "ecs:UntagResource"], Resource: a.taskDefinition },
         // Describe/DeregisterTaskDefinition support no resource type (Service Authorization
-        // Reference for Amazon ECS); Deregister only marks a revision INACTIVE.
+        // Reference for Amazon ECS); Deregister only marks a revision INACTIVE (docs/security-model.md).
         { Sid: "EcsTaskDefinitionsAnyResource", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"], Resource: "*" },
         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"], Resource: [a.logGroup, `${a.logGroup}:*`] },
         { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: a.logGroupAny },
+        // Describe calls support no resource-level permissions (Service Authorization Reference).
+        { Sid: "Ec2Describe", Effect: "Allow", Action: EC2_DESCRIBE, Resource: "*" },
+        { Sid: "ScalingDescribe", Effect: "Allow", Action: SCALING_DESCRIBE, Resource: "*" },
         ...stateStatements(s, true),
     ];
     const network: IamStatement[] = [
-        { Sid: "Elb", Effect: "Allow", Action: ELB_WRITE, Resource: [a.loadBalancer, a.targetGroup, a.listener, a.listenerRule] },
+        // Source: Elastic Load Balancing User Guide, "Identity-based policies" (aws:RequestTag on
+        // create, elasticloadbalancing:CreateAction on AddTags during create, aws:ResourceTag after).
+        { Sid: "ElbCreate", Effect: "Allow", Action: ELB_CREATE, Resource: a.elb, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: a.elb, Condition: { StringEquals: { ...onCreate(s), "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } } },
+        { Sid: "ElbChange", Effect: "Allow", Action: ELB_CHANGE, Resource: a.elb, Condition: { StringEquals: onExisting(s) } },
         { Sid: "ElbDescribe", Effect: "Allow", Action: ELB_DESCRIBE, Resource: "*" },
-        { Sid: "Ec2Describe", Effect: "Allow", Action: EC2_DESCRIBE, Resource: "*" },
         // CreateSecurityGroup authorizes the VPC and the new group; only the group carries tags.
-        // Source: Amazon EC2 User Guide, "Grant permission to tag resources during creation".
+        // Tags only during a create of this stack, or on a group already this stack's: an
+        // untagged group of someone else's cannot be claimed. Source: Amazon EC2 User Guide,
+        // "Grant permission to tag Amazon EC2 resources during creation" (ec2:CreateAction).
         { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: a.vpc },
-        { Sid: "SgCreate", Effect: "Allow", Action: ["ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:CreateTags"], Resource: [a.securityGroup, a.securityGroupRule], Condition: onCreate(s) },
-        { Sid: "SgChange", Effect: "Allow", Action: SG_CHANGE, Resource: [a.securityGroup, a.securityGroupRule], Condition: onExisting(s) },
-        { Sid: "ScalingCreate", Effect: "Allow", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource"], Resource: a.scalableTarget, Condition: { StringEquals: { ...onCreate(s).StringEquals, "application-autoscaling:service-namespace": "ecs" } } },
-        { Sid: "ScalingChange", Effect: "Allow", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource"], Resource: a.scalableTarget, Condition: onExisting(s) },
-        { Sid: "ScalingDescribe", Effect: "Allow", Action: SCALING_DESCRIBE, Resource: "*" },
+        { Sid: "SgCreate", Effect: "Allow", Action: ["ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"], Resource: [a.securityGroup, a.securityGroupRule], Condition: { StringEquals: onCreate(s) } },
+        { Sid: "SgTagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: [a.securityGroup, a.securityGroupRule], Condition: { StringEquals: { ...onCreate(s), "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"] } } },
+        { Sid: "SgChange", Effect: "Allow", Action: SG_CHANGE, Resource: [a.securityGroup, a.securityGroupRule], Condition: { StringEquals: onExisting(s) } },
+        // TagResource carries no service-namespace key, so it has its own statement.
+        // Source: Service Authorization Reference for Application Auto Scaling.
+        { Sid: "ScalingCreate", Effect: "Allow", Action: "application-autoscaling:RegisterScalableTarget", Resource: a.scalableTarget, Condition: { StringEquals: { ...onCreate(s), "application-autoscaling:service-namespace": "ecs" } } },
+        { Sid: "ScalingTagOnCreate", Effect: "Allow", Action: "application-autoscaling:TagResource", Resource: a.scalableTarget, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "ScalingChange", Effect: "Allow", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource"], Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
         // PutScalingPolicy (target tracking) creates and deletes its alarms with the caller's
         // permissions. Source: Application Auto Scaling User Guide, "Permissions required to
         // call Application Auto Scaling API actions" (cloudwatch:PutMetricAlarm, DeleteAlarms, DescribeAlarms).
         { Sid: "ScalingAlarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"], Resource: a.alarm },
     ];
     const iam: IamStatement[] = [
-        // Roles the stack creates: only with the boundary, and the boundary can only be this one.
-        // Source: IAM User Guide, "Permissions boundaries for IAM entities" (iam:PermissionsBoundary).
-        { Sid: "RolesWithBoundary", Effect: "Allow", Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: a.role, Condition: { StringEquals: { "iam:PermissionsBoundary": s.boundaryArn } } },
-        { Sid: "RolesRead", Effect: "Allow", Action: [...IAM_ROLE_READ, "iam:TagRole", "iam:UntagRole"], Resource: a.role },
-        { Sid: "Policies", Effect: "Allow", Action: [...IAM_POLICY_READ, "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"], Resource: a.policy },
+        // Roles only of the three kinds a service creates, only with this boundary, only
+        // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
+        // entities" (iam:PermissionsBoundary).
+        { Sid: "RoleCreate", Effect: "Allow", Action: ["iam:CreateRole", "iam:TagRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: bound } },
+        // Inline policies only where the stack writes them: secrets on execution roles, the
+        // app's permissions on task roles. No trust-policy edits at all: the trust of every
+        // stack role is a constant (serviceTrustPolicy), set once by CreateRole.
+        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
+        // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
+        // "Condition keys for IAM" (iam:PolicyARN).
+        { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
+        { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
+        { Sid: "RolesRead", Effect: "Allow", Action: [...IAM_ROLE_READ, "iam:UntagRole"], Resource: a.role },
+        { Sid: "PoliciesRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
         { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
         // Source: IAM User Guide, "Service-linked role permissions" (iam:AWSServiceName).
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: a.serviceLinkedRole, Condition: { StringEquals: { "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"] } } },
@@ -316,8 +373,9 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
         // A same-account role whose trust names the deploy role could otherwise be assumed without an Allow.
         { Sid: "DenyRoleChaining", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" },
-        { Sid: "DenyOtherStacks", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack }, Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" } } },
-        { Sid: "DenyOtherStackTags", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: { [`aws:RequestTag/${STACK_TAG}`]: s.stack }, Null: { [`aws:RequestTag/${STACK_TAG}`]: "false" } } },
+        // The prefix of stack `dev` (`ecs-ship-dev-*`) also matches stack `dev-eu`'s names.
+        { Sid: "DenyOtherStacks", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onExisting(s), Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" } } },
+        { Sid: "DenyOtherStackTags", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onCreate(s), Null: { [`aws:RequestTag/${STACK_TAG}`]: "false" } } },
     ];
     return { build: doc(build), network: doc(network), iam: doc(iam) };
 }
@@ -349,9 +407,9 @@ export function passRolePolicy(grants: { roleArn: string; service: PassedToServi
 // ---------------------------------------------------------------------------
 // Preview role
 
-/** What `pulumi preview` of this stack reads: state, and Describe/Get/List on the stack's resources. Writes nothing. */
+/** What `pulumi preview` and `pulumi refresh` of this stack read: state, and Describe/Get/List on the stack's resources. Writes nothing. */
 export function previewPolicy(s: StackScope): IamDocument {
-    const a = arns(s);
+    const a = stackArns(s);
     return doc([
         ...stateStatements(s, false),
         // The program's registry credentials come from a data source that runs during preview
@@ -359,12 +417,13 @@ export function previewPolicy(s: StackScope): IamDocument {
         // Source: Amazon ECR User Guide, "Private registry authentication".
         { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         { Sid: "EcrRead", Effect: "Allow", Action: ECR_READ, Resource: a.repository },
-        { Sid: "EcsRead", Effect: "Allow", Action: ["ecs:DescribeClusters", ...ECS_SERVICE_READ], Resource: [a.cluster, a.service] },
-        { Sid: "EcsRollouts", Effect: "Allow", Action: ["ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"], Resource: [a.serviceDeployment, a.serviceRevision] },
+        { Sid: "EcsRead", Effect: "Allow", Action: ["ecs:DescribeClusters", ...ECS_SERVICE_READ, ...ECS_ROLLOUT_READ], Resource: [a.cluster, a.service, a.serviceDeployment, a.serviceRevision] },
+        { Sid: "EcsTaskDefinitionTags", Effect: "Allow", Action: "ecs:ListTagsForResource", Resource: a.taskDefinition },
         { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
-        { Sid: "LogsRead", Effect: "Allow", Action: "logs:ListTagsForResource", Resource: a.logGroup },
+        { Sid: "LogsRead", Effect: "Allow", Action: "logs:ListTagsForResource", Resource: [a.logGroup, `${a.logGroup}:*`] },
         { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: a.logGroupAny },
         { Sid: "Describe", Effect: "Allow", Action: [ELB_DESCRIBE, ...EC2_DESCRIBE, ...SCALING_DESCRIBE], Resource: "*" },
+        { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:ListTagsForResource", Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
         { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: a.alarm },
         { Sid: "IamRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
         { Sid: "IamPolicyRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
@@ -372,48 +431,7 @@ export function previewPolicy(s: StackScope): IamDocument {
     ]);
 }
 
-// ---------------------------------------------------------------------------
-// Permissions boundary
-
-/** The service-linked roles Express's infrastructure role may create (its managed policy's own list). */
-export const EXPRESS_SERVICE_LINKED_ROLES = ["ecs.application-autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com"];
-
-/**
- * The ceiling for every role the stack creates (execution, infrastructure, task roles).
- * It admits what those roles are granted, and denies IAM, STS and Organizations outright,
- * so a role created by the deploy role can never be a path to more privilege.
- *
- * - Execution role: AWS managed policy AmazonECSTaskExecutionRolePolicy (ECR pull, logs)
- *   plus secrets. Source: Amazon ECS Developer Guide, "Task execution IAM role" and "Pass
- *   sensitive data to an Amazon ECS container".
- * - Infrastructure role: the services of AWS managed policy
- *   service-role/AmazonECSInfrastructureRoleforExpressGatewayServices (ELB, EC2 security
- *   groups, ACM certificates, Application Auto Scaling, CloudWatch alarms, and two
- *   service-linked roles). Source: AWS Managed Policy Reference Guide, that policy.
- * - Task roles: the stack's own `taskPermissions` (Allow statements).
- */
-export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement[] = []): IamDocument {
-    const p = s.partition, r = s.region, acct = s.accountId;
-    const task = taskPermissions.filter((t) => t.Effect === "Allow").map((t, i) => ({ ...t, Sid: `Task${i}` }));
-    return doc([
-        { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: "*" },
-        { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: `arn:${p}:logs:${r}:${acct}:log-group:*` },
-        { Sid: "ExecSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "ssm:GetParameters", "kms:Decrypt"], Resource: [`arn:${p}:secretsmanager:${r}:${acct}:secret:*`, `arn:${p}:ssm:${r}:${acct}:parameter/*`, `arn:${p}:kms:${r}:${acct}:key/*`] },
-        {
-            Sid: "ExpressInfrastructure", Effect: "Allow", Resource: "*",
-            Action: ["elasticloadbalancing:*", "application-autoscaling:*", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms",
-                "acm:RequestCertificate", "acm:DeleteCertificate", "acm:DescribeCertificate", "acm:AddTagsToCertificate", "acm:ListCertificates",
-                "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-                "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:CreateTags", "ec2:DeleteTags", ...EC2_DESCRIBE],
-        },
-        { Sid: "ExpressServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
-        ...task,
-        // Every IAM action except creating those two service-linked roles (the key is absent
-        // from every other IAM request, so IfExists makes the Deny apply to them).
-        { Sid: "DenyIam", Effect: "Deny", Action: "iam:*", Resource: "*", Condition: { StringNotEqualsIfExists: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
-        { Sid: "DenyEscalation", Effect: "Deny", Action: ["sts:*", "organizations:*", "account:*"], Resource: "*" },
-    ]);
-}
+export { EXPRESS_SERVICE_LINKED_ROLES, permissionsBoundary } from "./permissionsBoundary";
 
 function doc(statements: IamStatement[]): IamDocument {
     return { Version: "2012-10-17", Statement: statements };
