@@ -51,7 +51,8 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         // another account's; pulling only reads. Source: AmazonECSTaskExecutionRolePolicy.
         { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: "*" },
         { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"], Resource: [logGroups, `${logGroups}:*`] },
-        { Sid: "DescribeLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: `arn:${p}:logs:${r}:${acct}:log-group:*` },
+        // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
+        { Sid: "DescribeLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
         ...secretStatements(s),
         // ---- Express infrastructure role: only what ECS creates, tagged AmazonECSManaged ----
         { Sid: "ElbCreate", Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule"], Resource: elb, Condition: { StringEquals: ecsCreated } },

@@ -191,7 +191,6 @@ export function stackArns(s: StackScope) {
         serviceRevision: `arn:${p}:ecs:${r}:${a}:service-revision/${cluster}/${n}-*`,
         taskDefinition: `arn:${p}:ecs:${r}:${a}:task-definition/${n}-*:*`,
         logGroup: `arn:${p}:logs:${r}:${a}:log-group:${n}-*`,
-        logGroupAny: `arn:${p}:logs:${r}:${a}:log-group:*`,
         // ELB names cannot carry the prefix once shortened (components/naming.ts), so ELB
         // resources are matched by type here and held to the stack by their tag.
         elb: [
@@ -318,7 +317,8 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // Reference for Amazon ECS); Deregister only marks a revision INACTIVE (docs/security-model.md).
         { Sid: "EcsTaskDefinitionsAnyResource", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"], Resource: "*" },
         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"], Resource: [a.logGroup, `${a.logGroup}:*`] },
-        { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: a.logGroupAny },
+        // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
+        { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
         // Describe calls support no resource-level permissions (Service Authorization Reference).
         { Sid: "Ec2Describe", Effect: "Allow", Action: EC2_DESCRIBE, Resource: "*" },
         { Sid: "ScalingDescribe", Effect: "Allow", Action: SCALING_DESCRIBE, Resource: "*" },
@@ -353,7 +353,10 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // Roles only of the three kinds a service creates, only with this boundary, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
         // entities" (iam:PermissionsBoundary).
-        { Sid: "RoleCreate", Effect: "Allow", Action: ["iam:CreateRole", "iam:TagRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
+        // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
+        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole] },
         { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: bound } },
         // Inline policies only where the stack writes them: secrets on execution roles, the
         // app's permissions on task roles. No trust-policy edits at all: the trust of every
@@ -363,7 +366,7 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
         { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
-        { Sid: "RolesRead", Effect: "Allow", Action: [...IAM_ROLE_READ, "iam:UntagRole"], Resource: a.role },
+        { Sid: "RolesRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
         { Sid: "PoliciesRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
         { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
         // Source: IAM User Guide, "Service-linked role permissions" (iam:AWSServiceName).
@@ -421,7 +424,8 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "EcsTaskDefinitionTags", Effect: "Allow", Action: "ecs:ListTagsForResource", Resource: a.taskDefinition },
         { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
         { Sid: "LogsRead", Effect: "Allow", Action: "logs:ListTagsForResource", Resource: [a.logGroup, `${a.logGroup}:*`] },
-        { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: a.logGroupAny },
+        // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
+        { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
         { Sid: "Describe", Effect: "Allow", Action: [ELB_DESCRIBE, ...EC2_DESCRIBE, ...SCALING_DESCRIBE], Resource: "*" },
         { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:ListTagsForResource", Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
         { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: a.alarm },
