@@ -42,6 +42,9 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
     // AmazonECSManaged tag conditions below are what scope them (and keep this under 6,144).
     const elb = `arn:${p}:elasticloadbalancing:${r}:${acct}:*`;
     const sg = `arn:${p}:ec2:${r}:${acct}:security-group*`;
+    const target = `arn:${p}:application-autoscaling:${r}:${acct}:scalable-target/*`;
+    const alarm = `arn:${p}:cloudwatch:${r}:${acct}:alarm:*`;
+    const cert = `arn:${p}:acm:${r}:${acct}:certificate/*`;
     const ecsCreated = { [`aws:RequestTag/${ECS_MANAGED_TAG}`]: "true" };
     const ecsOwned = { [`aws:ResourceTag/${ECS_MANAGED_TAG}`]: "true" };
     const logGroups = `arn:${p}:logs:${r}:${acct}:log-group:${s.prefix}-*`;
@@ -49,27 +52,39 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
     return doc([
         // Pulls come from the stack's repositories or from a prebuilt image's, which may be
         // another account's; pulling only reads. Source: AmazonECSTaskExecutionRolePolicy.
+        // Pulls come from the stack's repositories or from a prebuilt image's, which may be
+        // another account's; pulling only reads. Source: AmazonECSTaskExecutionRolePolicy.
         { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: "*" },
         { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"], Resource: [logGroups, `${logGroups}:*`] },
-        // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
-        { Sid: "DescribeLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
         ...secretStatements(s),
-        // ---- Express infrastructure role: only what ECS creates, tagged AmazonECSManaged ----
-        { Sid: "ElbCreate", Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule"], Resource: elb, Condition: { StringEquals: ecsCreated } },
+        // ---- Express infrastructure role: only what ECS creates and tags AmazonECSManaged ----
+        // One statement for creates (the request carries the tag), one for changes (the
+        // resource carries it): ELB, security groups, certificates, scalable targets, alarms.
+        {
+            Sid: "EcsCreated", Effect: "Allow", Resource: [elb, sg, cert, target, alarm], Condition: { StringEquals: ecsCreated },
+            Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule",
+                "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "acm:RequestCertificate", "acm:AddTagsToCertificate",
+                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+        },
+        {
+            Sid: "EcsOwned", Effect: "Allow", Resource: [elb, sg, cert, target, alarm], Condition: { StringEquals: ecsOwned },
+            Action: ["elasticloadbalancing:Modify*", "elasticloadbalancing:Delete*", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+                "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:SetSecurityGroups",
+                "elasticloadbalancing:SetSubnets", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+                "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+                "ec2:ModifySecurityGroupRules", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags", "acm:DeleteCertificate", "acm:AddTagsToCertificate",
+                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy",
+                "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"],
+        },
         { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: elb, Condition: { StringEquals: { ...ecsCreated, "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } } },
-        { Sid: "ElbChange", Effect: "Allow", Action: ["elasticloadbalancing:Modify*", "elasticloadbalancing:Delete*", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], Resource: elb, Condition: { StringEquals: ecsOwned } },
-        { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: `arn:${p}:ec2:${r}:${acct}:vpc/*` },
-        { Sid: "SgCreate", Effect: "Allow", Action: ["ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"], Resource: sg, Condition: { StringEquals: ecsCreated } },
         { Sid: "SgTagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: sg, Condition: { StringEquals: { ...ecsCreated, "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"] } } },
-        { Sid: "SgChange", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"], Resource: sg, Condition: { StringEquals: ecsOwned } },
-        { Sid: "CertificateCreate", Effect: "Allow", Action: ["acm:RequestCertificate", "acm:AddTagsToCertificate"], Resource: `arn:${p}:acm:${r}:${acct}:certificate/*`, Condition: { StringEquals: ecsCreated } },
-        { Sid: "CertificateChange", Effect: "Allow", Action: ["acm:DeleteCertificate", "acm:AddTagsToCertificate"], Resource: `arn:${p}:acm:${r}:${acct}:certificate/*`, Condition: { StringEquals: ecsOwned } },
-        { Sid: "Scaling", Effect: "Allow", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy"], Resource: `arn:${p}:application-autoscaling:${r}:${acct}:scalable-target/*`, Condition: { StringEquals: { "application-autoscaling:service-namespace": "ecs" } } },
-        { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:TagResource", Resource: `arn:${p}:application-autoscaling:${r}:${acct}:scalable-target/*`, Condition: { StringEquals: ecsCreated } },
-        { Sid: "Alarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource"], Resource: `arn:${p}:cloudwatch:${r}:${acct}:alarm:*` },
+        { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: `arn:${p}:ec2:${r}:${acct}:vpc/*` },
+        // Target tracking's alarms of the stack's cluster: Application Auto Scaling names them
+        // TargetTracking-<resourceId>-… (Application Auto Scaling User Guide, target tracking).
+        { Sid: "Alarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"], Resource: `arn:${p}:cloudwatch:${r}:${acct}:alarm:TargetTracking-service/${s.prefix}-cluster-???????/*` },
         // Describe/List calls support no resource-level permissions (Service Authorization Reference).
-        { Sid: "Describe", Effect: "Allow", Action: ["elasticloadbalancing:Describe*", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "acm:DescribeCertificate", "acm:ListCertificates", "application-autoscaling:Describe*"], Resource: "*" },
-        { Sid: "ExpressServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
+        { Sid: "Describe", Effect: "Allow", Resource: "*", Action: ["elasticloadbalancing:Describe*", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "acm:DescribeCertificate", "acm:ListCertificates", "application-autoscaling:Describe*", "cloudwatch:DescribeAlarms", "logs:DescribeLogGroups"] },
+        { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
         ...task,
         // Every IAM action except creating those two service-linked roles (the key is absent
         // from every other IAM request, so IfExists makes the Deny apply to them).

@@ -43,6 +43,8 @@ export interface Request {
     action: string;
     resource: string;
     context?: Record<string, string | string[]>;
+    /** The resource's own policy, where AWS requires one (a KMS key policy). */
+    resourcePolicy?: unknown;
 }
 
 /** Evaluates a request by `principal` against identity policies (and a boundary, if given). */
@@ -63,7 +65,8 @@ export async function decide(
         permissionBoundaryPolicies: boundary ? [{ name: "boundary", policy: boundary }] : undefined,
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-    }, {});
+        ...(req.resourcePolicy ? { resourcePolicy: req.resourcePolicy } : {}),
+    } as any, {});
     if (result.resultType === "error") assert.fail(`simulation error for ${req.action}: ${JSON.stringify(result.errors)}`);
     const ignored = result.resultType === "single"
         ? result.result.ignoredContextKeys ?? []
