@@ -175,7 +175,7 @@ describe("IAM escalation: no path from the deploy role to more than its stack", 
 describe("IAM escalation: the boundary admits exactly the configured secrets", function () {
     this.timeout(120_000);
     let iam: PlanIam;
-    before(async () => { iam = planIam(await plan("full", { env: { GITHUB_SHA: SHA }, stackFile: path.join(__dirname, "fixtures", "Pulumi.full.yaml") })); });
+    before(async () => { iam = planIam(await plan("staging-eu-central-1", { env: { GITHUB_SHA: SHA }, stackFile: path.join(__dirname, "fixtures", "Pulumi.full.yaml") })); });
     /** A key policy that delegates to IAM, as KMS's default key policy does (AWS KMS Developer Guide, "Default key policy"). */
     const keyPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] };
     const bounded = async (action: string, resource: string) =>

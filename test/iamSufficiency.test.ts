@@ -42,11 +42,16 @@ async function evaluate(iam: PlanIam, role: "deploy" | "preview"): Promise<Evalu
     return out;
 }
 
-/** dev and prod as they ship, and a fixture with secrets, a KMS key and task roles in both modes. */
+/**
+ * dev and prod as they ship, and a fixture with secrets, a KMS key and task roles in both
+ * modes, under a 20-character stack name with long service names, so its role and load
+ * balancer names are the shortened ones (components/naming.ts).
+ */
 const FIXTURE = path.join(__dirname, "fixtures", "Pulumi.full.yaml");
+const LONG = "staging-eu-central-1";
 const plans = new Map<string, Promise<Plan>>();
 const planOf = (stack: string) => {
-    if (!plans.has(stack)) plans.set(stack, plan(stack, { env: { GITHUB_SHA: SHA }, stackFile: stack === "full" ? FIXTURE : undefined }));
+    if (!plans.has(stack)) plans.set(stack, plan(stack, { env: { GITHUB_SHA: SHA }, stackFile: stack === LONG ? FIXTURE : undefined }));
     return plans.get(stack)!;
 };
 
@@ -54,7 +59,7 @@ describe("IAM sufficiency: every tabled provider call is allowed", function () {
     this.timeout(300_000);
     const exercised = new Set<ProviderCall>();
 
-    for (const stack of ["dev", "prod", "full"]) {
+    for (const stack of ["dev", "prod", LONG]) {
         for (const role of ["deploy", "preview"] as const) {
             it(`allows ${role === "deploy" ? "the deploy role (up, destroy)" : "the preview role (preview, refresh)"} every call of the ${stack} plan`, async () => {
                 // GIVEN the policies the ${stack} plan creates (within every AWS limit), and the table of provider calls
@@ -73,6 +78,15 @@ describe("IAM sufficiency: every tabled provider call is allowed", function () {
             });
         }
     }
+
+    it(`plans the ${LONG} fixture with shortened load balancer and role names`, async () => {
+        // GIVEN the long-name fixture  WHEN its names are read
+        // THEN its load balancer no longer carries ecs-ship-<stack>- and a role name carries a hash, so the runs above covered both
+        const p = await planOf(LONG);
+        const lb = p.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!;
+        assert.match(lb.name, /^staging-eu-ce-[0-9a-f]{6}-alb$/);
+        assert.ok(p.resources.some((r) => r.type === "aws:iam/role:Role" && /^ecs-ship-staging-eu-central-1-.*-[0-9a-f]{6}-(exec|task|infra)$/.test(r.name)));
+    });
 
     it("exercises every row of the table in one of the plans", () => {
         // GIVEN the four runs above
