@@ -80,14 +80,3 @@ export function elbLogicalName(component: string, kind: "alb" | "tg"): string {
     const drop = component.startsWith("ecs-ship-internal-") ? "" : "ecs-ship-";
     return fitName(component, `-${kind}`, max, drop);
 }
-
-/**
- * Logical names of the roles a service creates: the execution role always, the task role
- * when the app has AWS permissions, the infrastructure role in Express mode. The deploy
- * role may create roles with exactly these names (plus Pulumi's 7 characters).
- */
-export function serviceRoleNames(stack: string, service: string, roles: { express: boolean; taskRole: boolean }): string[] {
-    const component = serviceResourceName(stack, service);
-    const kinds: RoleKind[] = ["exec", ...(roles.taskRole ? ["task" as const] : []), ...(roles.express ? ["infra" as const] : [])];
-    return kinds.map((k) => roleLogicalName(component, k));
-}

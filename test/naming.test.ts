@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import {
     AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, ROLE_KINDS, elbLogicalName, fitName, roleLogicalName,
-    serviceResourceName, serviceRoleNames, shortHash, stackPrefix,
+    serviceResourceName, shortHash, stackPrefix,
 } from "../components/naming";
 import { SERVICE_NAMES, STACK_NAMES } from "./support/commonNames";
 
@@ -89,15 +89,5 @@ describe("naming: every common stack × service pair", () => {
         assert.equal(elbLogicalName(c, "tg"), elbLogicalName(c, "tg"));
         assert.equal(elbLogicalName(c, "tg"), "staging-eu-cen-HASH-tg".replace("HASH", shortHash(c)));
         assert.equal(shortHash(c), "1e6f98");
-    });
-});
-
-describe("naming: the roles a service creates", () => {
-    it("lists the execution role, then the task and infrastructure roles only when they exist", () => {
-        // GIVEN a Fargate service without app permissions, and an Express service with them
-        // WHEN their role names are listed
-        // THEN each lists exactly the roles its component creates
-        assert.deepEqual(serviceRoleNames("dev", "web", { express: false, taskRole: false }), ["ecs-ship-dev-web-exec"]);
-        assert.deepEqual(serviceRoleNames("dev", "web", { express: true, taskRole: true }), ["ecs-ship-dev-web-exec", "ecs-ship-dev-web-task", "ecs-ship-dev-web-infra"]);
     });
 });
