@@ -9,7 +9,7 @@ import { FargateCluster } from "./components/fargateCluster";
 import { FargateService } from "./components/fargateService";
 import { GithubOidcTrust } from "./components/githubOidcTrust";
 import { StackNetwork } from "./components/network";
-import { SERVICE_DEFAULTS, serviceResourceName } from "./components/serviceArgs";
+import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
 
 // Validates everything first: invalid configuration throws before any resource exists.
 const settings = loadSettings();
@@ -37,6 +37,9 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     stateKmsKeyArn: backend.kmsKeyArn,
     stackTags: settings.tags,
     taskPermissions: settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
+    // The boundary admits exactly the configured secrets, named by the secret ARN (no JSON key or version).
+    secretArns: settings.services.flatMap((s) => Object.values(s.secrets ?? {}).map(secretResourceArn)),
+    secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
 }, {
     ...opts,
     // The deploy role cannot delete itself, its policies, the boundary or the provider, so

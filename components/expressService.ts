@@ -5,6 +5,7 @@ import {
     ScalingSettings, serviceSettingsProblems, serviceTrustPolicy, ServiceSettings,
 } from "./serviceArgs";
 import { argumentsError } from "./argumentsError";
+import { roleLogicalName } from "./naming";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 
 export const EXPRESS_SERVICE_TYPE = "ecs-ship:index:ExpressService";
@@ -86,7 +87,7 @@ export class ExpressService extends pulumi.ComponentResource {
 
     /** The role Express assumes to run the load balancer, security groups and scaling (`${name}-infra`). */
     private createInfrastructureRole(name: string, args: ResolvedExpressServiceArgs) {
-        const role = new aws.iam.Role(`${name}-infra`, {
+        const role = new aws.iam.Role(roleLogicalName(name, "infra"), {
             description: `ECS Express infrastructure role of ${name}: load balancer, security groups, certificates, scaling`,
             assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com")),
             permissionsBoundary: args.permissionsBoundary,

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PassRoleGrant, ResolvedServiceSettings, ServiceSettings, containerEnvironment, containerSecrets, normalizeServiceSettings } from "./serviceArgs";
 import { argumentsError } from "./argumentsError";
+import { elbLogicalName } from "./naming";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
     DEPLOYMENT, FARGATE_DEFAULTS, HEALTH_CHECK, STOP_TIMEOUT, TLS_POLICY,
@@ -177,7 +178,7 @@ export class FargateService extends pulumi.ComponentResource {
     }
 
     private createLoadBalancer(name: string, a: ResolvedFargateServiceArgs, albSg: aws.ec2.SecurityGroup) {
-        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+        const alb = new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
             loadBalancerType: "application",
             internal: false,
             securityGroups: [albSg.id],
@@ -186,7 +187,7 @@ export class FargateService extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             tags: a.tags,
         }, { parent: this });
-        const tg = new aws.lb.TargetGroup(`${name}-tg`, {
+        const tg = new aws.lb.TargetGroup(elbLogicalName(name, "tg"), {
             port: a.port,
             protocol: "HTTP",
             targetType: "ip", // awsvpc tasks register by IP

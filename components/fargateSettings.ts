@@ -1,5 +1,5 @@
 // Pure settings of the Fargate service mode: the tuned load-balancer and rollout values,
-// the scaling policy per metric, the ALB subnet choice and the name budget. Nothing here
+// the scaling policy per metric, the ALB subnet choice. Nothing here
 // creates resources, so it is tested without mocks, and the rollout bench
 // (tools/bench/rollout.ts) reads the same constants the component ships.
 import { ResolvedServiceSettings, ScalingMetric, serviceSettingsProblems } from "./serviceArgs";
@@ -112,23 +112,6 @@ export function requestCountLabel(albArnSuffix: string, targetGroupArnSuffix: st
     return `${albArnSuffix}/${targetGroupArnSuffix}`;
 }
 
-/**
- * ALB and target group names: at most 32 characters (Elastic Load Balancing API Reference,
- * CreateLoadBalancer / CreateTargetGroup, Name). Pulumi's auto-naming adds a hyphen and 7
- * random characters, so the logical name may use 24.
- */
-export const ELB_NAME_MAX = 32;
-export const AUTONAME_SUFFIX = 8;
-
-/** The longest logical child name (`-alb` / `-tg`) for a component name, and whether it fits. */
-export function elbNameProblem(name: string): string | undefined {
-    const longest = `${name}-alb`;
-    const length = longest.length + AUTONAME_SUFFIX;
-    if (length <= ELB_NAME_MAX) return undefined;
-    return `name: the load balancer would be named "${longest}-xxxxxxx" (${length} characters), but AWS allows at most ${ELB_NAME_MAX}; ` +
-        `use a component name of at most ${ELB_NAME_MAX - AUTONAME_SUFFIX - 4} characters (shorten the stack or service name), got ${JSON.stringify(name)} (${name.length})`;
-}
-
 export interface SubnetPlacement {
     id: string;
     availabilityZone: string;
@@ -194,8 +177,6 @@ export function fargateArgsProblems(name: string, a: FargateArgsToCheck): string
     const show = (v: unknown) => JSON.stringify(v);
     const int = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
     const problems: string[] = [];
-    const nameProblem = elbNameProblem(name);
-    if (nameProblem) problems.push(nameProblem);
     problems.push(...serviceSettingsProblems(a));
     if (Array.isArray(a.albSubnetIds) && a.albSubnetIds.length !== 2) {
         problems.push(`albSubnetIds: must list exactly 2 subnets in different Availability Zones, got ${a.albSubnetIds.length}`);

@@ -57,6 +57,13 @@ export interface GithubOidcTrustArgs {
     stackTags: Record<string, string>;
     /** Extra permissions the stack's task roles need, so the permissions boundary admits them. @default [] */
     taskPermissions?: aws.iam.PolicyStatement[];
+    /**
+     * Secret and SSM parameter ARNs the stack's services read: the boundary admits exactly
+     * these, so no stack role can read any other secret. @default [] - no secret can be read
+     */
+    secretArns?: string[];
+    /** Customer-managed KMS keys of those secrets; the boundary admits kms:Decrypt with exactly these. @default [] */
+    secretsKmsKeyArns?: string[];
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -126,6 +133,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn]).apply(([accountId, p, prov, b]) => ({
                 partition: p, accountId, region: a.region, stack, prefix: a.prefix, trustName: name, project: a.project,
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
+                secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
             }));
         }
 
@@ -182,6 +190,7 @@ interface Normalized {
     pullRequestPreview: boolean; oidcProviderArn?: string; retainProvider: boolean; maxSessionDuration: number;
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
+    secretArns: string[]; secretsKmsKeyArns: string[];
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -225,6 +234,8 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         stateKmsKeyArn: args.stateKmsKeyArn,
         stackTags,
         taskPermissions: args.taskPermissions ?? [...d.taskPermissions],
+        secretArns: args.secretArns ?? [],
+        secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
         region: args.region,
         project: args.project ?? d.project,
     };

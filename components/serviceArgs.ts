@@ -324,17 +324,9 @@ export function taskPolicy(statements: aws.iam.PolicyStatement[] | undefined): a
 export const TASK_EXECUTION_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 
 // ---------------------------------------------------------------------------
-// Naming
+// Naming (components/naming.ts holds every physical-name rule)
 
-/** Physical-name prefix of everything a stack creates: `ecs-ship-<stack>`. */
-export function stackPrefix(stack: string): string {
-    return `ecs-ship-${stack}`;
-}
-
-/** Name of a service's resources: `ecs-ship-<stack>-<service>`. */
-export function serviceResourceName(stack: string, service: string): string {
-    return `${stackPrefix(stack)}-${service}`;
-}
+export { serviceResourceName, stackPrefix } from "./naming";
 
 // ---------------------------------------------------------------------------
 // Trust wiring

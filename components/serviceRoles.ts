@@ -3,6 +3,7 @@
 // with itself as parent, so names and shapes match across modes.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { roleLogicalName } from "./naming";
 import { PassRoleGrant, ResolvedServiceSettings, SERVICE_DEFAULTS, TASK_EXECUTION_POLICY_ARN, secretsPolicy, serviceTrustPolicy, taskPolicy } from "./serviceArgs";
 
 export interface ServiceRoles {
@@ -15,7 +16,7 @@ export interface ServiceRoles {
 }
 
 /**
- * The execution role (`${name}-exec`: ECR pull and log writes through
+ * The execution role (`${name}-exec`, shortened to fit IAM by naming.ts: ECR pull and log writes through
  * AmazonECSTaskExecutionRolePolicy, plus exactly the configured secrets) and, only when the
  * app needs AWS permissions, the task role (`${name}-task`). Both carry the boundary.
  */
@@ -26,7 +27,7 @@ export function createTaskRoles(
     permissionsBoundary: pulumi.Input<string> | undefined,
 ): ServiceRoles {
     const opts = { parent };
-    const executionRole = new aws.iam.Role(`${name}-exec`, {
+    const executionRole = new aws.iam.Role(roleLogicalName(name, "exec"), {
         description: `ECS task execution role of ${name}: pulls the image, writes logs, reads the configured secrets`,
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs-tasks.amazonaws.com")),
         permissionsBoundary,
@@ -44,7 +45,7 @@ export function createTaskRoles(
     const appDoc = taskPolicy(settings.taskPolicyStatements);
     let taskRole: aws.iam.Role | undefined;
     if (appDoc) {
-        taskRole = new aws.iam.Role(`${name}-task`, {
+        taskRole = new aws.iam.Role(roleLogicalName(name, "task"), {
             description: `ECS task role of ${name}: the application's own AWS permissions`,
             assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs-tasks.amazonaws.com")),
             permissionsBoundary,

@@ -231,9 +231,9 @@ describe("GithubOidcTrust", () => {
         const boundaryArn = await promiseOf(trust.permissionsBoundaryArn);
         assert.match(boundaryArn, /^arn:aws:iam::123456789012:policy\/ecs-ship-dev-github-boundary-[0-9a-f]{7}$/);
         const iam = doc(cloud.resources.find((r) => r.type === POLICY && r.name === "ecs-ship-dev-github-deploy-iam")!.inputs.policy);
-        const withBoundary = iam.Statement.find((s: any) => s.Sid === "RolesWithBoundary");
-        assert.deepStrictEqual(withBoundary.Condition, { StringEquals: { "iam:PermissionsBoundary": boundaryArn } });
-        assert.ok(withBoundary.Action.includes("iam:CreateRole"));
+        const create = iam.Statement.find((s: any) => s.Sid === "RoleCreate");
+        assert.deepStrictEqual(create.Condition, { StringEquals: { "iam:PermissionsBoundary": boundaryArn, "aws:RequestTag/ecs-ship:stack": "dev" } });
+        assert.ok(create.Action.includes("iam:CreateRole"));
     });
 
     it("gives the deploy and preview roles the configured session length", async () => {

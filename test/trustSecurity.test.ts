@@ -23,7 +23,8 @@ const PREVIEW_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-github-preview-1
 const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-web-exec-1a2b3c4`;
 const INFRA_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-web-infra-1a2b3c4`;
 const REPOSITORY_ARN = `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/ecs-ship-dev-web`;
-const SERVICE_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/ecs-ship-dev-cluster/ecs-ship-dev-web`;
+const CLUSTER = "ecs-ship-dev-cluster-1a2b3c4";
+const SERVICE_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/${CLUSTER}/ecs-ship-dev-web`;
 const STACK_TAG = { "aws:ResourceTag/ecs-ship:stack": "dev" };
 
 const deployTrust = githubTrustPolicy(PROVIDER_ARN, deploySubjects(REPO, ["main", "release"], ["production"]));
@@ -123,9 +124,9 @@ describe("GithubOidcTrust security: deploy role", () => {
         ["logs in to ECR", "ecr:GetAuthorizationToken", "*"],
         ["updates its Express service", "ecs:UpdateExpressGatewayService", SERVICE_ARN],
         ["updates its Fargate service", "ecs:UpdateService", SERVICE_ARN],
-        ["reads its service's deployments", "ecs:DescribeServiceDeployments", `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/ecs-ship-dev-cluster/ecs-ship-dev-web/abc123`],
-        ["creates its load balancer", "elasticloadbalancing:CreateLoadBalancer", `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/ecs-ship-dev-web-1a2b3c4/50dc6c495c0c9188`],
-        ["creates a role with the boundary", "iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-web-exec-1a2b3c4`, { "iam:PermissionsBoundary": SCOPE.boundaryArn }],
+        ["reads its service's deployments", "ecs:DescribeServiceDeployments", `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/${CLUSTER}/ecs-ship-dev-web/abc123`],
+        ["creates its load balancer tagged for its stack", "elasticloadbalancing:CreateLoadBalancer", `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/ecs-ship-dev-web-1a2b3c4/50dc6c495c0c9188`, { "aws:RequestTag/ecs-ship:stack": "dev" }],
+        ["creates a role with the boundary, tagged for its stack", "iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-web-exec-1a2b3c4`, { "iam:PermissionsBoundary": SCOPE.boundaryArn, "aws:RequestTag/ecs-ship:stack": "dev" }],
         ["creates a security group tagged for its stack", "ec2:CreateSecurityGroup", `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/*`, { "aws:RequestTag/ecs-ship:stack": "dev" }],
         ["changes a security group of its stack", "ec2:AuthorizeSecurityGroupIngress", `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0123456789abcdef0`, STACK_TAG],
         ["registers a task definition tagged for its stack", "ecs:RegisterTaskDefinition", `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/ecs-ship-dev-web:3`, { "aws:RequestTag/ecs-ship:stack": "dev" }],
@@ -161,8 +162,8 @@ describe("GithubOidcTrust security: deploy role", () => {
         ["delete the OIDC provider", "iam:DeleteOpenIDConnectProvider", PROVIDER_ARN],
         ["edit the preview role's trust", "iam:UpdateAssumeRolePolicy", PREVIEW_ROLE, { "iam:PermissionsBoundary": SCOPE.boundaryArn }],
         ["assume a stack role", "sts:AssumeRole", EXEC_ROLE],
-        ["update another stack's service", "ecs:UpdateService", `arn:aws:ecs:us-east-1:${ACCOUNT}:service/ecs-ship-prod-cluster/ecs-ship-prod-web`],
-        ["update a service that shares its prefix but is tagged for another stack", "ecs:UpdateService", `arn:aws:ecs:us-east-1:${ACCOUNT}:service/ecs-ship-dev-eu-cluster/ecs-ship-dev-eu-web`, { "aws:ResourceTag/ecs-ship:stack": "dev-eu" }],
+        ["update another stack's service", "ecs:UpdateService", `arn:aws:ecs:us-east-1:${ACCOUNT}:service/ecs-ship-prod-cluster-1a2b3c4/ecs-ship-prod-web`],
+        ["update a service that shares its prefix but is tagged for another stack", "ecs:UpdateService", `arn:aws:ecs:us-east-1:${ACCOUNT}:service/ecs-ship-dev-eu-cluster-1a2b3c4/ecs-ship-dev-eu-web`, { "aws:ResourceTag/ecs-ship:stack": "dev-eu" }],
         ["change a security group tagged for another stack", "ec2:AuthorizeSecurityGroupIngress", `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0123456789abcdef0`, { "aws:ResourceTag/ecs-ship:stack": "prod" }],
         ["change an untagged security group", "ec2:AuthorizeSecurityGroupIngress", `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0123456789abcdef0`],
         ["delete another stack's load balancer", "elasticloadbalancing:DeleteLoadBalancer", `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/ecs-ship-prod-web-1a2b3c4/50dc6c495c0c9188`],
@@ -218,7 +219,7 @@ describe("GithubOidcTrust security: preview role", () => {
         ["logs:CreateLogGroup", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:ecs-ship-dev-web`],
         ["logs:PutRetentionPolicy", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:ecs-ship-dev-web`],
         ["application-autoscaling:PutScalingPolicy", `arn:aws:application-autoscaling:us-east-1:${ACCOUNT}:scalable-target/0ec51a6a0c8c4b5d9d1f2e3a`],
-        ["cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:TargetTracking-service/ecs-ship-dev-cluster/ecs-ship-dev-web-AlarmHigh-1`],
+        ["cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:TargetTracking-service/${CLUSTER}/ecs-ship-dev-web-AlarmHigh-1`],
         ["iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-web-exec-1a2b3c4`, { "iam:PermissionsBoundary": SCOPE.boundaryArn }],
         ["iam:PutRolePolicy", PREVIEW_ROLE],
         ["iam:PassRole", EXEC_ROLE, { "iam:PassedToService": "ecs-tasks.amazonaws.com" }],

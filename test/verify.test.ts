@@ -51,7 +51,7 @@ async function failure(promise: Promise<unknown>): Promise<GateFailure> {
 
 const base = { url: "http://127.0.0.1:1", region: "us-east-1", imageDigest: DIGEST, healthCheckPath: "/health", logGroupName: LOG_GROUP };
 const fargate: ServiceTarget = { ...base, name: "web", mode: "fargate", serviceArn: FARGATE_SERVICE_ARN, cluster: CLUSTER_ARN };
-const express: ServiceTarget = { ...base, name: "web", mode: "express", serviceArn: EXPRESS_SERVICE_ARN, cluster: "default" };
+const express: ServiceTarget = { ...base, name: "web", mode: "express", serviceArn: EXPRESS_SERVICE_ARN, cluster: "ecs-ship-dev-cluster-9f8e7d6" };
 const retry = (clock: Clock) => new Retry(clock, 1000, 8000);
 const dep = (id: string) => deploymentArn(FARGATE_SERVICE_ARN, id);
 
@@ -64,14 +64,14 @@ describe("verify gate: stack outputs", () => {
     it("reads one Express service, deriving the cluster from the service ARN", () => {
         const targets = parseServices(stackOutputs({ web: exported({ mode: "express", url: "https://ec-1a2b3c.ecs.us-east-1.on.aws/", serviceArn: EXPRESS_SERVICE_ARN, clusterArn: undefined, versionPath: "/version" }) }, "dev"), "dev");
         assert.deepStrictEqual(targets, [{
-            name: "web", mode: "express", url: "https://ec-1a2b3c.ecs.us-east-1.on.aws", serviceArn: EXPRESS_SERVICE_ARN, cluster: "default", region: "us-east-1",
+            name: "web", mode: "express", url: "https://ec-1a2b3c.ecs.us-east-1.on.aws", serviceArn: EXPRESS_SERVICE_ARN, cluster: "ecs-ship-dev-cluster-9f8e7d6", region: "us-east-1",
             imageDigest: DIGEST, healthCheckPath: "/health", versionPath: "/version", logGroupName: LOG_GROUP,
         }]);
     });
 
     it("reads several services, using clusterArn when it is exported", () => {
         const targets = parseServices(stackOutputs({ web: exported(), api: exported({ mode: "express", serviceArn: EXPRESS_SERVICE_ARN, clusterArn: undefined }) }), "prod");
-        assert.deepStrictEqual(targets.map((t) => [t.name, t.mode, t.cluster]), [["web", "fargate", CLUSTER_ARN], ["api", "express", "default"]]);
+        assert.deepStrictEqual(targets.map((t) => [t.name, t.mode, t.cluster]), [["web", "fargate", CLUSTER_ARN], ["api", "express", "ecs-ship-dev-cluster-9f8e7d6"]]);
     });
 
     it("takes the digest from imageRef when outputs of an older program have no imageDigest", () => {
@@ -544,7 +544,7 @@ describe("verify gate: runs with the deploy role's permissions", () => {
     it("may make every call of a Fargate and an Express run", async () => {
         // GIVEN whole-gate runs against a Fargate and an Express service, HTTP left out
         ecsMock.on(ListServiceDeploymentsCommand, { service: FARGATE_SERVICE_ARN }).resolves(listed(FARGATE_SERVICE_ARN, [["d-new", "SUCCESSFUL", "2025-01-01T10:00:00Z"]]));
-        const api: ServiceTarget = { ...express, name: "api", serviceArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/default/ecs-ship-prod-api` };
+        const api: ServiceTarget = { ...express, name: "api", serviceArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/ecs-ship-prod-cluster-1a2b3c4/ecs-ship-prod-api-d4e5f6` };
         ecsMock.on(ListServiceDeploymentsCommand, { service: api.serviceArn }).resolves(listed(api.serviceArn, [["e-new", "SUCCESSFUL", "2025-01-01T10:00:00Z"]]));
         ecsMock.on(DescribeServiceDeploymentsCommand).resolves(described(FARGATE_SERVICE_ARN, "d-new", "SUCCESSFUL"));
         ecsMock.on(DescribeServicesCommand).resolves(serviceRunning([[7, "PRIMARY", 2]]));
@@ -564,6 +564,6 @@ describe("verify gate: runs with the deploy role's permissions", () => {
     });
 
     it("is the check that would catch a call the role may not make: ListTasks is not allowed", async () => {
-        assert.notStrictEqual(await asDeploy("ecs:ListTasks", `arn:aws:ecs:us-east-1:${ACCOUNT}:container-instance/ecs-ship-prod/0123456789abcdef`), "Allowed");
+        assert.notStrictEqual(await asDeploy("ecs:ListTasks", `arn:aws:ecs:us-east-1:${ACCOUNT}:container-instance/ecs-ship-prod-cluster-1a2b3c4/0123456789abcdef`), "Allowed");
     });
 });

@@ -14,9 +14,9 @@ import type {
 
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
-export const CLUSTER_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/ecs-ship-prod`;
-export const FARGATE_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/ecs-ship-prod/ecs-ship-prod-web`;
-export const EXPRESS_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/default/ecs-ship-dev-web`;
+export const CLUSTER_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/ecs-ship-prod-cluster-1a2b3c4`;
+export const FARGATE_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/ecs-ship-prod-cluster-1a2b3c4/ecs-ship-prod-web-svc-5d6e7f8`;
+export const EXPRESS_SERVICE_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/ecs-ship-dev-cluster-9f8e7d6/ecs-ship-dev-web-a1b2c3`;
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
 /** The digest this run pushed, and another one (an older image, or someone else's deploy). */
 export const DIGEST = `sha256:${"ab".repeat(32)}`;

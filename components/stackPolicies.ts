@@ -1,0 +1,260 @@
+// The deploy and preview roles' permissions for one stack: pure documents, scoped to the
+// stack by name prefix, cluster and tags (the rules are listed at the top of
+// trustPolicies.ts). Every call they must allow is tabled in iamCalls.ts and replayed by
+// test/iamSufficiency.test.ts; test/iamEscalation.test.ts tries to get past them.
+import { EXPRESS_INFRASTRUCTURE_POLICY_ARN } from "./expressService";
+import { TASK_EXECUTION_POLICY_ARN } from "./serviceArgs";
+import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./trustPolicies";
+
+// ---------------------------------------------------------------------------
+// ARN helpers
+
+/** The stack's cluster: FargateCluster `ecs-ship-<stack>` names it `<prefix>-cluster` plus Pulumi's 7 characters. */
+export function clusterNamePattern(prefix: string): string {
+    return `${prefix}-cluster-???????`;
+}
+
+/**
+ * Role names the stack's services create (components/naming.ts, roleLogicalName): any
+ * service, but only the three kinds, and only with Pulumi's 7-character suffix. `?` matches
+ * exactly one character. Source: IAM User Guide, "IAM JSON policy elements: Resource" (wildcards).
+ */
+export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????" } as const;
+
+export function stackArns(s: StackScope) {
+    const { partition: p, region: r, accountId: a, prefix: n } = s;
+    const cluster = clusterNamePattern(n);
+    const role = (kind: keyof typeof ROLE_KIND_PATTERNS) => `arn:${p}:iam::${a}:role/${n}-*${ROLE_KIND_PATTERNS[kind]}`;
+    return {
+        repository: `arn:${p}:ecr:${r}:${a}:repository/${n}-*`,
+        cluster: `arn:${p}:ecs:${r}:${a}:cluster/${cluster}`,
+        // Both modes run in the stack's cluster (index.ts passes it to Express too), so the
+        // cluster in the ARN pins every service action to it: no other team's cluster.
+        service: `arn:${p}:ecs:${r}:${a}:service/${cluster}/${n}-*`,
+        serviceDeployment: `arn:${p}:ecs:${r}:${a}:service-deployment/${cluster}/${n}-*`,
+        serviceRevision: `arn:${p}:ecs:${r}:${a}:service-revision/${cluster}/${n}-*`,
+        taskDefinition: `arn:${p}:ecs:${r}:${a}:task-definition/${n}-*:*`,
+        logGroup: `arn:${p}:logs:${r}:${a}:log-group:${n}-*`,
+        // ELB names cannot carry the prefix once shortened (components/naming.ts), so ELB
+        // resources are matched by type here and held to the stack by their tag.
+        elb: [
+            `arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/app/*/*`,
+            `arn:${p}:elasticloadbalancing:${r}:${a}:targetgroup/*/*`,
+            `arn:${p}:elasticloadbalancing:${r}:${a}:listener/app/*/*/*`,
+            `arn:${p}:elasticloadbalancing:${r}:${a}:listener-rule/app/*/*/*/*`,
+        ],
+        securityGroup: `arn:${p}:ec2:${r}:${a}:security-group/*`,
+        securityGroupRule: `arn:${p}:ec2:${r}:${a}:security-group-rule/*`,
+        vpc: `arn:${p}:ec2:${r}:${a}:vpc/*`,
+        scalableTarget: `arn:${p}:application-autoscaling:${r}:${a}:scalable-target/*`,
+        // Target tracking names its alarms `TargetTracking-<resourceId>-Alarm…`, and an ECS
+        // resourceId is `service/<cluster>/<service>`. Source: Application Auto Scaling
+        // User Guide, "Target tracking scaling policies" (alarms it creates).
+        alarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-service/${cluster}/${n}-*`,
+        role: `arn:${p}:iam::${a}:role/${n}-*`,
+        execRole: role("exec"),
+        taskRole: role("task"),
+        infraRole: role("infra"),
+        policy: `arn:${p}:iam::${a}:policy/${n}-*`,
+        trustRoles: `arn:${p}:iam::${a}:role/${s.trustName}-*`,
+        trustPolicies: `arn:${p}:iam::${a}:policy/${s.trustName}-*`,
+        serviceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/*`,
+    };
+}
+
+const onCreate = (s: StackScope) => ({ [`aws:RequestTag/${STACK_TAG}`]: s.stack });
+const onExisting = (s: StackScope) => ({ [`aws:ResourceTag/${STACK_TAG}`]: s.stack });
+
+/**
+ * Pulumi's S3 ("diy") backend keeps a stack's state under `.pulumi/stacks/<project>/<stack>.json`,
+ * with history, backups and locks under `.pulumi/{history,backups,locks}/<project>/<stack>/`.
+ * Source: Pulumi docs, "State and backends" (project-scoped layout of the DIY backend).
+ */
+function stateObjects(s: StackScope): { read: string[]; bucket: string } {
+    const b = `arn:${s.partition}:s3:::${s.stateBucket}`;
+    return {
+        bucket: b,
+        read: [
+            `${b}/.pulumi/meta.yaml`,
+            `${b}/.pulumi/stacks/${s.project}/${s.stack}.json*`,
+            `${b}/.pulumi/*/${s.project}/${s.stack}/*`,
+        ],
+    };
+}
+
+function stateStatements(s: StackScope, write: boolean): IamStatement[] {
+    if (!s.stateBucket && !s.stateKmsKeyArn) return [];
+    const out: IamStatement[] = [];
+    if (s.stateBucket) {
+        const st = stateObjects(s);
+        out.push({ Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: st.bucket, Condition: { StringLike: { "s3:prefix": [".pulumi/*"] } } });
+        out.push({ Sid: "StateObjects", Effect: "Allow", Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"], Resource: st.read });
+    }
+    if (s.stateKmsKeyArn) {
+        out.push({ Sid: "StateKey", Effect: "Allow", Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], Resource: s.stateKmsKeyArn });
+    }
+    return out;
+}
+
+// Read actions both roles need, by resource. Which call needs which action, and why, is
+// tabled with its source in components/iamCalls.ts (test/iamSufficiency.test.ts replays it).
+const ECR_READ = ["ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:ListImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"];
+const ECR_WRITE = ["ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:UntagResource", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchDeleteImage"];
+const ECS_SERVICE_READ = ["ecs:DescribeServices", "ecs:DescribeExpressGatewayService", "ecs:ListServiceDeployments", "ecs:ListTagsForResource"];
+const ECS_SERVICE_WRITE = ["ecs:CreateExpressGatewayService", "ecs:UpdateExpressGatewayService", "ecs:DeleteExpressGatewayService", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource"];
+const ECS_ROLLOUT_READ = ["ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"];
+const ELB_CREATE = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"];
+const ELB_CHANGE = [
+    "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType",
+    "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup",
+    "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+    "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
+    "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
+    "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:ModifyRule",
+    "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+];
+// ELB Describe* actions support no resource-level permissions. Source: Service Authorization
+// Reference for Elastic Load Balancing V2 (Describe* list no resource type).
+const ELB_DESCRIBE = "elasticloadbalancing:Describe*";
+// Enough to resolve the VPC, its subnets and route tables, and the stack's security groups;
+// not ec2:Describe*, which includes DescribeInstanceAttribute (user data).
+const EC2_DESCRIBE = ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "ec2:DescribeTags"];
+const SG_CHANGE = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"];
+const SCALING_DESCRIBE = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:DescribeScalingActivities"];
+const IAM_ROLE_READ = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"];
+const IAM_POLICY_READ = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"];
+/** IAM writes the deploy role may never make to the trust itself (its roles, policies, provider). */
+const IAM_TRUST_WRITES = ["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:Set*", "iam:PassRole"];
+
+/** The only AWS managed policies a stack role is ever given: one definition, where the roles get them. */
+export const TASK_EXECUTION_POLICY = TASK_EXECUTION_POLICY_ARN;
+export const EXPRESS_INFRASTRUCTURE_POLICY = EXPRESS_INFRASTRUCTURE_POLICY_ARN;
+
+// ---------------------------------------------------------------------------
+// Deploy role
+
+/**
+ * What `pulumi up` and `pulumi destroy` of this stack need, as managed policies small enough
+ * for IAM's 6,144-character limit each (IAM User Guide, "IAM and AWS STS quotas").
+ * Keys name the policies: `build` (ECR, ECS, logs, state, EC2 and scaling reads), `network`
+ * (ELB, security groups, scaling, alarms), `iam` (roles with the boundary, and every guard Deny).
+ */
+export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument } {
+    const a = stackArns(s);
+    const bound = { "iam:PermissionsBoundary": s.boundaryArn };
+    const build: IamStatement[] = [
+        // GetAuthorizationToken has no resource type; the token carries the caller's own
+        // permissions. Source: Amazon ECR User Guide, "Private registry authentication".
+        { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        { Sid: "EcrCreate", Effect: "Allow", Action: ["ecr:CreateRepository", "ecr:TagResource"], Resource: a.repository, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "EcrRepositories", Effect: "Allow", Action: [...ECR_READ, ...ECR_WRITE], Resource: a.repository },
+        { Sid: "EcsClusterCreate", Effect: "Allow", Action: ["ecs:CreateCluster", "ecs:TagResource"], Resource: a.cluster, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "EcsCluster", Effect: "Allow", Action: ["ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:UpdateCluster", "ecs:PutClusterCapacityProviders", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource"], Resource: a.cluster },
+        // DescribeServiceDeployments/Revisions authorize the service and the deployment (or
+        // revision) ARN both. Source: Service Authorization Reference for Amazon ECS.
+        { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_READ, ...ECS_SERVICE_WRITE, ...ECS_ROLLOUT_READ], Resource: [a.service, a.serviceDeployment, a.serviceRevision] },
+        // RegisterTaskDefinition's resource is the family, so the prefix applies; the tag holds it to this stack.
+        { Sid: "EcsRegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:TagResource"], Resource: a.taskDefinition, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:DeleteTaskDefinitions", "ecs:ListTagsForResource", "ecs:UntagResource"], Resource: a.taskDefinition },
+        // Describe/DeregisterTaskDefinition support no resource type (Service Authorization
+        // Reference for Amazon ECS); Deregister only marks a revision INACTIVE (docs/security-model.md).
+        { Sid: "EcsTaskDefinitionsAnyResource", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"], Resource: "*" },
+        { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"], Resource: [a.logGroup, `${a.logGroup}:*`] },
+        // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
+        { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+        // Describe calls support no resource-level permissions (Service Authorization Reference).
+        { Sid: "Ec2Describe", Effect: "Allow", Action: EC2_DESCRIBE, Resource: "*" },
+        { Sid: "ScalingDescribe", Effect: "Allow", Action: SCALING_DESCRIBE, Resource: "*" },
+        ...stateStatements(s, true),
+    ];
+    const network: IamStatement[] = [
+        // Source: Elastic Load Balancing User Guide, "Identity-based policies" (aws:RequestTag on
+        // create, elasticloadbalancing:CreateAction on AddTags during create, aws:ResourceTag after).
+        { Sid: "ElbCreate", Effect: "Allow", Action: ELB_CREATE, Resource: a.elb, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: a.elb, Condition: { StringEquals: { ...onCreate(s), "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } } },
+        { Sid: "ElbChange", Effect: "Allow", Action: ELB_CHANGE, Resource: a.elb, Condition: { StringEquals: onExisting(s) } },
+        { Sid: "ElbDescribe", Effect: "Allow", Action: ELB_DESCRIBE, Resource: "*" },
+        // CreateSecurityGroup authorizes the VPC and the new group; only the group carries tags.
+        // Tags only during a create of this stack, or on a group already this stack's: an
+        // untagged group of someone else's cannot be claimed. Source: Amazon EC2 User Guide,
+        // "Grant permission to tag Amazon EC2 resources during creation" (ec2:CreateAction).
+        { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: a.vpc },
+        { Sid: "SgCreate", Effect: "Allow", Action: ["ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"], Resource: [a.securityGroup, a.securityGroupRule], Condition: { StringEquals: onCreate(s) } },
+        { Sid: "SgTagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: [a.securityGroup, a.securityGroupRule], Condition: { StringEquals: { ...onCreate(s), "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"] } } },
+        { Sid: "SgChange", Effect: "Allow", Action: SG_CHANGE, Resource: [a.securityGroup, a.securityGroupRule], Condition: { StringEquals: onExisting(s) } },
+        // TagResource carries no service-namespace key, so it has its own statement.
+        // Source: Service Authorization Reference for Application Auto Scaling.
+        { Sid: "ScalingCreate", Effect: "Allow", Action: "application-autoscaling:RegisterScalableTarget", Resource: a.scalableTarget, Condition: { StringEquals: { ...onCreate(s), "application-autoscaling:service-namespace": "ecs" } } },
+        { Sid: "ScalingTagOnCreate", Effect: "Allow", Action: "application-autoscaling:TagResource", Resource: a.scalableTarget, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "ScalingChange", Effect: "Allow", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource"], Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
+        // PutScalingPolicy (target tracking) creates and deletes its alarms with the caller's
+        // permissions. Source: Application Auto Scaling User Guide, "Permissions required to
+        // call Application Auto Scaling API actions" (cloudwatch:PutMetricAlarm, DeleteAlarms, DescribeAlarms).
+        { Sid: "ScalingAlarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"], Resource: a.alarm },
+    ];
+    const iam: IamStatement[] = [
+        // Roles only of the three kinds a service creates, only with this boundary, only
+        // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
+        // entities" (iam:PermissionsBoundary).
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
+        // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
+        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole] },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: bound } },
+        // Inline policies only where the stack writes them: secrets on execution roles, the
+        // app's permissions on task roles. No trust-policy edits at all: the trust of every
+        // stack role is a constant (serviceTrustPolicy), set once by CreateRole.
+        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
+        // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
+        // "Condition keys for IAM" (iam:PolicyARN).
+        { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
+        { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
+        { Sid: "RolesRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
+        { Sid: "PoliciesRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
+        { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
+        // Source: IAM User Guide, "Service-linked role permissions" (iam:AWSServiceName).
+        { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: a.serviceLinkedRole, Condition: { StringEquals: { "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"] } } },
+        // Guards. An explicit Deny wins over every Allow. Source: IAM User Guide, "Policy evaluation logic".
+        { Sid: "DenyTrustChanges", Effect: "Deny", Action: IAM_TRUST_WRITES, Resource: [a.trustRoles, a.trustPolicies, s.providerArn, s.boundaryArn] },
+        { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+        // A same-account role whose trust names the deploy role could otherwise be assumed without an Allow.
+        { Sid: "DenyRoleChaining", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" },
+        // The prefix of stack `dev` (`ecs-ship-dev-*`) also matches stack `dev-eu`'s names.
+        { Sid: "DenyOtherStacks", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onExisting(s), Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" } } },
+        { Sid: "DenyOtherStackTags", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onCreate(s), Null: { [`aws:RequestTag/${STACK_TAG}`]: "false" } } },
+    ];
+    return { build: doc(build), network: doc(network), iam: doc(iam) };
+}
+
+// ---------------------------------------------------------------------------
+// Preview role
+
+/** What `pulumi preview` and `pulumi refresh` of this stack read: state, and Describe/Get/List on the stack's resources. Writes nothing. */
+export function previewPolicy(s: StackScope): IamDocument {
+    const a = stackArns(s);
+    return doc([
+        ...stateStatements(s, false),
+        // The program's registry credentials come from a data source that runs during preview
+        // too; the token grants only what this role's own policy grants, so it cannot push.
+        // Source: Amazon ECR User Guide, "Private registry authentication".
+        { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        { Sid: "EcrRead", Effect: "Allow", Action: ECR_READ, Resource: a.repository },
+        { Sid: "EcsRead", Effect: "Allow", Action: ["ecs:DescribeClusters", ...ECS_SERVICE_READ, ...ECS_ROLLOUT_READ], Resource: [a.cluster, a.service, a.serviceDeployment, a.serviceRevision] },
+        { Sid: "EcsTaskDefinitionTags", Effect: "Allow", Action: "ecs:ListTagsForResource", Resource: a.taskDefinition },
+        { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
+        { Sid: "LogsRead", Effect: "Allow", Action: "logs:ListTagsForResource", Resource: [a.logGroup, `${a.logGroup}:*`] },
+        // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
+        { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+        { Sid: "Describe", Effect: "Allow", Action: [ELB_DESCRIBE, ...EC2_DESCRIBE, ...SCALING_DESCRIBE], Resource: "*" },
+        { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:ListTagsForResource", Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
+        { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: a.alarm },
+        { Sid: "IamRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
+        { Sid: "IamPolicyRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
+        { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
+    ]);
+}
+
+function doc(statements: IamStatement[]): IamDocument {
+    return { Version: "2012-10-17", Statement: statements };
+}

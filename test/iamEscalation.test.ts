@@ -1,0 +1,230 @@
+// Escalation: what a stolen deploy token could try, as the deploy role itself and through a
+// role it could create (any inline policy, capped by the permissions boundary), evaluated
+// with a real IAM evaluator against the policies the dev and prod plans create.
+import { strict as assert } from "assert";
+import * as path from "path";
+import { STACK_TAG } from "../components/trustPolicies";
+import { Plan, plan } from "../tools/planner";
+import { ACCOUNT, decideTyped } from "./support/iamSim";
+import { PlanIam, applicableContext, planIam } from "./support/planIam";
+
+const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
+const R = `us-east-1:${ACCOUNT}`;
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+interface Target {
+    stack: string;
+    other: string;
+    boundaryArn: string;
+    execRole: string;
+    deployRole: string;
+    deployPolicy: string;
+    logGroup: string;
+    repository: string;
+    cluster: string;
+}
+
+type Area = "IAM" | "ECS" | "EC2" | "ELB" | "ECR" | "logs" | "secrets" | "scaling";
+interface Attack {
+    area: Area;
+    what: string;
+    action: string;
+    resource(t: Target): string;
+    context?(t: Target): Record<string, string | string[]>;
+}
+
+const tagged = (stack: string) => ({ [`aws:RequestTag/${STACK_TAG}`]: stack, "aws:TagKeys": [STACK_TAG] });
+const bound = (t: Target) => ({ "iam:PermissionsBoundary": t.boundaryArn });
+
+const ATTACKS: Attack[] = [
+    // ---- IAM ----
+    { area: "IAM", what: "create a role ecs-ship-<stack>-anything carrying the boundary", action: "iam:CreateRole", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.stack}-anything`, context: (t) => ({ ...bound(t), ...tagged(t.stack) }) },
+    { area: "IAM", what: "create a role with another team's name", action: "iam:CreateRole", resource: () => `arn:aws:iam::${ACCOUNT}:role/payments-admin`, context: (t) => ({ ...bound(t), ...tagged(t.stack) }) },
+    { area: "IAM", what: "create a role in another stack's names", action: "iam:CreateRole", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.other}-web-exec-1a2b3c4`, context: (t) => ({ ...bound(t), ...tagged(t.other) }) },
+    { area: "IAM", what: "attach AdministratorAccess to the stack's execution role", action: "iam:AttachRolePolicy", resource: (t) => t.execRole, context: (t) => ({ ...bound(t), "iam:PolicyARN": ADMIN }) },
+    { area: "IAM", what: "attach AdministratorAccess to a new infrastructure-named role", action: "iam:AttachRolePolicy", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.stack}-web-infra-1a2b3c4`, context: (t) => ({ ...bound(t), "iam:PolicyARN": ADMIN }) },
+    { area: "IAM", what: "attach the Express infrastructure policy to an execution role", action: "iam:AttachRolePolicy", resource: (t) => t.execRole, context: (t) => ({ ...bound(t), "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices" }) },
+    { area: "IAM", what: "rewrite the trust policy of the stack's execution role", action: "iam:UpdateAssumeRolePolicy", resource: (t) => t.execRole, context: bound },
+    { area: "IAM", what: "add an inline policy to an infrastructure role", action: "iam:PutRolePolicy", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.stack}-web-infra-1a2b3c4`, context: bound },
+    { area: "IAM", what: "remove the boundary from the execution role", action: "iam:DeleteRolePermissionsBoundary", resource: (t) => t.execRole, context: bound },
+    { area: "IAM", what: "swap the execution role's boundary for a wider one", action: "iam:PutRolePermissionsBoundary", resource: (t) => t.execRole, context: () => ({ "iam:PermissionsBoundary": ADMIN }) },
+    { area: "IAM", what: "rewrite the boundary", action: "iam:CreatePolicyVersion", resource: (t) => t.boundaryArn },
+    { area: "IAM", what: "rewrite its own managed policy", action: "iam:CreatePolicyVersion", resource: (t) => t.deployPolicy },
+    { area: "IAM", what: "add an inline policy to itself", action: "iam:PutRolePolicy", resource: (t) => t.deployRole },
+    { area: "IAM", what: "pass the execution role to Lambda", action: "iam:PassRole", resource: (t) => t.execRole, context: () => ({ "iam:PassedToService": "lambda.amazonaws.com" }) },
+    { area: "IAM", what: "assume the execution role", action: "sts:AssumeRole", resource: (t) => t.execRole },
+    { area: "IAM", what: "give the execution role another stack's tag", action: "iam:TagRole", resource: (t) => t.execRole, context: (t) => tagged(t.other) },
+    { area: "IAM", what: "create an access key for a user", action: "iam:CreateAccessKey", resource: () => `arn:aws:iam::${ACCOUNT}:user/admin` },
+    // ---- ECS ----
+    { area: "ECS", what: "create a service in another team's cluster", action: "ecs:CreateService", resource: (t) => `arn:aws:ecs:${R}:service/payments/ecs-ship-${t.stack}-evil`, context: (t) => tagged(t.stack) },
+    { area: "ECS", what: "update another team's service", action: "ecs:UpdateService", resource: () => `arn:aws:ecs:${R}:service/payments/checkout` },
+    { area: "ECS", what: "update another stack's service", action: "ecs:UpdateService", resource: (t) => `arn:aws:ecs:${R}:service/ecs-ship-${t.other}-cluster-1a2b3c4/ecs-ship-${t.other}-web`, context: (t) => ({ [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
+    { area: "ECS", what: "run a task with the stack's task definition in another cluster", action: "ecs:RunTask", resource: (t) => `arn:aws:ecs:${R}:task-definition/ecs-ship-${t.stack}-web:1`, context: () => ({ "ecs:cluster": `arn:aws:ecs:${R}:cluster/payments` }) },
+    { area: "ECS", what: "exec into a running container", action: "ecs:ExecuteCommand", resource: (t) => `arn:aws:ecs:${R}:cluster/${t.cluster}` },
+    { area: "ECS", what: "register a task definition in another team's family", action: "ecs:RegisterTaskDefinition", resource: () => `arn:aws:ecs:${R}:task-definition/payments-api:7`, context: (t) => tagged(t.stack) },
+    { area: "ECS", what: "delete another team's cluster", action: "ecs:DeleteCluster", resource: () => `arn:aws:ecs:${R}:cluster/payments` },
+    // ---- EC2 ----
+    { area: "EC2", what: "tag an untagged security group of someone else's as the stack's", action: "ec2:CreateTags", resource: () => `arn:aws:ec2:${R}:security-group/sg-0badc0ffee0000001`, context: (t) => tagged(t.stack) },
+    { area: "EC2", what: "open an untagged security group", action: "ec2:AuthorizeSecurityGroupIngress", resource: () => `arn:aws:ec2:${R}:security-group/sg-0badc0ffee0000001` },
+    { area: "EC2", what: "delete another stack's security group", action: "ec2:DeleteSecurityGroup", resource: () => `arn:aws:ec2:${R}:security-group/sg-0badc0ffee0000002`, context: (t) => ({ [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
+    { area: "EC2", what: "launch an instance", action: "ec2:RunInstances", resource: () => `arn:aws:ec2:${R}:instance/*` },
+    { area: "EC2", what: "add a route to a VPC route table", action: "ec2:CreateRoute", resource: () => `arn:aws:ec2:${R}:route-table/rtb-0badc0ffee0000001` },
+    // ---- ELB ----
+    { area: "ELB", what: "change someone else's load balancer", action: "elasticloadbalancing:ModifyLoadBalancerAttributes", resource: () => `arn:aws:elasticloadbalancing:${R}:loadbalancer/app/payments/50dc6c495c0c9188` },
+    { area: "ELB", what: "add a listener to someone else's load balancer", action: "elasticloadbalancing:CreateListener", resource: () => `arn:aws:elasticloadbalancing:${R}:loadbalancer/app/payments/50dc6c495c0c9188`, context: (t) => tagged(t.stack) },
+    { area: "ELB", what: "delete another stack's load balancer", action: "elasticloadbalancing:DeleteLoadBalancer", resource: () => `arn:aws:elasticloadbalancing:${R}:loadbalancer/app/shop-web-1a2b3c4/50dc6c495c0c9188`, context: (t) => ({ [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
+    { area: "ELB", what: "register targets in someone else's target group", action: "elasticloadbalancing:RegisterTargets", resource: () => `arn:aws:elasticloadbalancing:${R}:targetgroup/payments/73e2d6bc24d8a067` },
+    // ---- ECR ----
+    { area: "ECR", what: "push to another team's repository", action: "ecr:PutImage", resource: () => `arn:aws:ecr:${R}:repository/payments` },
+    { area: "ECR", what: "delete another stack's repository", action: "ecr:DeleteRepository", resource: (t) => `arn:aws:ecr:${R}:repository/ecs-ship-${t.other}-web`, context: (t) => ({ [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
+    { area: "ECR", what: "make the stack's repository public with a repository policy", action: "ecr:SetRepositoryPolicy", resource: (t) => t.repository },
+    // ---- logs ----
+    { area: "logs", what: "delete another team's log group", action: "logs:DeleteLogGroup", resource: () => `arn:aws:logs:${R}:log-group:/aws/lambda/payments` },
+    { area: "logs", what: "read another team's logs", action: "logs:FilterLogEvents", resource: () => `arn:aws:logs:${R}:log-group:/aws/lambda/payments` },
+    { area: "logs", what: "stream the stack's logs to another account", action: "logs:PutSubscriptionFilter", resource: (t) => t.logGroup },
+    // ---- secrets ----
+    { area: "secrets", what: "read a secret that was not configured", action: "secretsmanager:GetSecretValue", resource: () => `arn:aws:secretsmanager:${R}:secret:payments/db-AbCdEf` },
+    { area: "secrets", what: "read an SSM parameter that was not configured", action: "ssm:GetParameters", resource: () => `arn:aws:ssm:${R}:parameter/payments/api-key` },
+    { area: "secrets", what: "decrypt with a KMS key that was not configured", action: "kms:Decrypt", resource: () => `arn:aws:kms:${R}:key/1f1e1d1c-1b1a-4019-8018-171615141312` },
+    // ---- scaling and alarms ----
+    { area: "scaling", what: "deregister someone else's scalable target", action: "application-autoscaling:DeregisterScalableTarget", resource: () => `arn:aws:application-autoscaling:${R}:scalable-target/0ec5aa0bb0ee0ff000000001`, context: () => ({ "application-autoscaling:service-namespace": "ecs" }) },
+    { area: "scaling", what: "delete another team's alarm", action: "cloudwatch:DeleteAlarms", resource: () => `arn:aws:cloudwatch:${R}:alarm:payments-5xx` },
+];
+
+/**
+ * Requests the stack itself needs, on actions AWS gives no resource type, so no policy can
+ * keep them to the stack's own task definitions. Source: Service Authorization Reference for
+ * Amazon ECS (DeregisterTaskDefinition, DescribeTaskDefinition: no resource type). They are
+ * counted apart and explained in docs/security-model.md.
+ */
+const UNSCOPABLE: Attack[] = [
+    { area: "ECS", what: "deregister another team's task definition (marks it INACTIVE; running tasks go on)", action: "ecs:DeregisterTaskDefinition", resource: () => "*" },
+    { area: "ECS", what: "read another team's task definition (its plain environment variables)", action: "ecs:DescribeTaskDefinition", resource: () => "*" },
+];
+
+function targetOf(iam: PlanIam): Target {
+    const arnOf = (type: string, suffix: RegExp) => iam.resources.find((r) => r.type === type && suffix.test(r.name))!.state;
+    return {
+        stack: iam.stack,
+        other: iam.stack === "dev" ? "dev-eu" : "prod-eu",
+        boundaryArn: iam.boundaryArn,
+        execRole: arnOf("aws:iam/role:Role", /-exec$/).arn,
+        deployRole: iam.deployRoleArn,
+        deployPolicy: arnOf("aws:iam/policy:Policy", /-deploy-iam$/).arn,
+        logGroup: arnOf("aws:cloudwatch/logGroup:LogGroup", /-logs$/).arn,
+        repository: arnOf("aws:ecr/repository:Repository", /.*/).arn,
+        cluster: arnOf("aws:ecs/cluster:Cluster", /.*/).name,
+    };
+}
+
+const ALLOW_ALL = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: "*", Resource: "*" }] };
+
+async function run(iam: PlanIam, attacks: Attack[], as: "deploy" | "bounded"): Promise<{ what: string; decision: string }[]> {
+    const t = targetOf(iam);
+    const out: { what: string; decision: string }[] = [];
+    for (const a of attacks) {
+        const resource = a.resource(t);
+        const context = await applicableContext(a.action, resource, a.context ? a.context(t) : {});
+        const { decision } = as === "deploy"
+            ? await decideTyped(iam.deployRoleArn, iam.deploy, { action: a.action, resource, context })
+            // A role the deploy role created: any inline policy it likes, capped by the boundary.
+            : await decideTyped(t.execRole, { anything: ALLOW_ALL }, { action: a.action, resource, context }, iam.boundary);
+        out.push({ what: `${a.area}: ${a.what} (${a.action})`, decision });
+    }
+    return out;
+}
+
+describe("IAM escalation: no path from the deploy role to more than its stack", function () {
+    this.timeout(300_000);
+
+    it(`tries at least 25 attacks across IAM, ECS, EC2, ELB, ECR, logs and secrets`, () => {
+        // GIVEN the attack list  WHEN counted by area  THEN it is large enough and covers every area
+        assert.ok(ATTACKS.length >= 25, `${ATTACKS.length} attacks`);
+        for (const area of ["IAM", "ECS", "EC2", "ELB", "ECR", "logs", "secrets"]) assert.ok(ATTACKS.some((a) => a.area === area), area);
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        let iam: PlanIam;
+        before(async () => { iam = planIam(await plan(stack, { env: { GITHUB_SHA: SHA } }) as Plan); });
+
+        for (const as of ["deploy", "bounded"] as const) {
+            it(`denies every attack ${as === "deploy" ? "to the deploy role" : "through a bounded role the deploy role could create"} of the ${stack} plan`, async () => {
+                // GIVEN the policies the ${stack} plan creates
+                // WHEN each attack is simulated ${as === "deploy" ? "as the deploy role" : "as a stack role with an allow-everything policy under the boundary"}
+                const results = await run(iam, ATTACKS, as);
+                const allowed = results.filter((r) => r.decision === "Allowed").map((r) => r.what);
+                console.log(`      escalation ${stack}/${as}: ${allowed.length} of ${results.length} attacks allowed`);
+                // THEN none is allowed
+                assert.deepEqual(allowed, []);
+            });
+        }
+
+        it(`counts apart the ${UNSCOPABLE.length} requests the ${stack} stack needs and AWS cannot scope`, async () => {
+            // GIVEN actions with no resource type that the provider calls for task definitions
+            // WHEN simulated as the deploy role and through a bounded role
+            const deploy = await run(iam, UNSCOPABLE, "deploy");
+            const bounded = await run(iam, UNSCOPABLE, "bounded");
+            console.log(`      escalation ${stack}: ${deploy.filter((r) => r.decision === "Allowed").length} unscopable request(s) allowed to the deploy role (docs/security-model.md), ${bounded.filter((r) => r.decision === "Allowed").length} through a bounded role`);
+            // THEN the deploy role keeps them (the stack needs them) and no bounded role has them
+            assert.deepEqual(deploy.map((r) => r.decision), UNSCOPABLE.map(() => "Allowed"));
+            assert.deepEqual(bounded.map((r) => r.decision), UNSCOPABLE.map(() => "ImplicitlyDenied"));
+        });
+    }
+});
+
+describe("IAM escalation: the boundary admits exactly the configured secrets", function () {
+    this.timeout(120_000);
+    let iam: PlanIam;
+    before(async () => { iam = planIam(await plan("staging-eu-central-1", { env: { GITHUB_SHA: SHA }, stackFile: path.join(__dirname, "fixtures", "Pulumi.full.yaml") })); });
+    /** A key policy that delegates to IAM, as KMS's default key policy does (AWS KMS Developer Guide, "Default key policy"). */
+    const keyPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] };
+    const bounded = async (action: string, resource: string) =>
+        (await decideTyped(targetOf(iam).execRole, { anything: ALLOW_ALL }, { action, resource, resourcePolicy: action.startsWith("kms:") ? keyPolicy : undefined }, iam.boundary)).decision;
+
+    it("lets a bounded role read the configured secret, parameter and key", async () => {
+        // GIVEN a stack with a Secrets Manager secret, an SSM parameter and a KMS key configured
+        // WHEN a stack role with an allow-everything policy reads them under the boundary
+        // THEN each is allowed
+        assert.deepEqual([
+            await bounded("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${R}:secret:shop/db-AbCdEf`),
+            await bounded("ssm:GetParameters", `arn:aws:ssm:${R}:parameter/shop/api-key`),
+            await bounded("kms:Decrypt", `arn:aws:kms:${R}:key/0b6f2a59-8c1d-4c4e-9a53-2f1d0c7e6b11`),
+        ], ["Allowed", "Allowed", "Allowed"]);
+        // AND another key, under the same delegating key policy, is refused
+        assert.notEqual(await bounded("kms:Decrypt", `arn:aws:kms:${R}:key/1f1e1d1c-1b1a-4019-8018-171615141312`), "Allowed");
+    });
+
+    it("refuses the secret next door", async () => {
+        // GIVEN the same stack
+        // WHEN a bounded role reads a secret whose name shares the configured one's prefix
+        // THEN it is refused
+        assert.notEqual(await bounded("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${R}:secret:shop/db-admin-XyZ123`), "Allowed");
+    });
+});
+
+describe("IAM escalation: the boundary admits what the Express infrastructure role needs", function () {
+    this.timeout(120_000);
+    let iam: PlanIam;
+    before(async () => { iam = planIam(await plan("dev", { env: { GITHUB_SHA: SHA } })); });
+    const ecsTagged = { "aws:ResourceTag/AmazonECSManaged": "true" };
+    const needs: [string, string, (t: Target) => string, Record<string, string | string[]>][] = [
+        // The four the audit found blocked, then the kinds of write the managed policy makes.
+        ["tags a target-tracking alarm of the stack's cluster", "cloudwatch:TagResource", (t) => `arn:aws:cloudwatch:${R}:alarm:TargetTracking-service/${t.cluster}/ecs-ship-dev-web-AlarmHigh-1`, {}],
+        ["tags the service's log group", "logs:TagResource", (t) => t.logGroup, {}],
+        ["describes log groups", "logs:DescribeLogGroups", () => "*", {}],
+        ["describes route tables", "ec2:DescribeRouteTables", () => "*", {}],
+        ["creates a load balancer tagged AmazonECSManaged", "elasticloadbalancing:CreateLoadBalancer", () => `arn:aws:elasticloadbalancing:${R}:loadbalancer/app/ecs-express-gateway-alb-1a2b3c4d/50dc6c495c0c9188`, { "aws:RequestTag/AmazonECSManaged": "true" }],
+        ["opens a security group ECS created", "ec2:AuthorizeSecurityGroupIngress", () => `arn:aws:ec2:${R}:security-group/sg-0ec5000000000001`, ecsTagged],
+        ["registers a scalable target ECS created", "application-autoscaling:RegisterScalableTarget", () => `arn:aws:application-autoscaling:${R}:scalable-target/0ec5aa0bb0ee0ff000000002`, ecsTagged],
+        ["creates the ELB service-linked role", "iam:CreateServiceLinkedRole", () => `arn:aws:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" }],
+    ];
+    for (const [what, action, resource, context] of needs) {
+        it(`lets the infrastructure role: ${what}`, async () => {
+            // GIVEN a stack role with an allow-everything policy, standing in for the managed policy, under the boundary
+            // WHEN it makes the request  THEN the boundary admits it
+            const t = targetOf(iam);
+            const req = { action, resource: resource(t), context: await applicableContext(action, resource(t), context) };
+            assert.equal((await decideTyped(t.execRole, { managed: ALLOW_ALL }, req, iam.boundary)).decision, "Allowed");
+        });
+    }
+});

@@ -1,0 +1,59 @@
+// The IAM documents and role ARNs a plan produces, read back from its recorded resources, so
+// the security tests evaluate exactly what index.ts would create.
+import * as assert from "assert";
+import { allowedContextKeysForRequest } from "@cloud-copilot/iam-simulate";
+import { IamDocument } from "../../components/trustPolicies";
+import { RecordedResource } from "../../tools/mockCloud";
+import { Plan } from "../../tools/planner";
+
+export interface PlanIam {
+    stack: string;
+    deployRoleArn: string;
+    previewRoleArn: string;
+    /** The deploy role's managed policies and its inline pass-role policies. */
+    deploy: Record<string, IamDocument>;
+    preview: Record<string, IamDocument>;
+    boundary: IamDocument;
+    boundaryArn: string;
+    resources: RecordedResource[];
+}
+
+const json = (v: unknown): IamDocument => (typeof v === "string" ? JSON.parse(v) : v) as IamDocument;
+
+export function planIam(p: Plan): PlanIam {
+    const trust = `ecs-ship-${p.stack}-github`;
+    const find = (type: string, name: string) => {
+        const r = p.resources.find((x) => x.type === type && x.name === name);
+        assert.ok(r, `${p.stack}: no ${type} named ${name}`);
+        return r!;
+    };
+    const POLICY = "aws:iam/policy:Policy";
+    const deploy: Record<string, IamDocument> = {};
+    for (const k of ["build", "network", "iam"]) deploy[k] = json(find(POLICY, `${trust}-deploy-${k}`).inputs.policy);
+    for (const r of p.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.name.startsWith(`${trust}-pass-`))) deploy[r.name] = json(r.inputs.policy);
+    const boundary = find(POLICY, `${trust}-boundary`);
+    return {
+        stack: p.stack,
+        deployRoleArn: find("aws:iam/role:Role", `${trust}-deploy`).state.arn,
+        previewRoleArn: find("aws:iam/role:Role", `${trust}-preview`).state.arn,
+        deploy,
+        preview: { read: json(find(POLICY, `${trust}-preview`).inputs.policy) },
+        boundary: json(boundary.inputs.policy),
+        boundaryArn: boundary.state.arn,
+        resources: p.resources,
+    };
+}
+
+/** Keeps only the context keys AWS sends for this request (the Service Authorization Reference's list). */
+export async function applicableContext(action: string, resource: string, context: Record<string, string | string[]>): Promise<Record<string, string | string[]>> {
+    const [service, name] = action.split(":");
+    let keys: string[];
+    try {
+        keys = await allowedContextKeysForRequest(service, name, resource, false, undefined);
+    } catch {
+        return context; // not typed by the evaluator's data (see decideTyped); AWS sends the keys
+    }
+    const allowed = new Set(keys.map((k) => k.toLowerCase()));
+    const fits = (k: string) => allowed.has(k.toLowerCase()) || [...allowed].some((a) => a.includes("${") && k.toLowerCase().startsWith(a.slice(0, a.indexOf("${")).toLowerCase()));
+    return Object.fromEntries(Object.entries(context).filter(([k]) => fits(k)));
+}
