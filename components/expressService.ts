@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { containerEnvironment, containerSecrets, PassRoleGrant, ScalingMetric, serviceTrustPolicy, ServiceSettings } from "./serviceArgs";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
+import { DrainBarrier } from "./drainBarrier";
+import { SCALING_TRIGGER_ENV, physicalServiceName, scalingTrigger } from "./expressLifecycle";
 
 export const EXPRESS_SERVICE_TYPE = "ecs-ship:index:ExpressService";
 
@@ -26,7 +28,11 @@ export const EXPRESS_SCALING_METRICS: Record<ScalingMetric, string> = {
 export const EXPRESS_TIMEOUTS = { create: "30m", update: "30m", delete: "35m" };
 
 export interface ExpressServiceArgs extends ServiceSettings {
-    /** Physical service name, `ecs-ship-<stack>-<service>`. */
+    /**
+     * Base of the physical service name, `ecs-ship-<stack>-<service>`. The service is created
+     * as `<serviceName>-<6 hex>`, the suffix derived from the infrastructure role, so that a
+     * replacement never reuses a name AWS still holds (expressLifecycle.ts).
+     */
     serviceName: string;
     /** Cluster the service runs in. @default - the account's `default` cluster, which ECS creates if missing and which the stack then does not own */
     cluster?: pulumi.Input<string>;
@@ -35,6 +41,11 @@ export interface ExpressServiceArgs extends ServiceSettings {
      * Zones. @default - Express uses the default VPC's subnets and security groups
      */
     subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * VPC of `subnetIds`: the service's own task security group is created in it. Required
+     * when `subnetIds` is given. @default - none (no subnets, no security group)
+     */
+    vpcId?: pulumi.Input<string>;
     /** Permissions boundary every role of the service carries. @default - none */
     permissionsBoundary?: pulumi.Input<string>;
 }
@@ -65,12 +76,15 @@ export class ExpressService extends pulumi.ComponentResource {
         const roles = createTaskRoles(this, name, args, args.permissionsBoundary);
         const infrastructure = this.createInfrastructureRole(name, args);
         const logGroup = createLogGroup(this, name, args.logRetentionDays, args.tags);
-        this.service = this.createService(name, args, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, [...roles.policies, infrastructure.attachment]);
+        const securityGroup = args.subnetIds ? this.createTaskSecurityGroup(name, args) : undefined;
+        const physicalName = infrastructure.role.arn.apply((arn) => physicalServiceName(args.serviceName, arn));
+        const barrier = this.createDrainBarrier(name, args, physicalName, [...roles.policies, infrastructure.attachment, logGroup, ...(securityGroup ? [securityGroup] : [])]);
+        this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, securityGroup, [...roles.policies, infrastructure.attachment, barrier]);
 
         this.passRoles = [...roles.passRoles, { roleArn: infrastructure.role.arn, service: "ecs.amazonaws.com" }];
         this.url = this.service.ingressPaths.apply((paths) => httpsUrl(paths ?? []));
         this.serviceArn = this.service.serviceArn;
-        this.serviceName = this.service.serviceName.apply((n) => n ?? args.serviceName);
+        this.serviceName = pulumi.all([this.service.serviceName, physicalName]).apply(([n, p]) => n ?? p);
         this.logGroupName = logGroup.name;
         this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, logGroupName: this.logGroupName });
     }
@@ -87,17 +101,59 @@ export class ExpressService extends pulumi.ComponentResource {
         return { role, attachment };
     }
 
+    /**
+     * The tasks' own security group (`${name}-task-sg`), sent explicitly with the subnets.
+     * The provider stores the groups AWS reports for the service; sending none (`[]`) made
+     * every `pulumi up` diff against the groups AWS had attached, and start a new canary
+     * deployment (network_configuration is one Optional+Computed list attribute, compared as a
+     * whole: internal/service/ecs/express_gateway_service.go, Schema and Read). With the
+     * group given, what is sent is what AWS reports. It admits the container port from the
+     * VPC's own address range only, where the Express load balancer lives, and nothing from
+     * the internet.
+     */
+    private createTaskSecurityGroup(name: string, args: ExpressServiceArgs): aws.ec2.SecurityGroup {
+        const cidr = aws.ec2.getVpcOutput({ id: args.vpcId! }, { parent: this }).cidrBlock;
+        const sg = new aws.ec2.SecurityGroup(`${name}-task-sg`, {
+            vpcId: args.vpcId!,
+            description: "ecs-ship Express tasks: the container port from inside the VPC only",
+            tags: args.tags,
+        }, { parent: this });
+        new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-vpc`, {
+            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: args.port, toPort: args.port, cidrIpv4: cidr, tags: args.tags,
+        }, { parent: this });
+        // Tasks pull the image and write logs over the internet (no VPC endpoints by default).
+        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, {
+            securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: args.tags,
+        }, { parent: this });
+        return sg;
+    }
+
+    /**
+     * Holds the delete of everything the draining service needs (role policies, log group,
+     * security group, cluster) until the service is INACTIVE: see drainBarrier.ts.
+     */
+    private createDrainBarrier(name: string, args: ExpressServiceArgs, physicalName: pulumi.Output<string>, needed: pulumi.Resource[]): DrainBarrier {
+        return new DrainBarrier(`${name}-drain`, {
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            cluster: args.cluster ?? "default",
+            serviceName: physicalName,
+        }, { parent: this, dependsOn: needed });
+    }
+
     private createService(
         name: string,
         args: ExpressServiceArgs,
+        physicalName: pulumi.Output<string>,
         executionRole: aws.iam.Role,
         taskRole: aws.iam.Role | undefined,
         infrastructureRole: aws.iam.Role,
         logGroup: aws.cloudwatch.LogGroup,
-        policies: pulumi.Resource[],
+        securityGroup: aws.ec2.SecurityGroup | undefined,
+        dependencies: pulumi.Resource[],
     ): aws.ecs.ExpressGatewayService {
+        const metric = EXPRESS_SCALING_METRICS[args.scaling.metric];
         return new aws.ecs.ExpressGatewayService(`${name}-service`, {
-            serviceName: args.serviceName,
+            serviceName: physicalName,
             cluster: args.cluster,
             executionRoleArn: executionRole.arn,
             infrastructureRoleArn: infrastructureRole.arn,
@@ -110,13 +166,13 @@ export class ExpressService extends pulumi.ComponentResource {
             primaryContainer: {
                 image: args.image,
                 containerPort: args.port,
-                environments: containerEnvironment(args.environment),
+                // The scaling settings ride along as a container change; see expressLifecycle.ts.
+                environments: [...containerEnvironment(args.environment), { name: SCALING_TRIGGER_ENV, value: scalingTrigger(metric, args.scaling) }],
                 secrets: containerSecrets(args.secrets),
                 awsLogsConfigurations: [{ logGroup: logGroup.name, logStreamPrefix: "ecs" }],
             },
             scalingTargets: [expressScalingTarget(args.scaling)],
-            // Express manages the service's security groups; only subnets are chosen here.
-            networkConfigurations: args.subnetIds ? [{ subnets: args.subnetIds, securityGroups: [] }] : undefined,
+            networkConfigurations: args.subnetIds ? [{ subnets: args.subnetIds, securityGroups: [securityGroup!.id] }] : undefined,
             // AWS returns as soon as the service is accepted unless told to wait; waiting makes
             // `pulumi up` fail when the rollout fails. Source: Pulumi AWS provider,
             // aws.ecs.ExpressGatewayService, waitForSteadyState (default false).
@@ -126,8 +182,9 @@ export class ExpressService extends pulumi.ComponentResource {
         }, {
             parent: this,
             // Deleting a role policy before the service leaves ECS unable to drain it, and the
-            // delete hangs in DRAINING; depending on every policy orders the service first.
-            dependsOn: policies,
+            // delete hangs in DRAINING; depending on every policy, and on the drain barrier
+            // that depends on them, orders the service first and the policies after the drain.
+            dependsOn: dependencies,
             customTimeouts: EXPRESS_TIMEOUTS,
         });
     }
@@ -152,12 +209,19 @@ export function httpsUrl(paths: { accessType: string; endpoint: string }[]): str
 
 function validate(args: ExpressServiceArgs, self: pulumi.Resource): void {
     const err = (msg: string) => new pulumi.ResourceError(msg, self);
-    if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.serviceName)) {
-        throw err(`serviceName: must be 1 to 255 letters, digits, hyphens or underscores, got ${JSON.stringify(args.serviceName)}`);
+    // AWS allows 255 characters; 7 are the replacement suffix (expressLifecycle.ts).
+    if (!/^[A-Za-z0-9_-]{1,248}$/.test(args.serviceName)) {
+        throw err(`serviceName: must be 1 to 248 letters, digits, hyphens or underscores, got ${JSON.stringify(args.serviceName)}`);
+    }
+    if (args.environment[SCALING_TRIGGER_ENV] !== undefined) {
+        throw err(`environment.${SCALING_TRIGGER_ENV}: reserved by ecs-ship for the scaling settings, got ${JSON.stringify(args.environment[SCALING_TRIGGER_ENV])}`);
     }
     // A plain list is checked now; an Output (a created VPC's subnets) is checked by the plan's pre-flight.
     if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2) {
         throw err(`subnetIds: Express Mode needs at least 2 subnets in different Availability Zones, got ${args.subnetIds.length}`);
+    }
+    if (args.subnetIds !== undefined && args.vpcId === undefined) {
+        throw err("vpcId: required when subnetIds is given (the task security group is created in it), got undefined");
     }
     if (!args.healthCheckPath.startsWith("/")) {
         throw err(`healthCheckPath: must start with "/", got ${JSON.stringify(args.healthCheckPath)}`);

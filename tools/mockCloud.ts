@@ -113,7 +113,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
             custom: req.getCustom(),
             inputs: stripUnknowns(inputs),
-            displayInputs: stripUnknowns(inputs, true),
+            displayInputs: summarizeDynamicProvider(stripUnknowns(inputs, true)),
             parent: req.getParent() ? urnName(req.getParent()) : null,
             parentUrn: req.getParent() || null,
             dependsOn: all.filter((u) => !propDeps.has(u)).map(urnName),
@@ -154,6 +154,12 @@ export function settle(): Promise<void> {
 /** The name segment of a URN. */
 export function urnName(urn: string): string {
     return urn.split("::").pop() ?? urn;
+}
+
+/** A dynamic resource's serialized provider code, shortened for display (inputs keep it whole). */
+function summarizeDynamicProvider(inputs: Record<string, any>): Record<string, any> {
+    if (typeof inputs?.__provider !== "string") return inputs;
+    return { ...inputs, __provider: `[serialized dynamic provider, ${inputs.__provider.length} characters]` };
 }
 
 /** Pulumi's wire marker of a secret value. */
