@@ -42,6 +42,8 @@ export interface RecordedResource {
     /** `protect` as the engine sees it (set on the resource or inherited from its parent). */
     protect?: boolean;
     deleteBeforeReplace?: boolean;
+    /** `ignoreChanges` paths: on an update the engine keeps the recorded inputs at these. */
+    ignoreChanges?: string[];
     /** State the mock returned (what `pulumi up` would read back). */
     state: Record<string, any>;
 }
@@ -49,6 +51,16 @@ export interface RecordedResource {
 export interface RecordedCall {
     token: string;
     inputs: Record<string, any>;
+}
+
+/**
+ * What exists in the account outside any one plan: the images pushed to each repository, by
+ * tag. Carried from one run of the program to the next, so a second run sees what the
+ * first one pushed (tools/planner.ts, planTwice).
+ */
+export interface World {
+    /** repository name -> tag -> digest (`sha256:...`) */
+    images: Record<string, Record<string, string>>;
 }
 
 /** Overrides a test can set for one data source, by token. */
@@ -61,9 +73,10 @@ export class MockCloud {
     /** Component outputs passed to registerOutputs, by component name. */
     readonly componentOutputs = new Map<string, Record<string, any>>();
 
-    constructor(public region = "us-east-1") {}
+    constructor(public region = "us-east-1", public world: World = { images: {} }) {}
 
     reset(region = "us-east-1"): void {
+        this.world = { images: {} };
         this.resources.length = 0;
         this.calls.length = 0;
         this.overrides = {};
@@ -91,7 +104,36 @@ export class MockCloud {
         this.calls.push({ token: args.token, inputs: args.inputs });
         const override = this.overrides[args.token];
         if (override) return override(args.inputs);
+        if (args.token === "aws:ecr/getImages:getImages") return this.listImages(String(args.inputs.repositoryName));
         return fakeCall(args.token, args.inputs, this.region);
+    }
+
+    /** ListImages as ECR answers it: the pushed tags, or RepositoryNotFoundException. */
+    private listImages(repositoryName: string): Record<string, any> {
+        const pushed = this.world.images[repositoryName];
+        const creating = this.resources.some((r) => r.type === "aws:ecr/repository:Repository" && r.inputs.name === repositoryName);
+        if (!pushed && !creating) {
+            // The engine hands a failed invoke to the program as an Error of the gRPC `details`.
+            const message = `invocation of aws:ecr/getImages:getImages returned an error: RepositoryNotFoundException: The repository with name '${repositoryName}' does not exist in the registry with id '${ACCOUNT}'`;
+            throw Object.assign(new Error(message), { details: message });
+        }
+        const imageIds = Object.entries(pushed ?? {}).map(([imageTag, imageDigest]) => ({ imageTag, imageDigest }));
+        return { id: repositoryName, repositoryName, imageIds };
+    }
+
+    /**
+     * Applies this run to the world, as a successful `pulumi up` would: every repository now
+     * exists, and every image is pushed under its tag.
+     */
+    commitRun(): void {
+        for (const r of this.ofType("aws:ecr/repository:Repository")) this.world.images[r.inputs.name] ??= {};
+        for (const r of this.ofType("docker:index/image:Image")) {
+            const m = /^[^/]+\/(.+):([^:/]+)$/.exec(String(r.inputs.imageName));
+            const digest = String(r.state.repoDigest ?? "").split("@")[1];
+            if (!m || !digest) continue;
+            const tags = (this.world.images[m[1]] ??= {});
+            tags[m[2]] ??= digest;
+        }
     }
 }
 
@@ -123,6 +165,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             retainOnDelete: req.getRetainondelete() || undefined,
             protect: req.getProtect() || undefined,
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+            ignoreChanges: req.getIgnorechangesList().length ? req.getIgnorechangesList() : undefined,
             state: {},
         };
         cloud.resources.push(record);
