@@ -34,7 +34,11 @@ export interface ContainerRegistryArgs {
     forceDelete?: boolean;
     /** Tagged images to keep; older ones expire. Untagged images expire after 1 day. @default 30 */
     keepImages?: number;
-    /** Customer-managed KMS key for the repository. @default - AES256 (S3-managed keys, no KMS cost) */
+    /**
+     * Customer-managed KMS key for the repository, fixed when the repository is created: a
+     * later change has no effect (ECR cannot re-encrypt a repository).
+     * @default - AES256 (S3-managed keys, no KMS cost)
+     */
     kmsKeyArn?: string;
     /** Build and push this image. Only one of `build` or `imageRef` can be provided. */
     build?: ImageBuild;
@@ -88,7 +92,15 @@ export class ContainerRegistry extends pulumi.ComponentResource {
             encryptionConfigurations: [args.kmsKeyArn ? { encryptionType: "KMS", kmsKey: args.kmsKeyArn } : { encryptionType: "AES256" }],
             forceDelete: args.forceDelete ?? true,
             tags: args.tags,
-        }, { parent: this });
+        }, {
+            parent: this,
+            // ECR cannot change a repository's encryption, so the provider replaces the
+            // repository when it changes (Terraform AWS provider, internal/service/ecr/repository.go:
+            // encryption_configuration ForceNew). Its name is fixed, so the replacement would
+            // collide with the repository it replaces, and deleting that one first would lose
+            // every image the services run. The encryption chosen at creation is kept.
+            ignoreChanges: ["encryptionConfigurations"],
+        });
     }
 
     private createLifecyclePolicy(name: string, repository: aws.ecr.Repository, keepImages: number): aws.ecr.LifecyclePolicy {

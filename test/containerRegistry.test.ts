@@ -49,6 +49,13 @@ describe("ContainerRegistry: repository", () => {
         assert.deepEqual(cloud.ofType("aws:ecr/repository:Repository")[0].inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: kmsKeyArn }]);
     });
 
+    it("keeps the encryption chosen at creation, because changing it would replace a fixed-name repository", async () => {
+        // GIVEN any registry  WHEN constructed  THEN the engine ignores later encryption changes
+        registry({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+        await settled();
+        assert.deepEqual(cloud.ofType("aws:ecr/repository:Repository")[0].ignoreChanges, ["encryptionConfigurations"]);
+    });
+
     it("keeps forceDelete false when asked", async () => {
         registry({ forceDelete: false });
         await settled();
