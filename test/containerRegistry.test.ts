@@ -155,7 +155,7 @@ describe("ContainerRegistry: image", () => {
 
     it("reuses the commit's image by digest and keeps the image's recorded inputs when its tag is already pushed", async () => {
         // GIVEN a repository that already holds this commit's tag (a re-run, or a rollback redeploy)
-        cloud.world.images["ecs-ship-dev-web"] = { "4f2a9c1": DIGEST, "1111111": `sha256:${"a".repeat(64)}` };
+        cloud.world.images["ecs-ship-dev-web"] = [{ tag: "1111111", digest: `sha256:${"a".repeat(64)}` }, { tag: "4f2a9c1", digest: DIGEST }];
         // WHEN the registry is constructed for that commit
         const r = registry();
         const ref = await promiseOf(r.imageRef);
@@ -168,7 +168,7 @@ describe("ContainerRegistry: image", () => {
 
     it("builds and pushes, ignoring nothing, when the commit's tag is not in the repository", async () => {
         // GIVEN a repository holding only another commit's image
-        cloud.world.images["ecs-ship-dev-web"] = { "1111111": `sha256:${"a".repeat(64)}` };
+        cloud.world.images["ecs-ship-dev-web"] = [{ tag: "1111111", digest: `sha256:${"a".repeat(64)}` }];
         // WHEN the registry is constructed
         const r = registry();
         const ref = await promiseOf(r.imageRef);

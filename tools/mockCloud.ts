@@ -59,8 +59,8 @@ export interface RecordedCall {
  * first one pushed (tools/planner.ts, planTwice).
  */
 export interface World {
-    /** repository name -> tag -> digest (`sha256:...`) */
-    images: Record<string, Record<string, string>>;
+    /** repository name -> images in push order, each with its tag and digest (`sha256:...`) */
+    images: Record<string, { tag: string; digest: string }[]>;
 }
 
 /** Overrides a test can set for one data source, by token. */
@@ -105,6 +105,7 @@ export class MockCloud {
         const override = this.overrides[args.token];
         if (override) return override(args.inputs);
         if (args.token === "aws:ecr/getImages:getImages") return this.listImages(String(args.inputs.repositoryName));
+        if (args.token === "aws:ecr/getImage:getImage" && args.inputs.mostRecent) return this.newestImage(String(args.inputs.repositoryName));
         return fakeCall(args.token, args.inputs, this.region);
     }
 
@@ -117,8 +118,16 @@ export class MockCloud {
             const message = `invocation of aws:ecr/getImages:getImages returned an error: RepositoryNotFoundException: The repository with name '${repositoryName}' does not exist in the registry with id '${ACCOUNT}'`;
             throw Object.assign(new Error(message), { details: message });
         }
-        const imageIds = Object.entries(pushed ?? {}).map(([imageTag, imageDigest]) => ({ imageTag, imageDigest }));
+        const imageIds = (pushed ?? []).map((i) => ({ imageTag: i.tag, imageDigest: i.digest }));
         return { id: repositoryName, repositoryName, imageIds };
+    }
+
+    /** DescribeImages' most recently pushed image, as the provider's `most_recent` picks it. */
+    private newestImage(repositoryName: string): Record<string, any> {
+        const pushed = this.world.images[repositoryName] ?? [];
+        const newest = pushed[pushed.length - 1];
+        if (!newest) throw Object.assign(new Error("no images in repository"), { details: `ImageNotFoundException: no images in ${repositoryName}` });
+        return { id: newest.digest, repositoryName, imageDigest: newest.digest, imageTags: [newest.tag], imagePushedAt: pushed.length, mostRecent: true };
     }
 
     /**
@@ -126,13 +135,14 @@ export class MockCloud {
      * exists, and every image is pushed under its tag.
      */
     commitRun(): void {
-        for (const r of this.ofType("aws:ecr/repository:Repository")) this.world.images[r.inputs.name] ??= {};
+        for (const r of this.ofType("aws:ecr/repository:Repository")) this.world.images[r.inputs.name] ??= [];
         for (const r of this.ofType("docker:index/image:Image")) {
             const m = /^[^/]+\/(.+):([^:/]+)$/.exec(String(r.inputs.imageName));
             const digest = String(r.state.repoDigest ?? "").split("@")[1];
             if (!m || !digest) continue;
-            const tags = (this.world.images[m[1]] ??= {});
-            tags[m[2]] ??= digest;
+            const pushed = (this.world.images[m[1]] ??= []);
+            // An ignored image (ignoreChanges) was not rebuilt: nothing new is pushed.
+            if (!r.ignoreChanges && !pushed.some((i) => i.tag === m[2])) pushed.push({ tag: m[2], digest });
         }
     }
 }
@@ -288,8 +298,11 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
             return { id: phys!, state: { ...base, arn: arn("logs", `log-group:${phys}`) } };
         case "aws:ecs/cluster:Cluster":
             return { id: arn("ecs", `cluster/${phys}`), state: { ...base, arn: arn("ecs", `cluster/${phys}`) } };
-        case "aws:ecs/taskDefinition:TaskDefinition":
-            return { id: `${inputs.family}`, state: { ...inputs, arn: arn("ecs", `task-definition/${inputs.family}:1`), revision: 1, arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`) } };
+        case "aws:ecs/taskDefinition:TaskDefinition": {
+            // Each distinct definition is its own revision, so a changed definition has a new ARN.
+            const revision = 1 + (parseInt(hex(JSON.stringify(inputs), 4), 16) % 9999);
+            return { id: `${inputs.family}`, state: { ...inputs, arn: arn("ecs", `task-definition/${inputs.family}:${revision}`), revision, arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`) } };
+        }
         case "aws:ecs/service:Service": {
             const cluster = String(inputs.cluster ?? "default").split("/").pop();
             const a = arn("ecs", `service/${cluster}/${phys}`);
