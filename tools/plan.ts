@@ -1,4 +1,8 @@
-// npm run plan -- [--stack <name>] [--json] [--stack-file <path>]
+// npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--rerun [--rerun-sha <sha>]]
+//
+// --rerun plans the program a second time against the account the first run left (its image
+// pushed, its resources existing) and prints what that second `pulumi up` would change:
+// nothing, for the same commit (tools/replacements.ts).
 //
 // Shows what `pulumi up` would create for a stack, offline: the real program under
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
@@ -7,22 +11,27 @@ import { ConfigError } from "../config";
 import { formatViolation } from "../components/limits";
 import { RecordedResource } from "./mockCloud";
 import { Plan, StackFileError, plan, planJson } from "./planner";
+import { ResourceChange, compareRuns } from "./replacements";
 
-interface Args { stack: string; json: boolean; stackFile?: string }
+interface Args { stack: string; json: boolean; stackFile?: string; rerun: boolean; rerunSha?: string }
+
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--rerun [--rerun-sha <sha>]]";
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { stack: "dev", json: false };
+    const args: Args = { stack: "dev", json: false, rerun: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--json") args.json = true;
         else if (a === "--stack" || a === "-s") args.stack = argv[++i];
         else if (a.startsWith("--stack=")) args.stack = a.slice(8);
         else if (a === "--stack-file") args.stackFile = argv[++i];
+        else if (a === "--rerun") args.rerun = true;
+        else if (a === "--rerun-sha") args.rerunSha = argv[++i];
         else if (a === "--help" || a === "-h") {
-            process.stdout.write("usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>]\n");
+            process.stdout.write(`${USAGE}\n`);
             process.exit(0);
         } else {
-            process.stderr.write(`plan: unknown argument ${JSON.stringify(a)}; usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>]\n`);
+            process.stderr.write(`plan: unknown argument ${JSON.stringify(a)}; ${USAGE}\n`);
             process.exit(2);
         }
     }
@@ -95,6 +104,17 @@ function renderText(p: Plan): string {
     return lines.join("\n") + "\n";
 }
 
+function renderChanges(stack: string, changes: ResourceChange[]): string {
+    const mark: Record<string, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
+    const lines = [`Re-run of stack "${stack}" against the first run's account: ${changes.length ? `${changes.length} change(s)` : "no changes"}`];
+    for (const c of changes) {
+        const why = c.replaceBecause.length ? `  (replaced: ${c.replaceBecause.join(", ")})` : c.changed.length ? `  (${c.changed.join(", ")})` : "";
+        lines.push(`  ${mark[c.action]} ${c.type}  ${c.name}${why}`);
+        if (c.problem) lines.push(`      would break: ${c.problem}`);
+    }
+    return lines.join("\n") + "\n";
+}
+
 async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     let result: Plan;
@@ -112,6 +132,13 @@ async function main(): Promise<number> {
         process.stderr.write(`Pre-flight: ${result.violations.length} resource(s) would be rejected by AWS:\n`);
         for (const v of result.violations) process.stderr.write(`  - ${formatViolation(v)}\n`);
         return 2;
+    }
+    if (args.rerun) {
+        const env = args.rerunSha ? { ...process.env, GITHUB_SHA: args.rerunSha } : process.env;
+        const second = await plan(args.stack, { stackFile: args.stackFile, world: result.world, env });
+        const changes = compareRuns(result.resources, second.resources);
+        process.stdout.write(args.json ? JSON.stringify({ stack: args.stack, changes }, null, 2) + "\n" : renderChanges(args.stack, changes));
+        return changes.some((c) => c.problem) ? 2 : 0;
     }
     process.stdout.write(args.json ? JSON.stringify(planJson(result), null, 2) + "\n" : renderText(result));
     return 0;
