@@ -81,7 +81,6 @@ function serviceFor(svc: ServiceConfig, registry: ContainerRegistry): ExpressSer
             serviceName: name,
             cluster: cluster.name,
             subnetIds: network?.publicSubnetIds,
-            vpcId: network?.vpcId,
         }, opts);
     }
     return new FargateService(name, {

@@ -41,11 +41,6 @@ export interface ExpressServiceArgs extends ServiceSettings {
      * Zones. @default - Express uses the default VPC's subnets and security groups
      */
     subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * VPC of `subnetIds`: the service's own task security group is created in it. Required
-     * when `subnetIds` is given. @default - none (no subnets, no security group)
-     */
-    vpcId?: pulumi.Input<string>;
     /** Permissions boundary every role of the service carries. @default - none */
     permissionsBoundary?: pulumi.Input<string>;
 }
@@ -76,10 +71,9 @@ export class ExpressService extends pulumi.ComponentResource {
         const roles = createTaskRoles(this, name, args, args.permissionsBoundary);
         const infrastructure = this.createInfrastructureRole(name, args);
         const logGroup = createLogGroup(this, name, args.logRetentionDays, args.tags);
-        const securityGroup = args.subnetIds ? this.createTaskSecurityGroup(name, args) : undefined;
         const physicalName = infrastructure.role.arn.apply((arn) => physicalServiceName(args.serviceName, arn));
-        const barrier = this.createDrainBarrier(name, args, physicalName, [...roles.policies, infrastructure.attachment, logGroup, ...(securityGroup ? [securityGroup] : [])]);
-        this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, securityGroup, [...roles.policies, infrastructure.attachment, barrier]);
+        const barrier = this.createDrainBarrier(name, args, physicalName, [...roles.policies, infrastructure.attachment, logGroup]);
+        this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, [...roles.policies, infrastructure.attachment, barrier]);
 
         this.passRoles = [...roles.passRoles, { roleArn: infrastructure.role.arn, service: "ecs.amazonaws.com" }];
         this.url = this.service.ingressPaths.apply((paths) => httpsUrl(paths ?? []));
@@ -102,35 +96,8 @@ export class ExpressService extends pulumi.ComponentResource {
     }
 
     /**
-     * The tasks' own security group (`${name}-task-sg`), sent explicitly with the subnets.
-     * The provider stores the groups AWS reports for the service; sending none (`[]`) made
-     * every `pulumi up` diff against the groups AWS had attached, and start a new canary
-     * deployment (network_configuration is one Optional+Computed list attribute, compared as a
-     * whole: internal/service/ecs/express_gateway_service.go, Schema and Read). With the
-     * group given, what is sent is what AWS reports. It admits the container port from the
-     * VPC's own address range only, where the Express load balancer lives, and nothing from
-     * the internet.
-     */
-    private createTaskSecurityGroup(name: string, args: ExpressServiceArgs): aws.ec2.SecurityGroup {
-        const cidr = aws.ec2.getVpcOutput({ id: args.vpcId! }, { parent: this }).cidrBlock;
-        const sg = new aws.ec2.SecurityGroup(`${name}-task-sg`, {
-            vpcId: args.vpcId!,
-            description: "ecs-ship Express tasks: the container port from inside the VPC only",
-            tags: args.tags,
-        }, { parent: this });
-        new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-vpc`, {
-            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: args.port, toPort: args.port, cidrIpv4: cidr, tags: args.tags,
-        }, { parent: this });
-        // Tasks pull the image and write logs over the internet (no VPC endpoints by default).
-        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, {
-            securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: args.tags,
-        }, { parent: this });
-        return sg;
-    }
-
-    /**
      * Holds the delete of everything the draining service needs (role policies, log group,
-     * security group, cluster) until the service is INACTIVE: see drainBarrier.ts.
+     * cluster) until the service is INACTIVE: see drainBarrier.ts.
      */
     private createDrainBarrier(name: string, args: ExpressServiceArgs, physicalName: pulumi.Output<string>, needed: pulumi.Resource[]): DrainBarrier {
         return new DrainBarrier(`${name}-drain`, {
@@ -148,7 +115,6 @@ export class ExpressService extends pulumi.ComponentResource {
         taskRole: aws.iam.Role | undefined,
         infrastructureRole: aws.iam.Role,
         logGroup: aws.cloudwatch.LogGroup,
-        securityGroup: aws.ec2.SecurityGroup | undefined,
         dependencies: pulumi.Resource[],
     ): aws.ecs.ExpressGatewayService {
         const metric = EXPRESS_SCALING_METRICS[args.scaling.metric];
@@ -172,7 +138,9 @@ export class ExpressService extends pulumi.ComponentResource {
                 awsLogsConfigurations: [{ logGroup: logGroup.name, logStreamPrefix: "ecs" }],
             },
             scalingTargets: [expressScalingTarget(args.scaling)],
-            networkConfigurations: args.subnetIds ? [{ subnets: args.subnetIds, securityGroups: [securityGroup!.id] }] : undefined,
+            // Only subnets are chosen; Express attaches its own security groups (see ignoreChanges).
+            // The provider's type requires the list, and an empty one lets Express choose.
+            networkConfigurations: args.subnetIds ? [{ subnets: args.subnetIds, securityGroups: [] }] : undefined,
             // AWS returns as soon as the service is accepted unless told to wait; waiting makes
             // `pulumi up` fail when the rollout fails. Source: Pulumi AWS provider,
             // aws.ecs.ExpressGatewayService, waitForSteadyState (default false).
@@ -186,6 +154,15 @@ export class ExpressService extends pulumi.ComponentResource {
             // that depends on them, orders the service first and the policies after the drain.
             dependsOn: dependencies,
             customTimeouts: EXPRESS_TIMEOUTS,
+            // The provider stores the security groups AWS reports for the service, and
+            // network_configuration is one Optional+Computed list compared as a whole
+            // (Terraform AWS provider, internal/service/ecs/express_gateway_service.go, Schema and
+            // Read), so sending `[]` diffed on every run and started a canary deployment.
+            // For an ignored path the bridge diffs with the value from the prior state
+            // (pulumi/pulumi-terraform-bridge, pkg/pf/tfbridge/provider_diff.go, DiffWithContext:
+            // ApplyIgnoreChanges(priorStateMap, checkedInputs, ignoreChanges)), which is exactly
+            // what AWS attached. Subnet changes are still sent.
+            ignoreChanges: ["networkConfigurations[0].securityGroups"],
         });
     }
 }
@@ -219,9 +196,6 @@ function validate(args: ExpressServiceArgs, self: pulumi.Resource): void {
     // A plain list is checked now; an Output (a created VPC's subnets) is checked by the plan's pre-flight.
     if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2) {
         throw err(`subnetIds: Express Mode needs at least 2 subnets in different Availability Zones, got ${args.subnetIds.length}`);
-    }
-    if (args.subnetIds !== undefined && args.vpcId === undefined) {
-        throw err("vpcId: required when subnetIds is given (the task security group is created in it), got undefined");
     }
     if (!args.healthCheckPath.startsWith("/")) {
         throw err(`healthCheckPath: must start with "/", got ${JSON.stringify(args.healthCheckPath)}`);

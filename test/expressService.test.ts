@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExpressService, ExpressServiceArgs, httpsUrl } from "../components/expressService";
 import { SERVICE_DEFAULTS, TASK_EXECUTION_POLICY_ARN } from "../components/serviceArgs";
 import { physicalServiceName, replacementSuffix } from "../components/expressLifecycle";
-import { hex } from "../tools/mockCloud";
 import { cloud, doc, optionsRecorder, promiseOf, settled, useMocks } from "./support/harness";
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-ship-dev-web@sha256:${"c".repeat(64)}`;
@@ -89,24 +88,18 @@ describe("ExpressService: the service", () => {
         assert.equal(c.ofType(SERVICE)[0].inputs.networkConfigurations, undefined);
     });
 
-    it("sends the given subnets with its own task security group, never an empty list AWS would fill in", async () => {
-        // GIVEN subnets in a VPC
-        // WHEN the service is constructed
-        new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], vpcId: "vpc-0a1b2c3d4e5f60718" }));
+    it("sends the given subnets and lets Express choose the security groups", async () => {
+        new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }));
         const c = await settled();
-        // THEN the network configuration names exactly the component's security group, so what
-        // is sent equals what AWS reports back and a re-run shows no diff
-        const sgId = `sg-${hex("ecs-ship-dev-web-task-sg", 17)}`; // the mock cloud's id of that group
-        assert.deepEqual(c.ofType(SERVICE)[0].inputs.networkConfigurations, [{ subnets: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], securityGroups: [sgId] }]);
-        assert.equal(c.byName("ecs-ship-dev-web-task-sg").inputs.vpcId, "vpc-0a1b2c3d4e5f60718");
+        assert.deepEqual(c.ofType(SERVICE)[0].inputs.networkConfigurations, [{ subnets: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], securityGroups: [] }]);
     });
 
-    it("admits only the container port from the VPC's range into the task security group", async () => {
-        new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], vpcId: "vpc-0a1b2c3d4e5f60718" }));
+    it("diffs the security groups against what AWS attached, so a re-run shows no change", async () => {
+        // GIVEN subnets (Express picks the security groups)
+        new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }));
         const c = await settled();
-        assert.deepEqual(c.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => [r.name, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]), [
-            ["ecs-ship-dev-web-task-from-vpc", "tcp", 8080, 8080, "172.31.0.0/16"],
-        ]);
+        // THEN the engine and the bridge take the groups from the state, not from the program
+        assert.deepEqual(c.ofType(SERVICE)[0].ignoreChanges, ["networkConfigurations[0].securityGroups"]);
     });
 
     it("creates the service under a name suffixed from the infrastructure role, so a replacement never reuses a name", async () => {
@@ -237,10 +230,6 @@ describe("ExpressService: invalid arguments", () => {
 
     it("rejects a single subnet", () => {
         assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0"] })), /subnetIds: Express Mode needs at least 2 subnets in different Availability Zones, got 1/);
-    });
-
-    it("rejects subnets without their VPC", () => {
-        assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] })), /vpcId: required when subnetIds is given \(the task security group is created in it\), got undefined/);
     });
 
     it("rejects an environment variable that would hide the scaling trigger", () => {

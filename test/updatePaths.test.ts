@@ -165,6 +165,17 @@ describe("Replacement rules: the defects they catch", () => {
         assert.deepEqual(ignored, []);
     });
 
+    it("reads a nested ignored path from the first run, as the engine does", () => {
+        // GIVEN only the ignored security groups differ
+        const c = compareRuns([recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-2"], securityGroups: ["sg-aws"] }] })],
+            [recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-2"], securityGroups: [] }] }, { ignoreChanges: ["networkConfigurations[0].securityGroups"] })]);
+        // THEN nothing changes; a subnet change still would
+        assert.deepEqual(c, []);
+        const moved = compareRuns([recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-2"], securityGroups: ["sg-aws"] }] })],
+            [recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-3"], securityGroups: [] }] }, { ignoreChanges: ["networkConfigurations[0].securityGroups"] })]);
+        assert.deepEqual(moved.map((x) => [x.action, x.changed]), [["update", ["networkConfigurations"]]]);
+    });
+
     it("refuses to judge a resource type it has no rule for", () => {
         assert.throws(() => compareRuns([], [recorded("aws:s3/bucket:Bucket", {})]), /no replacement rule for aws:s3\/bucket:Bucket: add it to REPLACE_RULES/);
     });

@@ -82,9 +82,27 @@ export interface ResourceChange {
 
 /** Top-level input names whose values differ, reading ignored inputs from the first run, as the engine does. */
 export function changedInputs(before: RecordedResource, after: RecordedResource): string[] {
-    const ignored = new Set(after.ignoreChanges ?? []);
-    const keys = new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)]);
-    return [...keys].filter((k) => !ignored.has(k) && JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort();
+    const next = structuredClone(after.inputs);
+    for (const p of after.ignoreChanges ?? []) copyPath(before.inputs, next, pathSegments(p));
+    const keys = new Set([...Object.keys(before.inputs), ...Object.keys(next)]);
+    return [...keys].filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(next[k])).sort();
+}
+
+/** `a.b[0].c` -> ["a", "b", 0, "c"] (Pulumi's property path syntax, without quoting). */
+function pathSegments(path: string): (string | number)[] {
+    return path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "").map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+}
+
+/** Sets `to` at `path` to the value `from` has there (removing it when `from` has none). */
+function copyPath(from: any, to: any, path: (string | number)[]): void {
+    const [head, ...rest] = path;
+    if (to === null || typeof to !== "object") return;
+    if (!rest.length) {
+        if (from !== null && typeof from === "object" && head in from) to[head] = structuredClone(from[head]);
+        else delete to[head];
+        return;
+    }
+    copyPath(from?.[head], to[head], rest);
 }
 
 function ruleFor(type: string): ReplaceRule {
