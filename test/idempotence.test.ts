@@ -3,7 +3,11 @@
 // resource existing). The comparison follows the engine: by URN, inputs at ignoreChanges paths
 // kept from the first run, replacement decided by the providers' rules (tools/replacements.ts).
 import { strict as assert } from "assert";
-import { Plan, plan } from "../tools/planner";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { Plan, ROOT, plan } from "../tools/planner";
 import { compareRuns } from "../tools/replacements";
 
 const SHA_A = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
@@ -42,6 +46,29 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("Idempotence: Express in a custom network", function () {
+    this.timeout(120000);
+
+    it("changes nothing on a re-run, the security groups AWS attached being read from the state", async () => {
+        // GIVEN dev in a VPC of its own
+        const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+        doc.config["ecs-ship:network"] = { create: true };
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-idem-"));
+        const stackFile = path.join(dir, "Pulumi.dev.yaml");
+        fs.writeFileSync(stackFile, stringify(doc));
+        // WHEN it is planned twice
+        const first = await plan("dev", { env: { GITHUB_SHA: SHA_A }, stackFile });
+        const again = await plan("dev", { env: { GITHUB_SHA: SHA_A }, stackFile, world: first.world });
+        fs.rmSync(dir, { recursive: true, force: true });
+        // THEN the service got the subnets, the groups path is ignored, and the re-run changes nothing
+        const svc = again.resources.find((r) => r.type === "aws:ecs/expressGatewayService:ExpressGatewayService")!;
+        const vpc = again.resources.find((r) => r.type === "awsx:ec2:Vpc")!;
+        assert.deepEqual(svc.inputs.networkConfigurations, [{ subnets: vpc.state.publicSubnetIds, securityGroups: [] }]);
+        assert.deepEqual(svc.ignoreChanges, ["networkConfigurations[0].securityGroups"]);
+        assert.deepEqual(summary(first, again), []);
+    });
+});
 
 describe("Idempotence: a new commit on dev (Express)", function () {
     this.timeout(120000);
