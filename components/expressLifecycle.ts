@@ -8,9 +8,10 @@ import { ScalingSettings } from "./serviceArgs";
  *
  * The provider's update of an Express service diffs the planned and current configuration
  * with `scaling_target` explicitly ignored, and calls UpdateExpressGatewayService only when
- * something else changed; when it does call it, the whole plan (scaling target included) is
- * sent. Terraform AWS provider, internal/service/ecs/express_gateway_service.go, Update:
- * `fwflex.Diff(..., fwflex.WithIgnoredField("scaling_target"), ...)` then `if diff.HasChanges()`.
+ * something else changed (Terraform AWS provider, internal/service/ecs/express_gateway_service.go,
+ * Update: `fwflex.Diff(..., fwflex.WithIgnoredField("scaling_target"), ...)`, then
+ * `if diff.HasChanges()`). When it does call it, the whole plan is expanded into the request,
+ * scaling target included (Amazon ECS API Reference, UpdateExpressGatewayService, scalingTarget).
  * So a scaling-only change would be recorded in the state and never reach AWS. Carrying the
  * settings in the container's environment makes every scaling change also a container change,
  * which the provider does send, together with the new scaling target.
