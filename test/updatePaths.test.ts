@@ -66,6 +66,16 @@ describe("Update paths (real program, planned twice)", function () {
         assert.deepEqual(problems(c), []);
     });
 
+    it("change port on Fargate: a new target group beside the old one, under a name the old does not hold", async () => {
+        // GIVEN prod  WHEN the container port changes
+        const c = await change("prod", "port", (s) => { s.web.port = 9090; });
+        // THEN the target group and task definition are replaced (port is ForceNew on both), the
+        // rest follows in place, and no replacement reuses a fixed name
+        assert.deepEqual(pick(c, "replace"), ["ecs-ship-prod-web-td", "ecs-ship-prod-web-tg"]);
+        assert.deepEqual(changed(c, "ecs-ship-prod-web-tg"), ["port"]);
+        assert.deepEqual([pick(c, "create"), pick(c, "delete"), problems(c)], [[], [], []]);
+    });
+
     it("change scaling on Express: the container changes too, so the provider sends the new scaling target", async () => {
         // GIVEN dev  WHEN only scaling changes
         const c = await change("dev", "scaling", (s) => { s.web.scaling.max = 4; });
