@@ -8,6 +8,9 @@ import { argumentsError } from "./argumentsError";
 
 export const CONTAINER_REGISTRY_TYPE = "ecs-ship:index:ContainerRegistry";
 
+/** Every top-level input of docker.Image that ecs-ship sets. */
+const IMAGE_INPUTS = ["imageName", "build", "registry", "skipPush"] as const;
+
 /** Build the image from source and push it, tagged with the commit. */
 export interface ImageBuild {
     /** Build context directory, relative to the working directory of the Pulumi program. */
@@ -32,7 +35,11 @@ export interface ContainerRegistryArgs {
     forceDelete?: boolean;
     /** Tagged images to keep; older ones expire. Untagged images expire after 1 day. @default 30 */
     keepImages?: number;
-    /** Customer-managed KMS key for the repository. @default - AES256 (S3-managed keys, no KMS cost) */
+    /**
+     * Customer-managed KMS key for the repository, fixed when the repository is created: a
+     * later change has no effect (ECR cannot re-encrypt a repository).
+     * @default - AES256 (S3-managed keys, no KMS cost)
+     */
     kmsKeyArn?: string;
     /** Build and push this image. Only one of `build` or `imageRef` can be provided. */
     build?: ImageBuild;
@@ -87,7 +94,6 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     readonly repositoryName: pulumi.Output<string>;
     /** The image to run, pinned by digest. */
     readonly imageRef: pulumi.Output<string>;
-    readonly image?: docker.Image;
 
     constructor(name: string, input: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super(CONTAINER_REGISTRY_TYPE, name, {}, opts);
@@ -97,12 +103,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
         const repository = this.createRepository(name, args);
         this.createLifecyclePolicy(name, repository, args.keepImages);
-        this.image = args.build ? this.buildImage(name, repository, args.build) : undefined;
+        const built = args.build ? this.imageOfCommit(name, repository, args.repositoryName, args.build) : undefined;
 
         this.repositoryUrl = repository.repositoryUrl;
         this.repositoryArn = repository.arn;
         this.repositoryName = repository.name;
-        this.imageRef = this.image ? this.image.repoDigest : pulumi.output(args.imageRef!);
+        this.imageRef = built ?? pulumi.output(args.imageRef!);
         this.registerOutputs({
             repositoryUrl: this.repositoryUrl,
             repositoryArn: this.repositoryArn,
@@ -120,7 +126,15 @@ export class ContainerRegistry extends pulumi.ComponentResource {
             encryptionConfigurations: [args.kmsKeyArn ? { encryptionType: "KMS", kmsKey: args.kmsKeyArn } : { encryptionType: "AES256" }],
             forceDelete: args.forceDelete,
             tags: args.tags,
-        }, { parent: this });
+        }, {
+            parent: this,
+            // ECR cannot change a repository's encryption, so the provider replaces the
+            // repository when it changes (Terraform AWS provider, internal/service/ecr/repository.go:
+            // encryption_configuration ForceNew). Its name is fixed, so the replacement would
+            // collide with the repository it replaces, and deleting that one first would lose
+            // every image the services run. The encryption chosen at creation is kept.
+            ignoreChanges: ["encryptionConfigurations"],
+        });
     }
 
     private createLifecyclePolicy(name: string, repository: aws.ecr.Repository, keepImages: number): aws.ecr.LifecyclePolicy {
@@ -130,7 +144,43 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private buildImage(name: string, repository: aws.ecr.Repository, build: NonNullable<ResolvedContainerRegistryArgs["build"]>): docker.Image {
+    /**
+     * The commit's image by digest: the one already in the repository under the commit's tag,
+     * or else the one built and pushed now.
+     *
+     * pulumi-docker's Image treats any input change as a new build and push (its Diff reports
+     * a change for every differing input but the registry credentials, and its Update builds
+     * and pushes again: pulumi/pulumi-docker, provider/provider.go, Diff and Update). The
+     * cache source is the newest image in the repository, which on a re-run of the same
+     * commit is that commit's own image, so the inputs would differ and the push of the
+     * IMMUTABLE tag would fail. So when the tag already exists (a re-run, or a redeploy of an
+     * older commit for a rollback) the image keeps its recorded inputs (`ignoreChanges`), nothing
+     * is built or pushed, and services get the existing digest.
+     *
+     * The lookup takes the plain repository name, so it also runs during `pulumi preview`,
+     * and the image appears in the preview either way. A repository that does not exist yet
+     * (first deploy) has no images.
+     */
+    private imageOfCommit(name: string, repository: aws.ecr.Repository, repositoryName: string, build: NonNullable<ResolvedContainerRegistryArgs["build"]>): pulumi.Output<string> {
+        const existing = pulumi.output(this.digestOfTag(repositoryName, build.tag));
+        return existing.apply((digest) => {
+            const image = this.buildImage(name, repository, build, digest !== undefined);
+            return digest ? pulumi.interpolate`${repository.repositoryUrl}@${digest}` : image.repoDigest;
+        });
+    }
+
+    /** Digest of the image tagged `tag`, or undefined when there is none (or no repository yet). */
+    private async digestOfTag(repositoryName: string, tag: string): Promise<string | undefined> {
+        try {
+            const listed = await aws.ecr.getImages({ repositoryName }, { parent: this });
+            return listed.imageIds.find((i) => i.imageTag === tag)?.imageDigest;
+        } catch (e) {
+            if (/RepositoryNotFoundException/.test(String((e as Error)?.message ?? e))) return undefined;
+            throw e;
+        }
+    }
+
+    private buildImage(name: string, repository: aws.ecr.Repository, build: NonNullable<ResolvedContainerRegistryArgs["build"]>, alreadyPushed: boolean): docker.Image {
         // Credentials for this registry only, fetched at deploy time: nothing long-lived.
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
         const cacheFrom = pulumi.all([repository.repositoryUrl, this.newestImage(repository)]).apply(([url, digest]) => cacheSource(url, digest));
@@ -154,7 +204,11 @@ export class ContainerRegistry extends pulumi.ComponentResource {
                 password: pulumi.secret(auth.password),
             },
             skipPush: false,
-        }, { parent: this });
+        }, {
+            parent: this,
+            // Already pushed: keep the recorded inputs, so nothing is rebuilt (see imageOfCommit).
+            ignoreChanges: alreadyPushed ? [...IMAGE_INPUTS] : undefined,
+        });
     }
 
     /**

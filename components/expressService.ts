@@ -7,6 +7,8 @@ import {
 import { argumentsError } from "./argumentsError";
 import { roleLogicalName } from "./naming";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
+import { DrainBarrier } from "./drainBarrier";
+import { SCALING_TRIGGER_ENV, physicalServiceName, scalingTrigger } from "./expressLifecycle";
 
 export const EXPRESS_SERVICE_TYPE = "ecs-ship:index:ExpressService";
 
@@ -31,7 +33,11 @@ export const EXPRESS_SCALING_METRICS: Record<ScalingMetric, string> = {
 export const EXPRESS_TIMEOUTS = { create: "30m", update: "30m", delete: "35m" };
 
 export interface ExpressServiceArgs extends ServiceSettings {
-    /** Physical service name, `ecs-ship-<stack>-<service>`. */
+    /**
+     * Base of the physical service name, `ecs-ship-<stack>-<service>`. The service is created
+     * as `<serviceName>-<6 hex>`, the suffix derived from the infrastructure role, so that a
+     * replacement never reuses a name AWS still holds (expressLifecycle.ts).
+     */
     serviceName: string;
     /** Cluster the service runs in. @default - the account's `default` cluster, which ECS creates if missing and which the stack then does not own */
     cluster?: pulumi.Input<string>;
@@ -75,12 +81,14 @@ export class ExpressService extends pulumi.ComponentResource {
         const roles = createTaskRoles(this, name, args, args.permissionsBoundary);
         const infrastructure = this.createInfrastructureRole(name, args);
         const logGroup = createLogGroup(this, name, args.logRetentionDays, args.tags);
-        this.service = this.createService(name, args, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, [...roles.policies, infrastructure.attachment]);
+        const physicalName = infrastructure.role.arn.apply((arn) => physicalServiceName(args.serviceName, arn));
+        const barrier = this.createDrainBarrier(name, args, physicalName, [...roles.policies, infrastructure.attachment, logGroup]);
+        this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, [...roles.policies, infrastructure.attachment, barrier]);
 
         this.passRoles = [...roles.passRoles, { roleArn: infrastructure.role.arn, service: "ecs.amazonaws.com" }];
         this.url = this.service.ingressPaths.apply((paths) => httpsUrl(paths ?? []));
         this.serviceArn = this.service.serviceArn;
-        this.serviceName = this.service.serviceName.apply((n) => n ?? args.serviceName);
+        this.serviceName = pulumi.all([this.service.serviceName, physicalName]).apply(([n, p]) => n ?? p);
         this.logGroupName = logGroup.name;
         this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, logGroupName: this.logGroupName });
     }
@@ -97,17 +105,31 @@ export class ExpressService extends pulumi.ComponentResource {
         return { role, attachment };
     }
 
+    /**
+     * Holds the delete of everything the draining service needs (role policies, log group,
+     * cluster) until the service is INACTIVE: see drainBarrier.ts.
+     */
+    private createDrainBarrier(name: string, args: ResolvedExpressServiceArgs, physicalName: pulumi.Output<string>, needed: pulumi.Resource[]): DrainBarrier {
+        return new DrainBarrier(`${name}-drain`, {
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            cluster: args.cluster ?? "default",
+            serviceName: physicalName,
+        }, { parent: this, dependsOn: needed });
+    }
+
     private createService(
         name: string,
         args: ResolvedExpressServiceArgs,
+        physicalName: pulumi.Output<string>,
         executionRole: aws.iam.Role,
         taskRole: aws.iam.Role | undefined,
         infrastructureRole: aws.iam.Role,
         logGroup: aws.cloudwatch.LogGroup,
-        policies: pulumi.Resource[],
+        dependencies: pulumi.Resource[],
     ): aws.ecs.ExpressGatewayService {
+        const metric = EXPRESS_SCALING_METRICS[args.scaling.metric];
         return new aws.ecs.ExpressGatewayService(`${name}-service`, {
-            serviceName: args.serviceName,
+            serviceName: physicalName,
             cluster: args.cluster,
             executionRoleArn: executionRole.arn,
             infrastructureRoleArn: infrastructureRole.arn,
@@ -120,12 +142,14 @@ export class ExpressService extends pulumi.ComponentResource {
             primaryContainer: {
                 image: args.image,
                 containerPort: args.port,
-                environments: containerEnvironment(args.environment),
+                // The scaling settings ride along as a container change; see expressLifecycle.ts.
+                environments: [...containerEnvironment(args.environment), { name: SCALING_TRIGGER_ENV, value: scalingTrigger(metric, args.scaling) }],
                 secrets: containerSecrets(args.secrets),
                 awsLogsConfigurations: [{ logGroup: logGroup.name, logStreamPrefix: "ecs" }],
             },
             scalingTargets: [expressScalingTarget(args.scaling)],
-            // Express manages the service's security groups; only subnets are chosen here.
+            // Only subnets are chosen; Express attaches its own security groups (see ignoreChanges).
+            // The provider's type requires the list, and an empty one lets Express choose.
             networkConfigurations: args.subnetIds ? [{ subnets: args.subnetIds, securityGroups: [] }] : undefined,
             // AWS returns as soon as the service is accepted unless told to wait; waiting makes
             // `pulumi up` fail when the rollout fails. Source: Pulumi AWS provider,
@@ -136,9 +160,19 @@ export class ExpressService extends pulumi.ComponentResource {
         }, {
             parent: this,
             // Deleting a role policy before the service leaves ECS unable to drain it, and the
-            // delete hangs in DRAINING; depending on every policy orders the service first.
-            dependsOn: policies,
+            // delete hangs in DRAINING; depending on every policy, and on the drain barrier
+            // that depends on them, orders the service first and the policies after the drain.
+            dependsOn: dependencies,
             customTimeouts: EXPRESS_TIMEOUTS,
+            // The provider stores the security groups AWS reports for the service, and
+            // network_configuration is one Optional+Computed list compared as a whole
+            // (Terraform AWS provider, internal/service/ecs/express_gateway_service.go, Schema and
+            // Read), so sending `[]` diffed on every run and started a canary deployment.
+            // For an ignored path the bridge diffs with the value from the prior state
+            // (pulumi/pulumi-terraform-bridge, pkg/pf/tfbridge/provider_diff.go, DiffWithContext:
+            // ApplyIgnoreChanges(priorStateMap, checkedInputs, ignoreChanges)), which is exactly
+            // what AWS attached. Subnet changes are still sent.
+            ignoreChanges: ["networkConfigurations[0].securityGroups"],
         });
     }
 }
@@ -160,14 +194,14 @@ export function httpsUrl(paths: { accessType: string; endpoint: string }[]): str
     return p.endpoint.startsWith("https://") ? p.endpoint : `https://${p.endpoint}`;
 }
 
-/**
- * Every problem with ExpressService's plain arguments, defaults applied, worded like the stack
- * configuration's errors (argument, what is allowed, what was given). Pure.
- */
 export function expressArgsProblems(args: ResolvedExpressServiceArgs): string[] {
     const problems: string[] = [];
-    if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.serviceName)) {
-        problems.push(`serviceName: must be 1 to 255 letters, digits, hyphens or underscores, got ${JSON.stringify(args.serviceName)}`);
+    // AWS allows 255 characters; 7 are the replacement suffix (expressLifecycle.ts).
+    if (!/^[A-Za-z0-9_-]{1,248}$/.test(args.serviceName)) {
+        problems.push(`serviceName: must be 1 to 248 letters, digits, hyphens or underscores, got ${JSON.stringify(args.serviceName)}`);
+    }
+    if (args.environment[SCALING_TRIGGER_ENV] !== undefined) {
+        problems.push(`environment.${SCALING_TRIGGER_ENV}: reserved by ecs-ship for the scaling settings, got ${JSON.stringify(args.environment[SCALING_TRIGGER_ENV])}`);
     }
     // A plain list is checked now; an Output (a created VPC's subnets) is checked by the plan's pre-flight.
     if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2) {

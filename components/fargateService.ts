@@ -107,10 +107,16 @@ export class FargateService extends pulumi.ComponentResource {
             cluster: a.clusterArn,
             taskDefinition: taskDefinition.arn,
             desiredCount: a.desiredCount,
-            // A service has either a launch type or a capacity provider strategy, never both.
-            ...(a.spot
-                ? { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }
-                : { launchType: "FARGATE" }),
+            // Always a capacity provider strategy, never `launchType`, so switching `spot` is an
+            // in-place update. The provider forces a new service when `launch_type` changes
+            // (ForceNew), and refuses to update `capacity_provider_strategy` on an existing
+            // service unless `force_new_deployment` is true (Terraform AWS provider,
+            // internal/service/ecs/service.go, schema and capacityProviderStrategyCustomizeDiff).
+            capacityProviderStrategies: [{ capacityProvider: a.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+            // Required for the strategy to change in place (see above); ECS starts a new
+            // deployment on the new capacity (Amazon ECS API Reference, UpdateService,
+            // capacityProviderStrategy). Updates roll out new tasks anyway.
+            forceNewDeployment: true,
             networkConfiguration: { subnets: a.taskSubnetIds, securityGroups: [taskSg.id], assignPublicIp: a.assignPublicIp },
             loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port }],
             // A release whose tasks never turn healthy is stopped and the last good one restored.

@@ -69,8 +69,9 @@ describe("FargateService with only the inputs that have no default", () => {
         new FargateService("ecs-ship-dev-web", MINIMAL);
         await settled();
         const svc = one("aws:ecs/service:Service").inputs;
-        assert.equal(svc.launchType, "FARGATE");
-        assert.equal(svc.capacityProviderStrategies, undefined);
+        // Always a capacity provider strategy, so switching spot later updates in place (fargateService.ts).
+        assert.equal(svc.launchType, undefined);
+        assert.deepEqual(svc.capacityProviderStrategies, [{ capacityProvider: "FARGATE", weight: 1 }]);
         assert.equal(svc.desiredCount, 1);
         assert.equal(svc.networkConfiguration.assignPublicIp, FARGATE_DEFAULTS.assignPublicIp);
         assert.equal(svc.healthCheckGracePeriodSeconds, 30);
@@ -193,7 +194,8 @@ describe("ExpressService with only an image and a service name", () => {
         const svc = one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
         assert.deepEqual([svc.cpu, svc.memory, svc.healthCheckPath], ["256", "512", "/health"]);
         assert.equal(svc.primaryContainer.containerPort, 8080);
-        assert.deepEqual(svc.primaryContainer.environments, [{ name: "PORT", value: "8080" }]);
+        // ECS_SHIP_SCALING carries the scaling settings, so a scaling-only change reaches Express (expressLifecycle.ts).
+        assert.deepEqual(svc.primaryContainer.environments, [{ name: "PORT", value: "8080" }, { name: "ECS_SHIP_SCALING", value: "metric=AVERAGE_CPU,target=60,min=1,max=4" }]);
         assert.deepEqual(svc.scalingTargets, [{ autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60, minTaskCount: 1, maxTaskCount: 4 }]);
     });
 

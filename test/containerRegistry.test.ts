@@ -49,6 +49,13 @@ describe("ContainerRegistry: repository", () => {
         assert.deepEqual(cloud.ofType("aws:ecr/repository:Repository")[0].inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: kmsKeyArn }]);
     });
 
+    it("keeps the encryption chosen at creation, because changing it would replace a fixed-name repository", async () => {
+        // GIVEN any registry  WHEN constructed  THEN the engine ignores later encryption changes
+        registry({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+        await settled();
+        assert.deepEqual(cloud.ofType("aws:ecr/repository:Repository")[0].ignoreChanges, ["encryptionConfigurations"]);
+    });
+
     it("keeps forceDelete false when asked", async () => {
         registry({ forceDelete: false });
         await settled();
@@ -144,6 +151,48 @@ describe("ContainerRegistry: image", () => {
         const r = registry();
         const ref = await promiseOf(r.imageRef);
         assert.match(ref, new RegExp(`^${REPO_URL.replace(/\./g, "\\.")}@sha256:[0-9a-f]{64}$`));
+    });
+
+    it("reuses the commit's image by digest and keeps the image's recorded inputs when its tag is already pushed", async () => {
+        // GIVEN a repository that already holds this commit's tag (a re-run, or a rollback redeploy)
+        cloud.world.images["ecs-ship-dev-web"] = [{ tag: "1111111", digest: `sha256:${"a".repeat(64)}` }, { tag: "4f2a9c1", digest: DIGEST }];
+        // WHEN the registry is constructed for that commit
+        const r = registry();
+        const ref = await promiseOf(r.imageRef);
+        await settled();
+        // THEN services get the existing digest, and the image keeps every recorded input, so
+        // pulumi-docker sees no change and neither builds nor pushes the IMMUTABLE tag again
+        assert.equal(ref, `${REPO_URL}@${DIGEST}`);
+        assert.deepEqual(cloud.ofType("docker:index/image:Image")[0].ignoreChanges, ["imageName", "build", "registry", "skipPush"]);
+    });
+
+    it("builds and pushes, ignoring nothing, when the commit's tag is not in the repository", async () => {
+        // GIVEN a repository holding only another commit's image
+        cloud.world.images["ecs-ship-dev-web"] = [{ tag: "1111111", digest: `sha256:${"a".repeat(64)}` }];
+        // WHEN the registry is constructed
+        const r = registry();
+        const ref = await promiseOf(r.imageRef);
+        await settled();
+        // THEN the new image is built (no ignored inputs) and services get its pushed digest
+        const image = cloud.ofType("docker:index/image:Image")[0];
+        assert.equal(image.ignoreChanges, undefined);
+        assert.equal(ref, image.state.repoDigest);
+    });
+
+    it("builds on the first deploy, when ECR does not know the repository yet", async () => {
+        // GIVEN no such repository in the account: the lookup by plain name, made before the
+        // repository is created, fails with RepositoryNotFoundException as ECR answers it
+        let lookups = 0;
+        cloud.overrides["aws:ecr/getImages:getImages"] = (inputs) => {
+            if (lookups++ > 0) return { id: inputs.repositoryName, repositoryName: inputs.repositoryName, imageIds: [] };
+            const message = `invocation of aws:ecr/getImages:getImages returned an error: RepositoryNotFoundException: The repository with name '${inputs.repositoryName}' does not exist`;
+            throw Object.assign(new Error(message), { details: message });
+        };
+        // WHEN the registry is constructed
+        registry();
+        await settled();
+        // THEN it builds instead of failing
+        assert.equal(cloud.ofType("docker:index/image:Image")[0].ignoreChanges, undefined);
     });
 
     it("maps architectures to Docker platforms", () => {

@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ExpressService, ExpressServiceArgs, httpsUrl } from "../components/expressService";
 import { SERVICE_DEFAULTS, TASK_EXECUTION_POLICY_ARN } from "../components/serviceArgs";
+import { physicalServiceName, replacementSuffix } from "../components/expressLifecycle";
 import { cloud, doc, optionsRecorder, promiseOf, settled, useMocks } from "./support/harness";
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-ship-dev-web@sha256:${"c".repeat(64)}`;
@@ -36,7 +37,7 @@ describe("ExpressService: the service", () => {
         const infra = c.byName("ecs-ship-dev-web-infra").state.arn;
         const logs = c.byName("ecs-ship-dev-web-logs").state.name;
         assert.deepEqual(svc.inputs, {
-            serviceName: "ecs-ship-dev-web",
+            serviceName: physicalServiceName("ecs-ship-dev-web", infra),
             cluster: "ecs-ship-dev-cluster",
             executionRoleArn: exec,
             infrastructureRoleArn: infra,
@@ -46,7 +47,10 @@ describe("ExpressService: the service", () => {
             primaryContainer: {
                 image: IMAGE,
                 containerPort: 8080,
-                environments: [{ name: "LOG_LEVEL", value: "info" }, { name: "PORT", value: "8080" }],
+                environments: [
+                    { name: "LOG_LEVEL", value: "info" }, { name: "PORT", value: "8080" },
+                    { name: "ECS_SHIP_SCALING", value: "metric=AVERAGE_CPU,target=60,min=1,max=4" },
+                ],
                 secrets: [],
                 awsLogsConfigurations: [{ logGroup: logs, logStreamPrefix: "ecs" }],
             },
@@ -74,8 +78,9 @@ describe("ExpressService: the service", () => {
         new ExpressService("ecs-ship-dev-web", args({ environment: { ZED: "1", ALPHA: "2" }, secrets: { TOKEN: PARAM, DB_PASSWORD: SECRET } }));
         const c = await settled();
         const pc = c.ofType(SERVICE)[0].inputs.primaryContainer;
-        // (PORT is the component's default: the container port, since neither map sets it)
-        assert.deepEqual(pc.environments, [{ name: "ALPHA", value: "2" }, { name: "PORT", value: "8080" }, { name: "ZED", value: "1" }]);
+        // (PORT is the component's default: the container port, since neither map sets it; ECS_SHIP_SCALING carries the scaling settings)
+        assert.deepEqual(pc.environments.map((e: any) => e.name), ["ALPHA", "PORT", "ZED", "ECS_SHIP_SCALING"]);
+        assert.deepEqual(pc.environments.slice(0, 3), [{ name: "ALPHA", value: "2" }, { name: "PORT", value: "8080" }, { name: "ZED", value: "1" }]);
         assert.deepEqual(pc.secrets, [{ name: "DB_PASSWORD", valueFrom: SECRET }, { name: "TOKEN", valueFrom: PARAM }]);
     });
 
@@ -85,10 +90,26 @@ describe("ExpressService: the service", () => {
         assert.equal(c.ofType(SERVICE)[0].inputs.networkConfigurations, undefined);
     });
 
-    it("sends the given subnets", async () => {
+    it("sends the given subnets and lets Express choose the security groups", async () => {
         new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }));
         const c = await settled();
         assert.deepEqual(c.ofType(SERVICE)[0].inputs.networkConfigurations, [{ subnets: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], securityGroups: [] }]);
+    });
+
+    it("diffs the security groups against what AWS attached, so a re-run shows no change", async () => {
+        // GIVEN subnets (Express picks the security groups)
+        new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }));
+        const c = await settled();
+        // THEN the engine and the bridge take the groups from the state, not from the program
+        assert.deepEqual(c.ofType(SERVICE)[0].ignoreChanges, ["networkConfigurations[0].securityGroups"]);
+    });
+
+    it("creates the service under a name suffixed from the infrastructure role, so a replacement never reuses a name", async () => {
+        new ExpressService("ecs-ship-dev-web", args());
+        const c = await settled();
+        const infra = c.byName("ecs-ship-dev-web-infra").state.arn;
+        assert.equal(c.ofType(SERVICE)[0].inputs.serviceName, `ecs-ship-dev-web-${replacementSuffix(infra)}`);
+        assert.match(c.ofType(SERVICE)[0].inputs.serviceName, /^ecs-ship-dev-web-[0-9a-f]{6}$/);
     });
 
     it("keeps logs in its own log group, 30 days by default", async () => {
@@ -99,7 +120,7 @@ describe("ExpressService: the service", () => {
 
     it("exports the HTTPS URL from the public ingress path", async () => {
         const s = new ExpressService("ecs-ship-dev-web", args());
-        assert.match(await promiseOf(s.url), /^https:\/\/ecs-ship-dev-web-[0-9a-f]{8}\.ecs\.us-east-1\.on\.aws$/);
+        assert.match(await promiseOf(s.url), /^https:\/\/ecs-ship-dev-web-[0-9a-f]{6}-[0-9a-f]{8}\.ecs\.us-east-1\.on\.aws$/);
     });
 
     it("picks the public endpoint among ingress paths", () => {
@@ -189,6 +210,7 @@ describe("ExpressService: delete order", () => {
         new ExpressService("ecs-ship-dev-web", args({ secrets: { DB: SECRET }, taskPolicyStatements: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }), { transformations: [rec.transformation] });
         await settled();
         assert.deepEqual(rec.options.get("ecs-ship-dev-web-service")!.dependsOn.sort(), [
+            "ecs-ship-dev-web-drain",
             "ecs-ship-dev-web-exec-managed",
             "ecs-ship-dev-web-exec-secrets",
             "ecs-ship-dev-web-infra-managed",
@@ -212,11 +234,15 @@ describe("ExpressService: invalid arguments", () => {
         assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ subnetIds: ["subnet-0123456789abcdef0"] })), /subnetIds: Express Mode needs at least 2 subnets in different Availability Zones, got 1/);
     });
 
+    it("rejects an environment variable that would hide the scaling trigger", () => {
+        assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ environment: { ECS_SHIP_SCALING: "x" } })), /environment\.ECS_SHIP_SCALING: reserved by ecs-ship for the scaling settings, got "x"/);
+    });
+
     it("rejects a health check path without a leading slash", () => {
         assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ healthCheckPath: "health" })), /healthCheckPath: must be a path starting with "\/", got "health"/);
     });
 
     it("rejects a service name AWS would refuse", () => {
-        assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ serviceName: "web.v2" })), /serviceName: must be 1 to 255 letters, digits, hyphens or underscores, got "web\.v2"/);
+        assert.throws(() => new ExpressService("ecs-ship-dev-web", args({ serviceName: "web.v2" })), /serviceName: must be 1 to 248 letters, digits, hyphens or underscores, got "web\.v2"/);
     });
 });

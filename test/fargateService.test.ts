@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, RawConfig, parseSettings } from "../config";
+import { SCALING_TRIGGER_ENV } from "../components/expressLifecycle";
 import { ExpressService } from "../components/expressService";
 import { FargateCluster } from "../components/fargateCluster";
 import { CONTAINER_NAME, FargateService, FargateServiceArgs, normalizeFargateArgs } from "../components/fargateService";
@@ -243,11 +244,11 @@ describe("FargateService: service", () => {
     });
 
     it("runs on FARGATE with the given subnets, task group and public IP setting", async () => {
-        // GIVEN spot off  WHEN built  THEN launch type FARGATE and no capacity provider strategy
+        // GIVEN spot off  WHEN built  THEN a FARGATE capacity provider strategy and no launch type
         await build({ assignPublicIp: false });
         const s = service();
-        assert.equal(s.inputs.launchType, "FARGATE");
-        assert.equal(s.inputs.capacityProviderStrategies, undefined);
+        assert.equal(s.inputs.launchType, undefined);
+        assert.deepEqual(s.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE", weight: 1 }]);
         assert.deepEqual(s.inputs.networkConfiguration, {
             subnets: ["subnet-aaa", "subnet-bbb", "subnet-ccc"], securityGroups: [sgId(`${NAME}-task-sg`)], assignPublicIp: false,
         });
@@ -260,6 +261,12 @@ describe("FargateService: service", () => {
         const s = service();
         assert.equal(s.inputs.launchType, undefined);
         assert.deepEqual(s.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
+    });
+
+    it("forces a new deployment on update, which the provider requires to change the capacity provider strategy in place", async () => {
+        // GIVEN any service  WHEN built  THEN force_new_deployment is set, so switching spot never replaces or fails
+        await build({ spot: false });
+        assert.equal(service().inputs.forceNewDeployment, true);
     });
 
     it("registers the container's port with the target group", async () => {
@@ -560,8 +567,10 @@ describe("Both service modes: one contract", () => {
         const tg = one("aws:lb/targetGroup:TargetGroup").inputs;
         // THEN both run the same container contract
         const pc = express.primaryContainer;
+        // Express alone carries its scaling settings as a container variable (expressLifecycle.ts).
+        const appEnvironment = pc.environments.filter((e: { name: string }) => e.name !== SCALING_TRIGGER_ENV);
         assert.deepEqual(
-            [pc.image, pc.containerPort, express.healthCheckPath, pc.environments, pc.secrets],
+            [pc.image, pc.containerPort, express.healthCheckPath, appEnvironment, pc.secrets],
             [container.image, container.portMappings[0].containerPort, tg.healthCheck.path, container.environment, container.secrets],
         );
         assert.equal(container.image, IMAGE);

@@ -201,7 +201,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         assert.deepEqual(container.environment, [{ name: "PORT", value: "8080" }]);
         assert.equal(one("aws:lb/targetGroup:TargetGroup").inputs.healthCheck.path, "/health");
         const svc = one("aws:ecs/service:Service");
-        assert.equal(svc.inputs.launchType, "FARGATE");
+        assert.deepEqual([svc.inputs.launchType, svc.inputs.capacityProviderStrategies], [undefined, [{ capacityProvider: "FARGATE", weight: 1 }]]);
         assert.equal(svc.inputs.desiredCount, 1);
         assert.equal(svc.inputs.networkConfiguration.assignPublicIp, true);
         assert.equal(one("aws:lb/loadBalancer:LoadBalancer").name, "ecs-ship-dev-web-alb");

@@ -30,6 +30,22 @@ function tempStackFile(yaml: string): string {
 describe("plan: command line", function () {
     this.timeout(120_000);
 
+    it("reports no changes for a re-run of the same commit with --rerun", () => {
+        // GIVEN the dev stack  WHEN planned twice, the second time against the first run's account
+        const r = runPlan(["--stack", "dev", "--rerun"]);
+        // THEN the second `pulumi up` would change nothing
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, 'Re-run of stack "dev" against the first run\'s account: no changes\n');
+    });
+
+    it("reports the image and what runs it for a new commit with --rerun --rerun-sha", () => {
+        const r = runPlan(["--stack", "dev", "--rerun", "--rerun-sha", "9c3e5a7", "--json"]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(JSON.parse(r.stdout).changes.map((c: { action: string; name: string }) => `${c.action} ${c.name}`).sort(), [
+            "update ecs-ship-dev-web-registry-image", "update ecs-ship-dev-web-service",
+        ]);
+    });
+
     it("prints only the plan JSON on stdout with --json", () => {
         const r = runPlan(["--stack", "dev", "--json"]);
         assert.equal(r.status, 0, r.stderr);

@@ -436,7 +436,7 @@ describe("workflows: manual rollback", () => {
         assert.ok(index(job, isCredentials) < pin && pin < index(job, isPulumi));
         assert.match(job.steps[pin].run ?? "", /tools\/rollback\.ts repositories --stack "\$STACK" --commit "\$COMMIT"/);
         assert.match(job.steps[pin].run ?? "", /aws ecr describe-images --repository-name "\$repository" --image-ids "imageTag=\$tag"/);
-        assert.match(job.steps[pin].run ?? "", /tools\/rollback\.ts pin --stack "\$STACK" --commit "\$COMMIT" "\$\{images\[@\]\}"/);
+        assert.match(job.steps[pin].run ?? "", /exit 1\n  fi\n[\s\S]*\ndone < "\$RUNNER_TEMP\/images\.txt"\nnode --require ts-node\/register\/transpile-only tools\/rollback\.ts pin --stack "\$STACK" --commit "\$COMMIT"\n$/);
         assert.strictEqual(job.steps.some((s) => s.uses?.startsWith("docker/setup-qemu-action@")), false);
         assert.strictEqual(job.env?.COMMIT, "${{ inputs.commit }}");
     });

@@ -42,6 +42,8 @@ export interface RecordedResource {
     /** `protect` as the engine sees it (set on the resource or inherited from its parent). */
     protect?: boolean;
     deleteBeforeReplace?: boolean;
+    /** `ignoreChanges` paths: on an update the engine keeps the recorded inputs at these. */
+    ignoreChanges?: string[];
     /** State the mock returned (what `pulumi up` would read back). */
     state: Record<string, any>;
 }
@@ -49,6 +51,16 @@ export interface RecordedResource {
 export interface RecordedCall {
     token: string;
     inputs: Record<string, any>;
+}
+
+/**
+ * What exists in the account outside any one plan: the images pushed to each repository, by
+ * tag. Carried from one run of the program to the next, so a second run sees what the
+ * first one pushed (tools/planner.ts, planTwice).
+ */
+export interface World {
+    /** repository name -> images in push order, each with its tag and digest (`sha256:...`) */
+    images: Record<string, { tag: string; digest: string }[]>;
 }
 
 /** Overrides a test can set for one data source, by token. */
@@ -67,9 +79,10 @@ export class MockCloud {
     readonly assumptions: string[] = [];
     private readonly subnetZones = new Map<string, string>();
 
-    constructor(public region = "us-east-1") {}
+    constructor(public region = "us-east-1", public world: World = { images: {} }) {}
 
     reset(region = "us-east-1"): void {
+        this.world = { images: {} };
         this.resources.length = 0;
         this.calls.length = 0;
         this.overrides = {};
@@ -100,7 +113,46 @@ export class MockCloud {
         const override = this.overrides[args.token];
         if (override) return override(args.inputs);
         if (args.token === "aws:ec2/getSubnet:getSubnet" && !isDefaultSubnet(args.inputs.id, this.region)) return this.userSubnet(args.inputs.id);
+        if (args.token === "aws:ecr/getImages:getImages") return this.listImages(String(args.inputs.repositoryName));
+        if (args.token === "aws:ecr/getImage:getImage" && args.inputs.mostRecent) return this.newestImage(String(args.inputs.repositoryName));
         return fakeCall(args.token, args.inputs, this.region);
+    }
+
+    /** ListImages as ECR answers it: the pushed tags, or RepositoryNotFoundException. */
+    private listImages(repositoryName: string): Record<string, any> {
+        const pushed = this.world.images[repositoryName];
+        const creating = this.resources.some((r) => r.type === "aws:ecr/repository:Repository" && r.inputs.name === repositoryName);
+        if (!pushed && !creating) {
+            // The engine hands a failed invoke to the program as an Error of the gRPC `details`.
+            const message = `invocation of aws:ecr/getImages:getImages returned an error: RepositoryNotFoundException: The repository with name '${repositoryName}' does not exist in the registry with id '${ACCOUNT}'`;
+            throw Object.assign(new Error(message), { details: message });
+        }
+        const imageIds = (pushed ?? []).map((i) => ({ imageTag: i.tag, imageDigest: i.digest }));
+        return { id: repositoryName, repositoryName, imageIds };
+    }
+
+    /** DescribeImages' most recently pushed image, as the provider's `most_recent` picks it. */
+    private newestImage(repositoryName: string): Record<string, any> {
+        const pushed = this.world.images[repositoryName] ?? [];
+        const newest = pushed[pushed.length - 1];
+        if (!newest) throw Object.assign(new Error("no images in repository"), { details: `ImageNotFoundException: no images in ${repositoryName}` });
+        return { id: newest.digest, repositoryName, imageDigest: newest.digest, imageTags: [newest.tag], imagePushedAt: pushed.length, mostRecent: true };
+    }
+
+    /**
+     * Applies this run to the world, as a successful `pulumi up` would: every repository now
+     * exists, and every image is pushed under its tag.
+     */
+    commitRun(): void {
+        for (const r of this.ofType("aws:ecr/repository:Repository")) this.world.images[r.inputs.name] ??= [];
+        for (const r of this.ofType("docker:index/image:Image")) {
+            const m = /^[^/]+\/(.+):([^:/]+)$/.exec(String(r.inputs.imageName));
+            const digest = String(r.state.repoDigest ?? "").split("@")[1];
+            if (!m || !digest) continue;
+            const pushed = (this.world.images[m[1]] ??= []);
+            // An ignored image (ignoreChanges) was not rebuilt: nothing new is pushed.
+            if (!r.ignoreChanges && !pushed.some((i) => i.tag === m[2])) pushed.push({ tag: m[2], digest });
+        }
     }
 
     /**
@@ -137,7 +189,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
             custom: req.getCustom(),
             inputs: stripUnknowns(inputs),
-            displayInputs: stripUnknowns(inputs, true),
+            displayInputs: summarizeDynamicProvider(stripUnknowns(inputs, true)),
             parent: req.getParent() ? urnName(req.getParent()) : null,
             parentUrn: req.getParent() || null,
             dependsOn: all.filter((u) => !propDeps.has(u)).map(urnName),
@@ -147,6 +199,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             retainOnDelete: req.getRetainondelete() || undefined,
             protect: req.getProtect() || undefined,
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+            ignoreChanges: req.getIgnorechangesList().length ? req.getIgnorechangesList() : undefined,
             state: {},
         };
         cloud.resources.push(record);
@@ -178,6 +231,12 @@ export function settle(): Promise<void> {
 /** The name segment of a URN. */
 export function urnName(urn: string): string {
     return urn.split("::").pop() ?? urn;
+}
+
+/** A dynamic resource's serialized provider code, shortened for display (inputs keep it whole). */
+function summarizeDynamicProvider(inputs: Record<string, any>): Record<string, any> {
+    if (typeof inputs?.__provider !== "string") return inputs;
+    return { ...inputs, __provider: `[serialized dynamic provider, ${inputs.__provider.length} characters]` };
 }
 
 /** Pulumi's wire marker of a secret value. */
@@ -263,8 +322,11 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
             return { id: phys!, state: { ...base, arn: arn("logs", `log-group:${phys}`) } };
         case "aws:ecs/cluster:Cluster":
             return { id: arn("ecs", `cluster/${phys}`), state: { ...base, arn: arn("ecs", `cluster/${phys}`) } };
-        case "aws:ecs/taskDefinition:TaskDefinition":
-            return { id: `${inputs.family}`, state: { ...inputs, arn: arn("ecs", `task-definition/${inputs.family}:1`), revision: 1, arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`) } };
+        case "aws:ecs/taskDefinition:TaskDefinition": {
+            // Each distinct definition is its own revision, so a changed definition has a new ARN.
+            const revision = 1 + (parseInt(hex(JSON.stringify(inputs), 4), 16) % 9999);
+            return { id: `${inputs.family}`, state: { ...inputs, arn: arn("ecs", `task-definition/${inputs.family}:${revision}`), revision, arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`) } };
+        }
         case "aws:ecs/service:Service": {
             const cluster = String(inputs.cluster ?? "default").split("/").pop();
             const a = arn("ecs", `service/${cluster}/${phys}`);

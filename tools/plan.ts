@@ -1,8 +1,13 @@
-// npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [cost flags, see tools/planCost.ts]
+// npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [--rerun [--rerun-sha <sha>]]
+//                  [cost flags, see tools/planCost.ts]
 //
 // --out writes the plan to a file instead of stdout: npm prints its "> ecs-ship@… plan" banner
 // on stdout, so `npm run plan -- --json --out plan.json` (or `npm run -s plan -- --json | jq`)
 // is how to get pure JSON through npm.
+//
+// --rerun plans the program a second time against the account the first run left (its image
+// pushed, its resources existing) and prints what that second `pulumi up` would change:
+// nothing, for the same commit (tools/replacements.ts).
 //
 // Shows what `pulumi up` would create for a stack, offline: the real program under
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
@@ -14,10 +19,11 @@ import { formatViolation } from "../components/limits";
 import { RecordedResource } from "./mockCloud";
 import { Plan, StackFileError, plan, planJson } from "./planner";
 import { COST_USAGE, CostArgs, CostError, CostReport, planCost, takeCostArgs } from "./planCost";
+import { ResourceChange, compareRuns } from "./replacements";
 
-interface Args { stack: string; json: boolean; stackFile?: string; out?: string; cost: CostArgs }
+interface Args { stack: string; json: boolean; stackFile?: string; out?: string; rerun: boolean; rerunSha?: string; cost: CostArgs }
 
-const USAGE = `usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] ${COST_USAGE}`;
+const USAGE = `usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [--rerun [--rerun-sha <sha>]] ${COST_USAGE}`;
 
 function parseArgs(all: string[]): Args {
     let taken: ReturnType<typeof takeCostArgs>;
@@ -28,7 +34,7 @@ function parseArgs(all: string[]): Args {
         process.exit(2);
     }
     const argv = taken.rest;
-    const args: Args = { stack: "dev", json: false, cost: taken.cost };
+    const args: Args = { stack: "dev", json: false, rerun: false, cost: taken.cost };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--json") args.json = true;
@@ -36,6 +42,8 @@ function parseArgs(all: string[]): Args {
         else if (a.startsWith("--stack=")) args.stack = a.slice(8);
         else if (a === "--stack-file") args.stackFile = argv[++i];
         else if (a === "--out") args.out = argv[++i];
+        else if (a === "--rerun") args.rerun = true;
+        else if (a === "--rerun-sha") args.rerunSha = argv[++i];
         else if (a === "--help" || a === "-h") {
             process.stdout.write(`${USAGE}\n`);
             process.exit(0);
@@ -121,6 +129,17 @@ function renderText(p: Plan): string {
     return lines.join("\n") + "\n";
 }
 
+function renderChanges(stack: string, changes: ResourceChange[]): string {
+    const mark: Record<string, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
+    const lines = [`Re-run of stack "${stack}" against the first run's account: ${changes.length ? `${changes.length} change(s)` : "no changes"}`];
+    for (const c of changes) {
+        const why = c.replaceBecause.length ? `  (replaced: ${c.replaceBecause.join(", ")})` : c.changed.length ? `  (${c.changed.join(", ")})` : "";
+        lines.push(`  ${mark[c.action]} ${c.type}  ${c.name}${why}`);
+        if (c.problem) lines.push(`      would break: ${c.problem}`);
+    }
+    return lines.join("\n") + "\n";
+}
+
 async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     let result: Plan;
@@ -145,20 +164,30 @@ async function main(): Promise<number> {
         for (const v of result.violations) process.stderr.write(`  - ${formatViolation(v)}\n`);
         return 2;
     }
-    let cost: CostReport;
-    try {
-        cost = await planCost(result, args.cost);
-    } catch (e) {
-        if (!(e instanceof CostError)) throw e;
-        process.stderr.write(`${e.message}\n`);
-        return 2;
+    let text: string;
+    let code = 0;
+    if (args.rerun) {
+        const env = args.rerunSha ? { ...process.env, GITHUB_SHA: args.rerunSha } : process.env;
+        const second = await plan(args.stack, { stackFile: args.stackFile, world: result.world, env });
+        const changes = compareRuns(result.resources, second.resources);
+        text = args.json ? JSON.stringify({ stack: args.stack, changes }, null, 2) + "\n" : renderChanges(args.stack, changes);
+        code = changes.some((c) => c.problem) ? 2 : 0;
+    } else {
+        let cost: CostReport;
+        try {
+            cost = await planCost(result, args.cost);
+        } catch (e) {
+            if (!(e instanceof CostError)) throw e;
+            process.stderr.write(`${e.message}\n`);
+            return 2;
+        }
+        text = args.cost.markdown ? cost.markdown
+            : args.json ? JSON.stringify({ ...(planJson(result) as object), cost: cost.json }, null, 2) + "\n"
+            : renderText(result) + "\n" + cost.text;
     }
-    const text = args.cost.markdown ? cost.markdown
-        : args.json ? JSON.stringify({ ...(planJson(result) as object), cost: cost.json }, null, 2) + "\n"
-        : renderText(result) + "\n" + cost.text;
     if (args.out === undefined) {
         process.stdout.write(text);
-        return 0;
+        return code;
     }
     try {
         fs.writeFileSync(args.out, text);
@@ -166,7 +195,7 @@ async function main(): Promise<number> {
         process.stderr.write(`plan: --out: cannot write ${args.out}: ${(e as Error).message}\n`);
         return 1;
     }
-    return 0;
+    return code;
 }
 
 // Exit by process.exitCode, never process.exit(): when stdout is a pipe Node writes to it

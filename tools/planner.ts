@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { LimitViolation, preflight } from "../components/limits";
-import { MockCloud, RecordedResource, installMocks, physicalName, settle } from "./mockCloud";
+import { MockCloud, RecordedResource, World, installMocks, physicalName, settle } from "./mockCloud";
 
 export const ROOT = path.resolve(__dirname, "..");
 const PROGRAM = path.join(ROOT, "index.ts");
@@ -19,6 +19,8 @@ export interface Plan {
     violations: LimitViolation[];
     /** What the plan assumed about the user's cloud that it cannot know offline (subnet zones). */
     assumptions: string[];
+    /** The account after this run's `pulumi up`: pass it to the next plan to plan a re-run. */
+    world: World;
 }
 
 export interface PlanOptions {
@@ -26,6 +28,8 @@ export interface PlanOptions {
     stackFile?: string;
     /** Environment the program sees (GITHUB_SHA); defaults to process.env. */
     env?: NodeJS.ProcessEnv;
+    /** The account as a previous run left it (Plan.world); defaults to an empty account. */
+    world?: World;
 }
 
 /** Thrown when the stack file itself cannot be read or parsed. */
@@ -74,7 +78,8 @@ function readYaml(file: string): any {
 export async function plan(stack: string, options: PlanOptions = {}): Promise<Plan> {
     const config = stackConfig(stack, options.stackFile);
     const region = config["aws:region"] ?? "us-east-1";
-    const cloud = new MockCloud(region);
+    // A copy: each plan returns its own world, and the one passed in stays as it was.
+    const cloud = new MockCloud(region, structuredClone(options.world ?? { images: {} }));
     installMocks(cloud, "ecs-ship", stack);
     pulumi.runtime.setAllConfig(config);
 
@@ -97,7 +102,8 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
         await settle();
         if (asyncErrors.length) throw asyncErrors[0];
         const violations = preflight(cloud.resources.map((r) => ({ ...r, physicalName: physicalName(r.type, r.name, r.inputs) })));
-        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions] };
+        cloud.commitRun();
+        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world };
     } finally {
         process.off("unhandledRejection", onRejection);
         if (savedSha === undefined) delete process.env.GITHUB_SHA;

@@ -1,17 +1,18 @@
 // Rollback without a rebuild: point every built service of a stack at the image an earlier commit
-// pushed, by digest, using the stack file's existing `image.ref` mode (a prebuilt image: nothing is
-// built or pushed). The rollback workflow runs this on its own checkout, then `pulumi up` and the gate.
+// pushed, by setting `image.tag` to that commit. The registry finds the tag already in ECR and runs
+// that image by digest: nothing is built or pushed, and the repository and its images stay
+// (components/containerRegistry.ts, imageOfCommit). The rollback workflow runs this on its own
+// checkout, after checking that ECR still keeps each tag, then `pulumi up` and the gate.
 //
 //   rollback.ts repositories --stack <name> --commit <sha>
 //       prints "<service> <repository> <tag>" per built service: what to look up in ECR
-//   rollback.ts pin --stack <name> --commit <sha> --image <service>=<repository uri>@sha256:<digest> ...
-//       rewrites Pulumi.<stack>.yaml so each built service runs that image (comments kept)
+//   rollback.ts pin --stack <name> --commit <sha>
+//       rewrites Pulumi.<stack>.yaml so each built service takes that commit's image (comments kept)
 //
 // Exit 2 on bad input, naming what was expected and what was given.
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, parseDocument } from "yaml";
-import { DIGEST_REF } from "../components/registryPolicies";
 import { serviceResourceName } from "../components/serviceArgs";
 
 export class RollbackError extends Error {}
@@ -44,34 +45,28 @@ export function repositories(root: string, stack: string, commit: string): Array
     return names.map((service) => ({ service, repository: serviceResourceName(stack, service), tag }));
 }
 
-/** The stack file with every built service's image replaced by `{ ref }`; throws unless each has exactly one. */
-export function pinImages(yamlText: string, images: Record<string, string>): string {
+/** The stack file with every built service's `image.tag` set to the commit's tag. */
+export function pinCommit(yamlText: string, commit: string): string {
+    const tag = tagFor(commit);
     const doc = parseDocument(yamlText);
     const built = builtServices(yamlText);
-    const problems: string[] = [];
-    for (const service of built) if (!(service in images)) problems.push(`--image: no image given for service ${service}`);
-    for (const [service, ref] of Object.entries(images)) {
-        if (!built.includes(service)) problems.push(`--image: ${service} is not a service built from source in this stack (built: ${built.join(", ")})`);
-        else if (!DIGEST_REF.test(ref)) problems.push(`--image: ${service} must be <repository uri>@sha256:<64 hex digits>, got ${JSON.stringify(ref)}`);
-    }
-    if (problems.length) throw new RollbackError(problems.join("; "));
+    if (built.length === 0) throw new RollbackError("stack file: no service is built from source, so there is no commit image to roll back to");
     for (const service of built) {
-        const node = doc.getIn(["config", "ecs-ship:services", service]);
-        if (!isMap(node)) throw new RollbackError(`stack file: ecs-ship:services.${service} is not a map`);
-        node.set("image", doc.createNode({ ref: images[service] }));
+        const image = doc.getIn(["config", "ecs-ship:services", service, "image"]);
+        if (!isMap(image)) throw new RollbackError(`stack file: ecs-ship:services.${service}.image is not a map`);
+        image.set("tag", tag);
     }
     return doc.toString({ flowCollectionPadding: false });
 }
 
-function parse(argv: string[]): { command: string; stack: string; commit: string; images: Record<string, string> } {
+function parse(argv: string[]): { command: string; stack: string; commit: string } {
     const [command, ...rest] = argv;
-    const out = { command, stack: "", commit: "", images: {} as Record<string, string> };
+    const out = { command, stack: "", commit: "" };
     for (let i = 0; i < rest.length; i++) {
         const [flag, value] = [rest[i], rest[i + 1]];
         if (value === undefined) throw new RollbackError(`${flag}: needs a value`);
         if (flag === "--stack") out.stack = value;
         else if (flag === "--commit") out.commit = value;
-        else if (flag === "--image" && value.includes("=")) out.images[value.slice(0, value.indexOf("="))] = value.slice(value.indexOf("=") + 1);
         else throw new RollbackError(`unknown argument ${JSON.stringify(flag)} ${JSON.stringify(value)}`);
         i++;
     }
@@ -88,8 +83,8 @@ export function main(argv: string[], root = path.resolve(__dirname, "..")): numb
             for (const r of repositories(root, args.stack, args.commit)) process.stdout.write(`${r.service} ${r.repository} ${r.tag}\n`);
         } else {
             const file = stackFile(root, args.stack);
-            fs.writeFileSync(file, pinImages(fs.readFileSync(file, "utf8"), args.images));
-            process.stdout.write(`rollback: Pulumi.${args.stack}.yaml now runs commit ${tagFor(args.commit)}'s images: ${Object.entries(args.images).map(([s, r]) => `${s}=${r}`).join(", ")}\n`);
+            fs.writeFileSync(file, pinCommit(fs.readFileSync(file, "utf8"), args.commit));
+            process.stdout.write(`rollback: Pulumi.${args.stack}.yaml now takes commit ${tagFor(args.commit)}'s images for ${builtServices(fs.readFileSync(file, "utf8")).join(", ")}\n`);
         }
         return 0;
     } catch (e) {

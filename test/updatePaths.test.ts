@@ -1,0 +1,195 @@
+// Update paths: the config changes users make, each planned through the real program twice
+// (before and after the change, the second run against the first run's account) and compared
+// with the providers' replacement rules (tools/replacements.ts). Each test asserts what is
+// replaced, what is updated in place, and that nothing breaks: no replacement reuses a fixed
+// name, no update is one the provider refuses.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { ROOT, Plan, plan } from "../tools/planner";
+import { RecordedResource } from "../tools/mockCloud";
+import { ResourceChange, compareRuns } from "../tools/replacements";
+
+const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-updates-"));
+
+/** A copy of a stack file with its `ecs-ship:services` edited. */
+function stackFile(stack: string, label: string, edit: (services: Record<string, any>) => void): string {
+    const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    edit(doc.config["ecs-ship:services"]);
+    const file = path.join(TMP, `Pulumi.${stack}.${label}.yaml`);
+    fs.writeFileSync(file, stringify(doc));
+    return file;
+}
+
+async function change(stack: string, label: string, edit: (services: Record<string, any>) => void, setup?: (services: Record<string, any>) => void): Promise<ResourceChange[]> {
+    const before = await plan(stack, { env: { GITHUB_SHA: SHA }, stackFile: setup ? stackFile(stack, `${label}-before`, setup) : undefined });
+    const after = await plan(stack, {
+        env: { GITHUB_SHA: SHA },
+        world: before.world,
+        stackFile: stackFile(stack, label, (s) => { setup?.(s); edit(s); }),
+    });
+    return compareRuns(before.resources, after.resources);
+}
+
+/** What one Express service of dev consists of. */
+const API_RESOURCES = ["drain", "exec", "exec-managed", "infra", "infra-managed", "logs", "registry-image", "registry-lifecycle", "registry-repo", "service"].map((n) => `ecs-ship-dev-api-${n}`);
+
+const pick = (changes: ResourceChange[], action: string) => changes.filter((c) => c.action === action).map((c) => c.name).sort();
+const changed = (changes: ResourceChange[], name: string) => changes.find((c) => c.name === name)?.changed;
+const problems = (changes: ResourceChange[]) => changes.filter((c) => c.problem).map((c) => `${c.name}: ${c.problem}`);
+
+describe("Update paths (real program, planned twice)", function () {
+    this.timeout(180000);
+
+    it("switch spot on Fargate: the service is updated in place, nothing replaced", async () => {
+        // GIVEN prod on regular FARGATE  WHEN spot is switched on
+        const c = await change("prod", "spot", (s) => { s.web.spot = true; });
+        // THEN only the service changes, its capacity provider strategy, in place and accepted
+        assert.deepEqual(c.map((x) => [x.action, x.name, x.changed.join(",")]), [["update", "ecs-ship-prod-web-svc", "capacityProviderStrategies"]]);
+        assert.deepEqual(problems(c), []);
+    });
+
+    it("change cpu/memory on Fargate: a new task definition revision, the service updated to it", async () => {
+        const c = await change("prod", "size", (s) => { s.web.cpu = 1024; s.web.memory = 2048; });
+        assert.deepEqual(pick(c, "replace"), ["ecs-ship-prod-web-td"]);
+        assert.deepEqual(changed(c, "ecs-ship-prod-web-td"), ["cpu", "memory"]);
+        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-web-svc"]);
+        assert.deepEqual([pick(c, "create"), pick(c, "delete"), problems(c)], [[], [], []]);
+    });
+
+    it("change cpu/memory on Express: the service is updated in place", async () => {
+        const c = await change("dev", "size", (s) => { s.web.cpu = 512; s.web.memory = 1024; });
+        assert.deepEqual(c.map((x) => [x.action, x.name, x.changed.join(",")]), [["update", "ecs-ship-dev-web-service", "cpu,memory"]]);
+        assert.deepEqual(problems(c), []);
+    });
+
+    it("change port on Fargate: a new target group beside the old one, under a name the old does not hold", async () => {
+        // GIVEN prod  WHEN the container port changes
+        const c = await change("prod", "port", (s) => { s.web.port = 9090; });
+        // THEN the target group and task definition are replaced (port is ForceNew on both), the
+        // rest follows in place, and no replacement reuses a fixed name
+        assert.deepEqual(pick(c, "replace"), ["ecs-ship-prod-web-td", "ecs-ship-prod-web-tg"]);
+        assert.deepEqual(changed(c, "ecs-ship-prod-web-tg"), ["port"]);
+        assert.deepEqual([pick(c, "create"), pick(c, "delete"), problems(c)], [[], [], []]);
+    });
+
+    it("change scaling on Express: the container changes too, so the provider sends the new scaling target", async () => {
+        // GIVEN dev  WHEN only scaling changes
+        const c = await change("dev", "scaling", (s) => { s.web.scaling.max = 4; });
+        // THEN the update carries a container change: the provider ignores scaling_target alone
+        // (internal/service/ecs/express_gateway_service.go, Update)
+        assert.deepEqual(c.map((x) => [x.action, x.name, x.changed.join(",")]), [["update", "ecs-ship-dev-web-service", "primaryContainer,scalingTargets"]]);
+    });
+
+    it("change scaling on Fargate: the scalable target is updated in place", async () => {
+        const c = await change("prod", "scaling", (s) => { s.web.scaling.max = 8; });
+        assert.deepEqual(c.map((x) => [x.action, x.name, x.changed.join(",")]), [["update", "ecs-ship-prod-web-scaling", "maxCapacity"]]);
+    });
+
+    it("change mode from express to fargate: the Express resources go, the Fargate ones come, the registry stays", async () => {
+        const c = await change("dev", "mode", (s) => { s.web.mode = "fargate"; });
+        // THEN nothing is replaced in place and nothing collides
+        assert.deepEqual([pick(c, "replace"), problems(c)], [[], []]);
+        assert.ok(pick(c, "delete").includes("ecs-ship-dev-web-service"));
+        assert.ok(pick(c, "create").includes("ecs-ship-dev-web-svc"));
+        // the registry and its image are untouched
+        for (const name of ["ecs-ship-dev-web-registry-repo", "ecs-ship-dev-web-registry-image", "ecs-ship-dev-web-registry-lifecycle"]) {
+            assert.equal(c.find((x) => x.name === name), undefined, `${name} changed`);
+        }
+    });
+
+    it("add a service: only its resources are created, with the deploy role's grant to pass its roles", async () => {
+        const c = await change("dev", "add", (s) => { s.api = { ...structuredClone(s.web) }; });
+        // THEN nothing existing is replaced, updated or deleted
+        assert.deepEqual([pick(c, "replace"), pick(c, "update"), pick(c, "delete"), problems(c)], [[], [], [], []]);
+        assert.deepEqual(pick(c, "create"), [...API_RESOURCES, "ecs-ship-dev-github-pass-api"].sort());
+    });
+
+    it("remove a service: only its resources are deleted", async () => {
+        const c = await change("dev", "remove", (s) => { delete s.api; }, (s) => { s.api = { ...structuredClone(s.web) }; });
+        assert.deepEqual([pick(c, "replace"), pick(c, "update"), pick(c, "create"), problems(c)], [[], [], [], []]);
+        assert.deepEqual(pick(c, "delete"), [...API_RESOURCES, "ecs-ship-dev-github-pass-api"].sort());
+    });
+
+    it("rename a service: the new one is created beside the old, under names the old does not hold", async () => {
+        const c = await change("dev", "rename", (s) => { s.site = s.web; delete s.web; });
+        assert.deepEqual([pick(c, "replace"), problems(c)], [[], []]);
+        assert.ok(pick(c, "create").includes("ecs-ship-dev-site-service"));
+        assert.ok(pick(c, "delete").includes("ecs-ship-dev-web-service"));
+        assert.ok(pick(c, "create").includes("ecs-ship-dev-site-registry-repo"));
+    });
+});
+
+/** A recorded resource, as the planner records it, for rule checks without a program. */
+function recorded(type: string, inputs: Record<string, any>, extra: Partial<RecordedResource> = {}): RecordedResource {
+    return {
+        type, name: "r", urn: `urn:pulumi:dev::ecs-ship::${type}::r`, custom: true, inputs, displayInputs: inputs,
+        parent: null, parentUrn: null, dependsOn: [], dependencies: [], provider: null, state: {}, ...extra,
+    };
+}
+
+describe("Replacement rules: the defects they catch", () => {
+    const EXPRESS = "aws:ecs/expressGatewayService:ExpressGatewayService";
+
+    it("flags an Express replacement that keeps a fixed service name", () => {
+        // GIVEN a new infrastructure role (RequiresReplace) under an unchanged name
+        const c = compareRuns(
+            [recorded(EXPRESS, { serviceName: "ecs-ship-dev-web", infrastructureRoleArn: "arn:aws:iam::123456789012:role/a" })],
+            [recorded(EXPRESS, { serviceName: "ecs-ship-dev-web", infrastructureRoleArn: "arn:aws:iam::123456789012:role/b" })],
+        );
+        // THEN the replacement would collide, even with deleteBeforeReplace (INACTIVE services keep the name)
+        assert.equal(c[0].action, "replace");
+        assert.match(c[0].problem!, /^replacement reuses the fixed name "ecs-ship-dev-web"/);
+    });
+
+    it("accepts an Express replacement whose name changes with the role", () => {
+        const c = compareRuns(
+            [recorded(EXPRESS, { serviceName: "ecs-ship-dev-web-aaaaaa", infrastructureRoleArn: "arn:aws:iam::123456789012:role/a" })],
+            [recorded(EXPRESS, { serviceName: "ecs-ship-dev-web-bbbbbb", infrastructureRoleArn: "arn:aws:iam::123456789012:role/b" })],
+        );
+        assert.deepEqual([c[0].action, c[0].problem], ["replace", undefined]);
+    });
+
+    it("flags a launch type switch as a replacement and a strategy change without forceNewDeployment as refused", () => {
+        const SERVICE = "aws:ecs/service:Service";
+        const toStrategy = compareRuns([recorded(SERVICE, { launchType: "FARGATE" })], [recorded(SERVICE, { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] })]);
+        assert.deepEqual([toStrategy[0].action, toStrategy[0].replaceBecause], ["replace", ["launchType"]]);
+        const refused = compareRuns(
+            [recorded(SERVICE, { capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }] })],
+            [recorded(SERVICE, { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] })],
+        );
+        assert.match(refused[0].problem!, /force_new_deployment should be true when capacity_provider_strategy is being updated/);
+    });
+
+    it("flags a repository replacement under its fixed name", () => {
+        const REPO = "aws:ecr/repository:Repository";
+        const c = compareRuns([recorded(REPO, { name: "ecs-ship-dev-web", encryptionConfigurations: [{ encryptionType: "AES256" }] })],
+            [recorded(REPO, { name: "ecs-ship-dev-web", encryptionConfigurations: [{ encryptionType: "KMS" }] })]);
+        assert.match(c[0].problem!, /replacement reuses the fixed name "ecs-ship-dev-web"/);
+        // the registry keeps its creation-time encryption, so the real program never takes this path
+        const ignored = compareRuns([recorded(REPO, { name: "ecs-ship-dev-web", encryptionConfigurations: [{ encryptionType: "AES256" }] })],
+            [recorded(REPO, { name: "ecs-ship-dev-web", encryptionConfigurations: [{ encryptionType: "KMS" }] }, { ignoreChanges: ["encryptionConfigurations"] })]);
+        assert.deepEqual(ignored, []);
+    });
+
+    it("reads a nested ignored path from the first run, as the engine does", () => {
+        // GIVEN only the ignored security groups differ
+        const c = compareRuns([recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-2"], securityGroups: ["sg-aws"] }] })],
+            [recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-2"], securityGroups: [] }] }, { ignoreChanges: ["networkConfigurations[0].securityGroups"] })]);
+        // THEN nothing changes; a subnet change still would
+        assert.deepEqual(c, []);
+        const moved = compareRuns([recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-2"], securityGroups: ["sg-aws"] }] })],
+            [recorded(EXPRESS, { networkConfigurations: [{ subnets: ["s-1", "s-3"], securityGroups: [] }] }, { ignoreChanges: ["networkConfigurations[0].securityGroups"] })]);
+        assert.deepEqual(moved.map((x) => [x.action, x.changed]), [["update", ["networkConfigurations"]]]);
+    });
+
+    it("refuses to judge a resource type it has no rule for", () => {
+        assert.throws(() => compareRuns([], [recorded("aws:s3/bucket:Bucket", {})]), /no replacement rule for aws:s3\/bucket:Bucket: add it to REPLACE_RULES/);
+    });
+});
+
+after(() => fs.rmSync(TMP, { recursive: true, force: true }));
+export type { Plan };
