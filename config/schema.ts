@@ -313,7 +313,18 @@ export const CONFIG_KEYS = Object.keys(stackShape).filter((k) => k !== "region")
 
 export const stackSchema = z.strictObject(stackShape, {
     error: (iss) => (iss.code === "unrecognized_keys" ? `allowed keys are ${CONFIG_KEYS.join(", ")}` : undefined),
-});
+}).superRefine((o, ctx) => {
+    // ACM certificates are regional: a load balancer can use only a certificate of its own Region.
+    // Source: AWS Certificate Manager User Guide, "Supported Regions" (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
+    const region = o.region;
+    for (const [name, svc] of Object.entries(record(o.services) ?? {})) {
+        const arn = record(svc)?.certificateArn;
+        const certRegion = typeof arn === "string" ? arn.split(":")[3] : undefined;
+        if (typeof region === "string" && certRegion !== undefined && ACM_ARN.test(arn as string) && certRegion !== region && record(svc)?.mode !== "express") {
+            problem(ctx, ["services", name, "certificateArn"], `must be a certificate in the stack's region (${region}): ACM certificates are regional, and a load balancer uses only its own Region's; got ${show(arn)}, in ${certRegion}`);
+        }
+    }
+}, ALWAYS);
 
 export type StackValues = z.output<typeof stackSchema>;
 export type ServiceValues = z.output<typeof serviceSchema>;

@@ -194,6 +194,20 @@ describe("config: fargate-only settings", () => {
         ]);
     });
 
+    it("rejects a certificate from another region than the stack's, which the load balancer could not use", () => {
+        // GIVEN an eu-west-1 stack whose Fargate service names a us-east-1 certificate (found by test/property.test.ts)
+        const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+        // WHEN parsed  THEN one problem names the key, the stack's region and the certificate's
+        assert.deepEqual(problems(raw(web({ mode: "fargate", certificateArn: cert }), { region: "eu-west-1" })), [
+            `ecs-ship:services.web.certificateArn: must be a certificate in the stack's region (eu-west-1): ACM certificates are regional, and a load balancer uses only its own Region's; got "${cert}", in us-east-1`,
+        ]);
+    });
+
+    it("accepts a certificate of the stack's own region", () => {
+        const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+        assert.equal(parseSettings(raw(web({ mode: "fargate", certificateArn: cert }), { region: "eu-west-1" })).services[0].certificateArn, cert);
+    });
+
     it("accepts spot on a fargate service", () => {
         assert.equal(parseSettings(raw(web({ mode: "fargate", spot: true }))).services[0].spot, true);
     });
