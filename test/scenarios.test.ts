@@ -74,6 +74,9 @@ for (const { id, stack, file } of corpus()) {
                 assert.deepEqual(vpc.inputs.subnetSpecs.map((s: { type: string }) => s.type), v.subnetSpecs);
                 assert.equal(vpc.inputs.numberOfAvailabilityZones, 2);
                 assert.equal(vpc.state.natGateways.length, v.natGateways);
+                // Two zones: one public subnet in each, and one private subnet in each only when NAT can route them.
+                assert.equal(vpc.state.publicSubnetIds.length, 2);
+                assert.equal(vpc.state.privateSubnetIds.length, v.subnetSpecs.includes("Private") ? 2 : 0);
             });
         }
 
