@@ -181,6 +181,14 @@ describe("config: network", () => {
         ]);
     });
 
+    it("rejects a subnet listed as both public and private, where tasks could reach neither ECR nor logs", () => {
+        // GIVEN a private subnet list that repeats a public subnet  WHEN parsed  THEN one problem names the subnet
+        const pub = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"];
+        assert.deepEqual(problems(raw({ network: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: pub, privateSubnetIds: [pub[1], "subnet-0123456789abcdef2"] } })), [
+            'ecs-ship:network.privateSubnetIds: must not repeat a subnet of ecs-ship:network.publicSubnetIds (a subnet is public or private, and tasks in a private one get no public IP), got ["subnet-0123456789abcdef1"] in both',
+        ]);
+    });
+
     it("passes a created VPC on as given: StackNetwork defaults it to no NAT gateway", () => {
         const s = parseSettings(raw({ network: { create: true } }));
         assert.deepEqual(s.network, { create: true });

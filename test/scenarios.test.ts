@@ -42,6 +42,7 @@ describe("scenarios: the corpus", () => {
 
 for (const { id, stack, file } of corpus()) {
     const expected = SCENARIOS[id];
+    // GIVEN a team's stack file and what that team asked for
     describe(`scenario ${id} (Pulumi.${stack}.yaml)`, function () {
         this.timeout(120_000);
         let p: Plan;

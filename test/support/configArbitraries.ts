@@ -196,6 +196,11 @@ const BREAKERS: Breaker[] = [
     (s) => { s.values.containerInsights = "yes"; return { key: "ecs-ship:containerInsights", what: "boolean as text" }; },
     (s) => { s.values.network = { vpcId: "vpc-0123456789abcdef0" }; return { key: "ecs-ship:network.publicSubnetIds", what: "VPC without subnets" }; },
     (s) => { s.values.network = { create: false, natStrategy: "Single" }; return { key: "ecs-ship:network.natStrategy", what: "NAT without create" }; },
+    (s) => {
+        const pub = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"];
+        s.values.network = { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: pub, privateSubnetIds: [pub[0]] };
+        return { key: "ecs-ship:network.privateSubnetIds", what: "a subnet both public and private" };
+    },
     (s) => { s.values.services = {}; return { key: "ecs-ship:services", what: "no services" }; },
     (s) => { s.values.services.Web_1 = { mode: "fargate", image: { context: "app" } }; return { key: "ecs-ship:services.Web_1", what: "service name not a DNS label" }; },
 ];
