@@ -8,7 +8,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
+import { parse as parseYaml } from "yaml";
 import { ConfigError, parseSettings } from "../config";
 import { ROOT, plan } from "../tools/planner";
 import { BrokenStack, GENERATED_NAMES_VALID, GeneratedStack, brokenStack, stackYaml, validStack } from "./support/configArbitraries";
@@ -59,6 +61,14 @@ describe(`property: generated stack files (seed ${SEED})`, function () {
         fc.assert(fc.property(validStack, (s) => {
             const settings = parse(s);
             assert.deepEqual(settings.services.map((x) => x.name), Object.keys(s.values.services).sort());
+        }), params(COUNTS.parsedValid));
+    });
+
+    it(`has the editor's JSON Schema accept the same ${COUNTS.parsedValid} generated valid stack files`, () => {
+        // GIVEN the JSON Schema generated from the same schema  WHEN each valid stack file is checked  THEN the editor shows no error
+        const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, "schema/stack.schema.json"), "utf8")));
+        fc.assert(fc.property(validStack, (s) => {
+            assert.equal(validate(parseYaml(stackYaml(s))), true, JSON.stringify(validate.errors));
         }), params(COUNTS.parsedValid));
     });
 

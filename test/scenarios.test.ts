@@ -4,6 +4,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import Ajv2020 from "ajv/dist/2020";
 import { parse as parseYaml } from "yaml";
 import { Plan, ROOT, plan } from "../tools/planner";
 import { defaultSubnetIds } from "../tools/mockCloud";
@@ -31,6 +32,14 @@ describe("scenarios: the corpus", () => {
         const ids = corpus().map((c) => c.id);
         assert.ok(ids.length >= 25, `only ${ids.length} scenarios`);
         assert.deepEqual(ids, Object.keys(SCENARIOS).sort());
+    });
+
+    it("passes the editor's JSON Schema (schema/stack.schema.json), as the files' header asks editors to check", () => {
+        // GIVEN the JSON Schema editors use  WHEN each scenario file is validated  THEN none has an error
+        const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, "schema/stack.schema.json"), "utf8")));
+        for (const { id, file } of corpus()) {
+            assert.equal(validate(parseYaml(fs.readFileSync(file, "utf8"))), true, `${id}: ${JSON.stringify(validate.errors)}`);
+        }
     });
 
     it("names three or more stacks, like teams do (dev, staging, prod, qa)", () => {
