@@ -129,6 +129,10 @@ export const networkSchema = closed({
         const ids = n[field];
         if (Array.isArray(ids) && new Set(ids).size !== ids.length) problem(ctx, [field], `must list each subnet once, got ${show(ids)}`);
     }
+    // A subnet is public (routed to an internet gateway) or private (routed through NAT), not both: tasks
+    // placed in it as private get no public IP, so with its internet-gateway route they could not pull their image.
+    const both = Array.isArray(n.privateSubnetIds) && Array.isArray(n.publicSubnetIds) ? n.privateSubnetIds.filter((id) => (n.publicSubnetIds as unknown[]).includes(id)) : [];
+    if (both.length > 0) problem(ctx, ["privateSubnetIds"], `must not repeat a subnet of ${key}.publicSubnetIds (a subnet is public or private, and tasks in a private one get no public IP), got ${show(both)} in both`);
     if (n.natStrategy !== undefined) problem(ctx, ["natStrategy"], `applies only with ${key}.create: true, got ${show(n.natStrategy)} without it`);
     if (n.vpcId === undefined) problem(ctx, ["vpcId"], `is required when ${key} is set (or set ${key}.create: true), got nothing`);
     if (n.publicSubnetIds === undefined || (Array.isArray(n.publicSubnetIds) && n.publicSubnetIds.length < 2)) {
@@ -313,7 +317,18 @@ export const CONFIG_KEYS = Object.keys(stackShape).filter((k) => k !== "region")
 
 export const stackSchema = z.strictObject(stackShape, {
     error: (iss) => (iss.code === "unrecognized_keys" ? `allowed keys are ${CONFIG_KEYS.join(", ")}` : undefined),
-});
+}).superRefine((o, ctx) => {
+    // ACM certificates are regional: a load balancer can use only a certificate of its own Region.
+    // Source: AWS Certificate Manager User Guide, "Supported Regions" (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
+    const region = o.region;
+    for (const [name, svc] of Object.entries(record(o.services) ?? {})) {
+        const arn = record(svc)?.certificateArn;
+        const certRegion = typeof arn === "string" ? arn.split(":")[3] : undefined;
+        if (typeof region === "string" && certRegion !== undefined && ACM_ARN.test(arn as string) && certRegion !== region && record(svc)?.mode !== "express") {
+            problem(ctx, ["services", name, "certificateArn"], `must be a certificate in the stack's region (${region}): ACM certificates are regional, and a load balancer uses only its own Region's; got ${show(arn)}, in ${certRegion}`);
+        }
+    }
+}, ALWAYS);
 
 export type StackValues = z.output<typeof stackSchema>;
 export type ServiceValues = z.output<typeof serviceSchema>;

@@ -182,6 +182,14 @@ describe("config: network", () => {
         ]);
     });
 
+    it("rejects a subnet listed as both public and private, where tasks could reach neither ECR nor logs", () => {
+        // GIVEN a private subnet list that repeats a public subnet  WHEN parsed  THEN one problem names the subnet
+        const pub = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"];
+        assert.deepEqual(problems(raw({ network: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: pub, privateSubnetIds: [pub[1], "subnet-0123456789abcdef2"] } })), [
+            'ecs-ship:network.privateSubnetIds: must not repeat a subnet of ecs-ship:network.publicSubnetIds (a subnet is public or private, and tasks in a private one get no public IP), got ["subnet-0123456789abcdef1"] in both',
+        ]);
+    });
+
     it("passes a created VPC on as given: StackNetwork defaults it to no NAT gateway", () => {
         const s = parseSettings(raw({ network: { create: true } }));
         assert.deepEqual(s.network, { create: true });
@@ -193,6 +201,20 @@ describe("config: fargate-only settings", () => {
         assert.deepEqual(problems(raw(web({ mode: "fargate", certificateArn: "arn:aws:iam::123456789012:server-certificate/x" }))), [
             'ecs-ship:services.web.certificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got "arn:aws:iam::123456789012:server-certificate/x"',
         ]);
+    });
+
+    it("rejects a certificate from another region than the stack's, which the load balancer could not use", () => {
+        // GIVEN an eu-west-1 stack whose Fargate service names a us-east-1 certificate (found by test/property.test.ts)
+        const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+        // WHEN parsed  THEN one problem names the key, the stack's region and the certificate's
+        assert.deepEqual(problems(raw(web({ mode: "fargate", certificateArn: cert }), { region: "eu-west-1" })), [
+            `ecs-ship:services.web.certificateArn: must be a certificate in the stack's region (eu-west-1): ACM certificates are regional, and a load balancer uses only its own Region's; got "${cert}", in us-east-1`,
+        ]);
+    });
+
+    it("accepts a certificate of the stack's own region", () => {
+        const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+        assert.equal(parseSettings(raw(web({ mode: "fargate", certificateArn: cert }), { region: "eu-west-1" })).services[0].certificateArn, cert);
     });
 
     it("accepts spot on a fargate service", () => {

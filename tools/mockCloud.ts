@@ -365,9 +365,16 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
             return { id: phys!, state: { ...base, arn: arn("autoscaling", `scalingPolicy:${hex(name, 36)}:resource/ecs/${inputs.resourceId}:policyName/${phys}`) } };
         case "awsx:ec2:Vpc": {
             // awsx's Vpc is a remote component: under mocks its outputs come from here.
+            // Shaped as awsx builds it: one subnet of each spec'd type per zone, in `numberOfAvailabilityZones`
+            // zones (default 3), Public and Private when no spec is given; NAT gateways: None 0, Single 1,
+            // OnePerAz one per zone (the default). Source: @pulumi/awsx ec2/vpc.d.ts, VpcArgs docs.
             const vpcId = `vpc-${hex(name, 17)}`;
-            const sub = (kind: string) => AZS.map((az) => `subnet-${hex(name + kind + az, 17)}`);
-            return { id: vpcId, state: { vpcId, publicSubnetIds: sub("public"), privateSubnetIds: sub("private"), isolatedSubnetIds: [], natGateways: [], eips: [] } };
+            const zones = ["a", "b", "c", "d", "e", "f"].slice(0, Number(inputs.numberOfAvailabilityZones ?? 3));
+            const types: string[] = (inputs.subnetSpecs ?? [{ type: "Public" }, { type: "Private" }]).map((s: { type: string }) => s.type);
+            const sub = (kind: string) => (types.includes(kind) ? zones.map((az) => `subnet-${hex(name + kind.toLowerCase() + az, 17)}`) : []);
+            const strategy = inputs.natGateways?.strategy ?? "OnePerAz";
+            const natGateways = (strategy === "None" ? [] : strategy === "Single" ? zones.slice(0, 1) : zones).map((az) => ({ id: `nat-${hex(name + az, 17)}` }));
+            return { id: vpcId, state: { vpcId, publicSubnetIds: sub("Public"), privateSubnetIds: sub("Private"), isolatedSubnetIds: sub("Isolated"), natGateways, eips: [] } };
         }
         case "aws:iam/managedPolicy:ManagedPolicy":
             return { id: phys!, state: base };
@@ -381,7 +388,12 @@ export const DEFAULT_VPC_ID = "vpc-0a1b2c3d4e5f60718";
 const AZS = ["a", "b", "c"];
 
 function isDefaultSubnet(id: unknown, region: string): boolean {
-    return AZS.some((az) => `subnet-${hex(region + az, 17)}` === id);
+    return defaultSubnetIds(region).includes(id as string);
+}
+
+/** The mock default VPC's default subnets in a region, one per zone (what a plan places tasks in by default). */
+export function defaultSubnetIds(region: string): string[] {
+    return AZS.map((az) => `subnet-${hex(region + az, 17)}`);
 }
 
 function fakeCall(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
@@ -396,7 +408,7 @@ function fakeCall(token: string, inputs: Record<string, any>, region: string): R
             return { id: inputs.id ?? DEFAULT_VPC_ID, arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc/${inputs.id ?? DEFAULT_VPC_ID}`, cidrBlock: "172.31.0.0/16", default: true, ipv6CidrBlock: "", ownerId: ACCOUNT };
         case "aws:ec2/getSubnets:getSubnets":
             // The default VPC has one default subnet in each Availability Zone.
-            return { id: region, ids: AZS.map((az) => `subnet-${hex(region + az, 17)}`) };
+            return { id: region, ids: defaultSubnetIds(region) };
         case "aws:ec2/getSubnet:getSubnet": {
             const i = AZS.findIndex((az) => `subnet-${hex(region + az, 17)}` === inputs.id);
             return { id: inputs.id, availabilityZone: `${region}${AZS[Math.max(i, 0)]}`, vpcId: DEFAULT_VPC_ID, mapPublicIpOnLaunch: true, cidrBlock: `172.31.${16 * Math.max(i, 0)}.0/20` };

@@ -1,0 +1,121 @@
+// Property-based: stack files generated from what the schema allows (test/support/configArbitraries.ts).
+// Valid ones always validate and always plan through index.ts with no pre-flight violation; invalid
+// ones (a valid one with one thing broken) always end in one ConfigError naming the broken key, and
+// `npm run plan` exits 2 with that error, never a stack trace. The seed is fixed, so CI replays the
+// same configurations; change SEED (or set ECS_SHIP_PROPERTY_SEED) to explore others.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import Ajv2020 from "ajv/dist/2020";
+import fc from "fast-check";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, parseSettings } from "../config";
+import { ROOT, plan } from "../tools/planner";
+import { BrokenStack, GENERATED_NAMES_VALID, GeneratedStack, brokenStack, stackYaml, validStack } from "./support/configArbitraries";
+
+const SEED = Number(process.env.ECS_SHIP_PROPERTY_SEED ?? 20261123);
+const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
+const COUNTS = { parsedValid: 300, parsedInvalid: 300, plannedValid: 30, plannedInvalid: 10, cliInvalid: 3, cliValid: 1 };
+/** A line of a JavaScript stack trace. */
+const STACK_FRAME = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$/m;
+
+/** parseSettings on a generated stack, as loadSettings would call it (build contexts checked against the project). */
+function parse(s: GeneratedStack) {
+    return parseSettings({ stack: s.stack, region: s.region, values: structuredClone(s.values), env: { GITHUB_SHA: SHA }, gitHead: () => undefined, projectDir: ROOT });
+}
+
+function writeStack(dir: string, s: GeneratedStack, i: number): string {
+    const file = path.join(dir, `Pulumi.${s.stack}-${i}.yaml`);
+    fs.writeFileSync(file, stackYaml(s));
+    return file;
+}
+
+function expectConfigError(run: () => unknown, s: BrokenStack): void {
+    assert.throws(run, (e: unknown) => {
+        assert.ok(e instanceof ConfigError, `expected ConfigError for ${s.what}, got ${(e as Error)?.stack ?? e}`);
+        assert.ok(e.problems.some((p) => p.startsWith(`${s.key}:`)), `${s.what}: no problem names ${s.key}:\n${e.message}`);
+        return true;
+    });
+}
+
+describe(`property: generated stack files (seed ${SEED})`, function () {
+    this.timeout(600_000);
+    // Pure checks shrink a failure to its smallest form; planned ones stop at the first (each plan takes seconds).
+    const params = (numRuns: number, planned = false) => ({ seed: SEED, numRuns, endOnFailure: planned });
+    let dir: string;
+    before(() => {
+        // Printed so a failure seen in CI can be replayed exactly.
+        console.log(`    fast-check seed ${SEED} (replay: ECS_SHIP_PROPERTY_SEED=${SEED} npx mocha test/property.test.ts)`);
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-property-"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("generates only valid variable names (a guard on the generators)", () => {
+        assert.equal(GENERATED_NAMES_VALID, true);
+    });
+
+    it(`accepts all ${COUNTS.parsedValid} generated valid stacks (parseSettings)`, () => {
+        // GIVEN valid stacks drawn from the schema  WHEN parsed  THEN each yields Settings with every service, sorted
+        fc.assert(fc.property(validStack, (s) => {
+            const settings = parse(s);
+            assert.deepEqual(settings.services.map((x) => x.name), Object.keys(s.values.services).sort());
+        }), params(COUNTS.parsedValid));
+    });
+
+    it(`has the editor's JSON Schema accept the same ${COUNTS.parsedValid} generated valid stack files`, () => {
+        // GIVEN the JSON Schema generated from the same schema  WHEN each valid stack file is checked  THEN the editor shows no error
+        const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, "schema/stack.schema.json"), "utf8")));
+        fc.assert(fc.property(validStack, (s) => {
+            assert.equal(validate(parseYaml(stackYaml(s))), true, JSON.stringify(validate.errors));
+        }), params(COUNTS.parsedValid));
+    });
+
+    it(`refuses all ${COUNTS.parsedInvalid} generated invalid stacks with one ConfigError naming the broken key (parseSettings)`, () => {
+        // GIVEN a valid stack with one thing broken  WHEN parsed  THEN ConfigError, and a problem names the key
+        fc.assert(fc.property(brokenStack, (s) => expectConfigError(() => parse(s), s)), params(COUNTS.parsedInvalid));
+    });
+
+    it(`plans ${COUNTS.plannedValid} generated valid stack files through index.ts with no pre-flight violation`, async () => {
+        // GIVEN a valid stack file  WHEN planned the way `npm run plan` plans it  THEN it plans, every service present, no violation
+        let i = 0;
+        await fc.assert(fc.asyncProperty(validStack, async (s) => {
+            const p = await plan(s.stack, { stackFile: writeStack(dir, s, i++), env: { GITHUB_SHA: SHA } });
+            assert.deepEqual(p.violations, [], `${stackYaml(s)}\n${JSON.stringify(p.violations, null, 2)}`);
+            const planned = p.resources.filter((r) => r.type === "ecs-ship:index:ExpressService" || r.type === "ecs-ship:index:FargateService");
+            assert.deepEqual(planned.map((r) => r.name).sort(), Object.keys(s.values.services).map((n) => `ecs-ship-${s.stack}-${n}`).sort());
+        }), params(COUNTS.plannedValid, true));
+    });
+
+    it(`refuses ${COUNTS.plannedInvalid} generated invalid stack files in the planner with ConfigError, before any resource`, async () => {
+        let i = 0;
+        await fc.assert(fc.asyncProperty(brokenStack, async (s) => {
+            const file = writeStack(dir, s, 1000 + i++);
+            await assert.rejects(plan(s.stack, { stackFile: file, env: { GITHUB_SHA: SHA } }), (e: unknown) => {
+                assert.ok(e instanceof ConfigError, `expected ConfigError for ${s.what}, got ${(e as Error)?.stack ?? e}`);
+                assert.ok(e.problems.some((p) => p.startsWith(`${s.key}:`)), `${s.what}: no problem names ${s.key}:\n${e.message}`);
+                return true;
+            });
+        }), params(COUNTS.plannedInvalid, true));
+    });
+
+    it(`exits 2 from npm run plan with the configuration error and no stack trace, for ${COUNTS.cliInvalid} invalid stacks; 0 for ${COUNTS.cliValid} valid`, () => {
+        // GIVEN generated stack files  WHEN planned through the command line  THEN exit 2 naming the key / exit 0
+        const cli = (s: GeneratedStack, i: number) => spawnSync(process.execPath,
+            [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), "--stack", s.stack, "--stack-file", writeStack(dir, s, 2000 + i)],
+            { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8" });
+        fc.sample(brokenStack, { seed: SEED, numRuns: COUNTS.cliInvalid }).forEach((s, i) => {
+            const r = cli(s, i);
+            assert.equal(r.status, 2, `${s.what}: exit ${r.status}\n${r.stderr}`);
+            assert.match(r.stderr, new RegExp(`^Invalid ecs-ship configuration for stack "${s.stack}"`));
+            assert.ok(r.stderr.includes(`  - ${s.key}:`), `${s.what}: ${s.key} not named in\n${r.stderr}`);
+            assert.doesNotMatch(r.stderr, STACK_FRAME);
+        });
+        fc.sample(validStack, { seed: SEED, numRuns: COUNTS.cliValid }).forEach((s, i) => {
+            const r = cli(s, 100 + i);
+            assert.equal(r.status, 0, r.stderr);
+            assert.doesNotMatch(r.stderr, STACK_FRAME);
+        });
+    });
+});

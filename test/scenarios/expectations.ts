@@ -1,0 +1,279 @@
+// What each scenario of the corpus (test/scenarios/<id>/Pulumi.<stack>.yaml) must plan to, written
+// by hand from what the team asked for in its stack file, not read back from a plan.
+//
+// A service's expectation starts from the documented defaults of its mode (DEFAULTS below) and
+// overrides what its stack file sets. The test adds what every service gets: `PORT` in its
+// environment, a repository `ecs-ship-<stack>-<service>` unless the image is prebuilt, and the
+// default VPC's subnets unless a network says otherwise. Counts start from BASE_COUNTS.
+import { Counts, ServiceFacts } from "../support/planFacts";
+
+/**
+ * Subnets as a scenario names them: literal ids; "default" (every default subnet of the region's
+ * default VPC) or "default:alb" (the first two, sorted); "vpc:public" / "vpc:private" (the created
+ * VPC's subnets of that type); null (none passed: AWS chooses).
+ */
+export type SubnetRef = string[] | "default" | "default:alb" | "vpc:public" | "vpc:private" | null;
+
+export interface ExpectedService extends Partial<Omit<ServiceFacts, "subnets" | "albSubnets" | "environment">> {
+    mode: "express" | "fargate";
+    /** The user's own variables; PORT is added from `port`. */
+    environment?: Record<string, string>;
+    subnets?: SubnetRef;
+    albSubnets?: SubnetRef;
+}
+
+export interface Scenario {
+    counts: Partial<Counts>;
+    /** Subnet zones the offline plan had to assume (one line each). @default 0 */
+    assumptions?: number;
+    /** The created VPC's awsx inputs and NAT gateways, when the scenario creates one. */
+    vpc?: { natStrategy: "None" | "Single" | "OnePerAz"; subnetSpecs: string[]; natGateways: number };
+    services: Record<string, ExpectedService>;
+}
+
+export const BASE_COUNTS: Counts = {
+    repositories: 0, images: 0, expressServices: 0, fargateServices: 0, taskDefinitions: 0, loadBalancers: 0,
+    listeners: 0, vpcs: 0, networks: 0, oidcProviders: 1, secretPolicies: 0, taskRoles: 0,
+};
+
+/** Each mode's defaults, as docs/configuration.md documents them. */
+export const DEFAULTS: Record<"express" | "fargate", Omit<ExpectedService, "mode" | "image" | "repository" | "environment">> = {
+    fargate: {
+        port: 8080, healthCheckPath: "/health", cpu: 256, memory: 512, architecture: "X86_64", capacity: ["FARGATE"],
+        listeners: ["HTTP:80 forward"], secrets: {}, secretReads: [], subnets: "default", albSubnets: "default:alb",
+        assignPublicIp: true, desiredCount: 1, scaling: { min: 1, max: 4, metric: "cpu", target: 60 },
+    },
+    express: {
+        port: 8080, healthCheckPath: "/health", cpu: 256, memory: 512, architecture: "X86_64", capacity: ["EXPRESS"],
+        listeners: [], secrets: {}, secretReads: [], subnets: null, scaling: { min: 1, max: 4, metric: "cpu", target: 60 },
+    },
+};
+
+const DIGEST1 = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+const DIGEST2 = "sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+const OWN_PUBLIC = ["subnet-0aa11bb22cc33dd40", "subnet-0aa11bb22cc33dd41"];
+const OWN_PRIVATE = ["subnet-0ee11ff22aa33bb50", "subnet-0ee11ff22aa33bb51"];
+const HTTPS = ["HTTP:80 redirect", "HTTPS:443 forward"];
+const KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/** One Fargate and one Express service, both built, on the stack's network. */
+const built = { repositories: 2, images: 2 };
+const oneFargate = { fargateServices: 1, taskDefinitions: 1, loadBalancers: 1, listeners: 1, networks: 1 };
+const oneExpress = { expressServices: 1 };
+
+export const SCENARIOS: Record<string, Scenario> = {
+    "starter-express": {
+        counts: { repositories: 1, images: 1, ...oneExpress },
+        services: { web: { mode: "express" } },
+    },
+    "starter-fargate": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { web: { mode: "fargate" } },
+    },
+    // ---- Every network mode, for Fargate and Express (issue 12, part 2) ----
+    "net-express-default": {
+        // Express alone needs no StackNetwork: AWS uses the default VPC when no subnets are given.
+        counts: { repositories: 1, images: 1, ...oneExpress },
+        services: { api: { mode: "express", subnets: null } },
+    },
+    "net-default": {
+        counts: { ...built, ...oneFargate, ...oneExpress },
+        services: {
+            web: { mode: "fargate", subnets: "default", albSubnets: "default:alb", assignPublicIp: true },
+            api: { mode: "express", subnets: "default" },
+        },
+    },
+    "net-public": {
+        counts: { ...built, ...oneFargate, ...oneExpress },
+        assumptions: 2,
+        services: {
+            web: { mode: "fargate", subnets: OWN_PUBLIC, albSubnets: OWN_PUBLIC, assignPublicIp: true },
+            api: { mode: "express", subnets: OWN_PUBLIC },
+        },
+    },
+    "net-public-three-zones": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        assumptions: 3,
+        services: {
+            web: { mode: "fargate", subnets: [...OWN_PUBLIC, "subnet-0aa11bb22cc33dd42"], albSubnets: OWN_PUBLIC, assignPublicIp: true },
+        },
+    },
+    "net-private": {
+        counts: { ...built, ...oneFargate, ...oneExpress },
+        assumptions: 2,
+        services: {
+            web: {
+                mode: "fargate", subnets: OWN_PRIVATE, albSubnets: OWN_PUBLIC, assignPublicIp: false,
+                desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 },
+            },
+            api: { mode: "express", subnets: OWN_PUBLIC },
+        },
+    },
+    "net-create-none": {
+        counts: { ...built, ...oneFargate, ...oneExpress, vpcs: 1 },
+        vpc: { natStrategy: "None", subnetSpecs: ["Public"], natGateways: 0 },
+        services: {
+            web: { mode: "fargate", subnets: "vpc:public", albSubnets: "vpc:public", assignPublicIp: true },
+            api: { mode: "express", subnets: "vpc:public" },
+        },
+    },
+    "net-create-single": {
+        counts: { ...built, ...oneFargate, ...oneExpress, vpcs: 1 },
+        vpc: { natStrategy: "Single", subnetSpecs: ["Public", "Private"], natGateways: 1 },
+        services: {
+            web: { mode: "fargate", subnets: "vpc:private", albSubnets: "vpc:public", assignPublicIp: false },
+            api: { mode: "express", subnets: "vpc:public" },
+        },
+    },
+    "net-create-oneperaz": {
+        counts: { ...built, ...oneFargate, ...oneExpress, vpcs: 1 },
+        vpc: { natStrategy: "OnePerAz", subnetSpecs: ["Public", "Private"], natGateways: 2 },
+        services: {
+            web: { mode: "fargate", subnets: "vpc:private", albSubnets: "vpc:public", assignPublicIp: false },
+            api: { mode: "express", subnets: "vpc:public" },
+        },
+    },
+    // ---- Images: prebuilt by digest, and the teams' own Dockerfiles ----
+    "prebuilt-express": {
+        counts: { ...oneExpress },
+        services: { api: { mode: "express", image: `123456789012.dkr.ecr.us-west-2.amazonaws.com/payments/api@${DIGEST1}`, port: 8081 } },
+    },
+    "prebuilt-fargate": {
+        counts: { ...oneFargate },
+        services: { wiki: { mode: "fargate", image: `ghcr.io/acme/wiki@${DIGEST2}`, port: 3000, healthCheckPath: "/healthcheck" } },
+    },
+    "python-api": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { api: { mode: "fargate", port: 8000, healthCheckPath: "/healthz", environment: { PYTHONUNBUFFERED: "1" } } },
+    },
+    "rails-app": {
+        counts: { repositories: 1, images: 1, ...oneExpress },
+        services: {
+            store: {
+                mode: "express", port: 3000, cpu: 1024, memory: 2048, healthCheckPath: "/up",
+                environment: { RAILS_ENV: "production", RAILS_LOG_TO_STDOUT: "true" },
+            },
+        },
+    },
+    "spring-boot": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: {
+            ledger: {
+                mode: "fargate", port: 8080, cpu: 1024, memory: 2048, healthCheckPath: "/actuator/health",
+                environment: { JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75" },
+            },
+        },
+    },
+    "monorepo-dockerfile": {
+        counts: { repositories: 1, images: 1, ...oneExpress },
+        services: { api: { mode: "express", port: 4000, healthCheckPath: "/api/health" } },
+    },
+    "static-site": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { docs: { mode: "fargate", port: 80, healthCheckPath: "/" } },
+    },
+    // ---- Secrets: the execution role reads exactly the secrets named, by the secret's own ARN ----
+    "secrets-fargate": {
+        counts: { repositories: 1, images: 1, ...oneFargate, secretPolicies: 1 },
+        services: {
+            api: {
+                mode: "fargate", port: 9090, healthCheckPath: "/ready",
+                secrets: {
+                    DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:password::",
+                    DB_USER: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:username::",
+                    FEATURE_FLAGS: "arn:aws:ssm:us-east-1:123456789012:parameter/billing/flags",
+                    STRIPE_KEY: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/stripe-Zx9Yw8",
+                },
+                // Two JSON keys of one secret are one grant on that secret; the key decrypts them.
+                secretReads: [
+                    KMS_KEY,
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/stripe-Zx9Yw8",
+                    "arn:aws:ssm:us-east-1:123456789012:parameter/billing/flags",
+                ],
+            },
+        },
+    },
+    "secrets-express": {
+        counts: { repositories: 1, images: 1, ...oneExpress, secretPolicies: 1 },
+        services: {
+            api: {
+                mode: "express",
+                secrets: {
+                    API_TOKEN: "arn:aws:ssm:us-east-1:123456789012:parameter/billing/api-token",
+                    DB_URL: "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/db-Qw3Er5:url:AWSPREVIOUS:",
+                },
+                secretReads: [
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/db-Qw3Er5",
+                    "arn:aws:ssm:us-east-1:123456789012:parameter/billing/api-token",
+                ],
+            },
+        },
+    },
+    // ---- HTTPS, platform and capacity ----
+    "https-fargate": {
+        counts: { repositories: 1, images: 1, ...oneFargate, listeners: 2 },
+        services: { web: { mode: "fargate", listeners: HTTPS } },
+    },
+    "arm64-fargate": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { web: { mode: "fargate", architecture: "ARM64" } },
+    },
+    "spot-fargate": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { web: { mode: "fargate", capacity: ["FARGATE_SPOT"] } },
+    },
+    "arm64-spot": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { web: { mode: "fargate", architecture: "ARM64", capacity: ["FARGATE_SPOT"], cpu: 512, memory: 1024 } },
+    },
+    // ---- Whole teams ----
+    "ten-services": {
+        counts: {
+            repositories: 8, images: 8, expressServices: 4, fargateServices: 6, taskDefinitions: 6, loadBalancers: 6, listeners: 6, networks: 1,
+        },
+        services: {
+            web: { mode: "fargate" }, api: { mode: "express", subnets: "default" }, auth: { mode: "fargate" },
+            cart: { mode: "express", subnets: "default" }, admin: { mode: "express", subnets: "default" },
+            media: { mode: "fargate" }, mail: { mode: "express", subnets: "default" }, pay: { mode: "fargate" },
+            search: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/search@${DIGEST1}` },
+            feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}` },
+        },
+    },
+    "staging-stack": {
+        counts: { ...built, ...oneFargate, ...oneExpress },
+        services: {
+            web: { mode: "fargate", desiredCount: 2, scaling: { min: 2, max: 4, metric: "cpu", target: 60 } },
+            frontend: { mode: "express", port: 80, healthCheckPath: "/", subnets: "default" },
+        },
+    },
+    "mixed-modes": {
+        counts: { ...built, ...oneExpress, fargateServices: 2, taskDefinitions: 2, loadBalancers: 2, listeners: 3, networks: 1 },
+        services: {
+            web: { mode: "fargate", listeners: HTTPS, desiredCount: 2, scaling: { min: 2, max: 8, metric: "requests", target: 1000 } },
+            api: { mode: "express", port: 8000, healthCheckPath: "/healthz", subnets: "default" },
+            adm: { mode: "fargate", image: `ghcr.io/agency/admin@${DIGEST2}`, port: 3000 },
+        },
+    },
+    "scaling-memory": {
+        counts: { repositories: 1, images: 1, ...oneExpress },
+        services: { reports: { mode: "express", cpu: 4096, memory: 8192, scaling: { min: 2, max: 10, metric: "memory", target: 70 } } },
+    },
+    "scaling-requests": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { web: { mode: "fargate", scaling: { min: 1, max: 5, metric: "requests", target: 300 } } },
+    },
+    "own-backend": {
+        // A reused OIDC provider: the stack creates none.
+        counts: { repositories: 1, images: 1, ...oneFargate, oidcProviders: 0 },
+        services: { web: { mode: "fargate" } },
+    },
+    "task-role": {
+        counts: { repositories: 1, images: 1, ...oneExpress, taskRoles: 1 },
+        services: { api: { mode: "express" } },
+    },
+    "eu-express": {
+        counts: { repositories: 1, images: 1, ...oneExpress },
+        services: { app: { mode: "express", cpu: 512, memory: 1024, environment: { TZ: "Europe/Berlin" } } },
+    },
+};
