@@ -48,10 +48,12 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
     const ecsCreated = { [`aws:RequestTag/${ECS_MANAGED_TAG}`]: "true" };
     const ecsOwned = { [`aws:ResourceTag/${ECS_MANAGED_TAG}`]: "true" };
     const logGroups = `arn:${p}:logs:${r}:${acct}:log-group:${s.prefix}-*`;
-    const task = taskPermissions.filter((t) => t.Effect === "Allow").map((t, i) => ({ ...t, Sid: `Task${i}` }));
+    // Several services often grant the same statement; the boundary needs it once (its 6,144 characters
+    // are shared by every service's statements, secrets and keys).
+    const allowed = taskPermissions.filter((t) => t.Effect === "Allow").map(({ Sid: _sid, ...t }) => t);
+    const unique = allowed.filter((t, i) => allowed.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
+    const task = unique.map((t, i) => ({ ...t, Sid: `Task${i}` }));
     return doc([
-        // Pulls come from the stack's repositories or from a prebuilt image's, which may be
-        // another account's; pulling only reads. Source: AmazonECSTaskExecutionRolePolicy.
         // Pulls come from the stack's repositories or from a prebuilt image's, which may be
         // another account's; pulling only reads. Source: AmazonECSTaskExecutionRolePolicy.
         { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: "*" },

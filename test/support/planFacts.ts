@@ -2,6 +2,7 @@
 // scenario asserts (image source, port, size, platform, capacity, listeners, variables, secrets,
 // subnets, scaling), in one plain shape that is the same for Express and Fargate services.
 // Pure: reads a finished Plan, no mocks.
+import { SCALING_TRIGGER_ENV } from "../../components/expressLifecycle";
 import { Plan } from "../../tools/planner";
 import { RecordedResource } from "../../tools/mockCloud";
 
@@ -124,7 +125,9 @@ function expressFacts(p: Plan, name: string): ServiceFacts {
         architecture: "X86_64",
         capacity: ["EXPRESS"],
         listeners: [],
-        environment: pairs(c.environments, "value"),
+        // ECS_SHIP_SCALING is ecs-ship's own carrier for scaling changes (components/expressLifecycle.ts),
+        // asserted by the Express tests; the facts hold what the team set.
+        environment: withoutScalingTrigger(pairs(c.environments, "value")),
         secrets: pairs(c.secrets, "valueFrom"),
         secretReads: secretReads(p, name),
         subnets: svc.networkConfigurations ? svc.networkConfigurations[0].subnets : null,
@@ -164,4 +167,9 @@ function fargateFacts(p: Plan, name: string): ServiceFacts {
             metric: METRICS[policy.predefinedMetricSpecification.predefinedMetricType], target: policy.targetValue,
         },
     };
+}
+
+function withoutScalingTrigger(env: Record<string, string>): Record<string, string> {
+    const { [SCALING_TRIGGER_ENV]: _trigger, ...rest } = env;
+    return rest;
 }
