@@ -240,6 +240,20 @@ export const SCENARIOS: Record<string, Scenario> = {
             feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}` },
         },
     },
+    // Names of length-limited resources are derived to fit (components/naming.ts); the pre-flight
+    // check of every scenario proves each fits its limit.
+    "long-names-production": {
+        counts: { repositories: 3, images: 3, expressServices: 1, fargateServices: 2, taskDefinitions: 2, loadBalancers: 2, listeners: 2, networks: 1 },
+        services: {
+            "backend-api": { mode: "fargate", desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 } },
+            "customer-notifications-worker": { mode: "fargate" },
+            "admin-dashboard": { mode: "express", port: 80, healthCheckPath: "/", subnets: "default" },
+        },
+    },
+    "long-names-sandbox": {
+        counts: { repositories: 1, images: 1, ...oneFargate },
+        services: { "payments-reconciliation-worker": { mode: "fargate" } },
+    },
     "staging-stack": {
         counts: { ...built, ...oneFargate, ...oneExpress },
         services: {
