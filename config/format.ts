@@ -26,7 +26,11 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[], root: z.ZodType)
 function describe(issue: z.core.$ZodIssue): string[] {
     const key = fullKey(issue.path);
     if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((k) => `${fullKey([...issue.path, k])}: unknown key; ${issue.message}`);
+        const allowed = issue.message.replace(/^allowed keys are /, "").split(", ");
+        return issue.keys.map((k) => {
+            const near = closest(k, allowed);
+            return `${fullKey([...issue.path, k])}: unknown key; ${near ? `did you mean ${near}? ` : ""}${issue.message}`;
+        });
     }
     const message = issue.message
         .replace("{parent}", fullKey(issue.path.slice(0, -1)))
@@ -77,4 +81,25 @@ function compareRanks(a: (number | string)[], b: (number | string)[]): number {
         return String(a[i]) < String(b[i]) ? -1 : 1;
     }
     return a.length - b.length;
+}
+
+/** The allowed key a mistyped one most likely meant: same letters in another case, or one or two edits away. */
+function closest(key: string, allowed: string[]): string | undefined {
+    const lower = key.toLowerCase();
+    return allowed.find((a) => a.toLowerCase() === lower) ?? allowed.find((a) => distance(a.toLowerCase(), lower) <= 2);
+}
+
+/** Levenshtein distance: how many single-character edits turn one string into the other. */
+export function distance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
 }

@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as nodePath from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { stackPrefix } from "../components/serviceArgs";
-import { problemsOf } from "./format";
+import { distance, problemsOf } from "./format";
 import { show } from "./rules";
 import { GithubValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
@@ -171,23 +171,9 @@ function isFile(p: string): boolean {
 function strayNamespaces(keys: string[]): string[] {
     return keys.flatMap((key) => {
         const [ns, ...rest] = key.split(":");
-        if (ns === PROJECT || rest.length === 0 || editDistance(ns.toLowerCase(), PROJECT) > 2) return [];
+        if (ns === PROJECT || rest.length === 0 || distance(ns.toLowerCase(), PROJECT) > 2) return [];
         return [`${key}: unknown namespace ${show(ns)}, which ecs-ship does not read; did you mean ${PROJECT}:${rest.join(":")}?`];
     });
-}
-
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let prev = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const cur = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-            prev = cur;
-        }
-    }
-    return row[b.length];
 }
 
 /**
