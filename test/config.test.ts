@@ -1,40 +1,8 @@
 // config.ts: every validation rule, with the exact message, and the defaults.
 // parseSettings is pure, so these run without mocks.
 import { strict as assert } from "assert";
-import { ConfigError, RawConfig, Settings, parseSettings } from "../config";
-
-const SHA = "0123456789abcdef0123456789abcdef01234567";
-
-/** A valid dev-like configuration; each test changes one thing. */
-function raw(values: Record<string, unknown> = {}, overrides: Partial<RawConfig> = {}): RawConfig {
-    return {
-        stack: "dev",
-        region: "us-east-1",
-        values: {
-            github: { repository: "acme/shop" },
-            services: { web: { mode: "express", image: { context: "app" } } },
-            ...values,
-        },
-        env: { GITHUB_SHA: SHA },
-        gitHead: () => undefined,
-        ...overrides,
-    };
-}
-
-function web(service: Record<string, unknown>): Record<string, unknown> {
-    return { services: { web: { mode: "express", image: { context: "app" }, ...service } } };
-}
-
-/** The problems parseSettings reports, or a failure when it accepts the input. */
-function problems(input: RawConfig): string[] {
-    try {
-        parseSettings(input);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e.problems;
-    }
-    assert.fail("configuration was accepted");
-}
+import { RawConfig, Settings, parseSettings } from "../config";
+import { SHA, problems, raw, web } from "./support/configFixtures";
 
 describe("config: passes on only what the user set", () => {
     let s: Settings;

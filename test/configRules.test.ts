@@ -4,36 +4,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, RawConfig, parseSettings } from "../config";
+import { parseSettings } from "../config";
+import { problems, raw, web } from "./support/configFixtures";
 import { secretsPolicy } from "../components/serviceArgs";
 
-const SHA = "0123456789abcdef0123456789abcdef01234567";
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf";
-
-function raw(values: Record<string, unknown> = {}, overrides: Partial<RawConfig> = {}): RawConfig {
-    return {
-        stack: "dev",
-        region: "us-east-1",
-        values: { github: { repository: "acme/shop" }, services: { web: { mode: "express", image: { context: "app" } } }, ...values },
-        env: { GITHUB_SHA: SHA },
-        gitHead: () => undefined,
-        ...overrides,
-    };
-}
-
-function web(service: Record<string, unknown>): Record<string, unknown> {
-    return { services: { web: { mode: "express", image: { context: "app" }, ...service } } };
-}
-
-function problems(input: RawConfig): string[] {
-    try {
-        parseSettings(input);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e.problems;
-    }
-    assert.fail("configuration was accepted");
-}
 
 describe("config: secret references", () => {
     it("accepts the JSON-key form and grants read on the secret itself", () => {
