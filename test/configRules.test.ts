@@ -106,7 +106,7 @@ describe("config: keys", () => {
 
     it("names an unknown top-level key with the allowed ones", () => {
         assert.deepEqual(problems(raw({ servics: {} })), [
-            "ecs-ship:servics: unknown key; allowed keys are github, backend, registry, network, containerInsights, services",
+            "ecs-ship:servics: unknown key; allowed keys are github, backend, registry, network, containerInsights, loadBalancer, services",
         ]);
     });
 });
