@@ -10,6 +10,9 @@ import { FargateService } from "./components/fargateService";
 import { GithubOidcTrust } from "./components/githubOidcTrust";
 import { StackNetwork } from "./components/network";
 import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
+import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
+import { DomainCertificate, zoneIdOf } from "./components/customDomain";
+import { routeOf, sharesLoadBalancer } from "./components/frontDoor";
 
 // Validates everything first: invalid configuration throws before any resource exists.
 const settings = loadSettings();
@@ -53,6 +56,24 @@ const cluster = new FargateCluster(prefix, { containerInsights: settings.contain
 const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate");
 const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSettings ?? {}, opts) : undefined;
 
+// Custom domains: each is looked up in its Route 53 zone and gets a created certificate unless it brings one.
+const fargate = settings.services.filter((s) => s.mode === "fargate");
+const domains = new Map(fargate.filter((s) => s.domain).map((s) => {
+    const zoneId = zoneIdOf(s.domain!, s, { provider });
+    const certificateArn = s.certificateArn
+        ?? new DomainCertificate(`${serviceResourceName(settings.stack, s.name)}-domain`, { domain: s.domain!, zoneId }, opts).certificateArn;
+    return [s.name, { name: s.domain!, zoneId, certificateArn }] as const;
+}));
+const certificateOf = (s: ServiceConfig): pulumi.Input<string> | undefined => domains.get(s.name)?.certificateArn ?? s.certificateArn;
+// One load balancer for the stack's Fargate services when there are two or more (or `loadBalancer.shared`).
+const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.shared) && fargate.length > 0
+    ? new SharedLoadBalancer(`${prefix}-shared`, {
+        vpcId: network!.vpcId,
+        subnetIds: network!.albSubnetIds,
+        certificateArns: Object.fromEntries(fargate.flatMap((s) => { const c = certificateOf(s); return c ? [[s.name, c]] : []; })),
+    }, opts)
+    : undefined;
+
 /** A built image gets the service's repository; a prebuilt one (`image.ref`) runs as given, with no repository. */
 function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
     if (svc.image.kind === "ref") return undefined;
@@ -73,7 +94,10 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
     const name = serviceResourceName(settings.stack, svc.name);
     // The one service contract: switching `mode` changes only which component receives it.
     // Only what the stack file sets is passed; each component applies its own defaults.
-    const { name: _name, mode: _mode, image: _image, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, ...shared } = svc;
+    const {
+        name: _name, mode: _mode, image: _image, spot, certificateArn: _cert, deregistrationDelay, healthCheckGracePeriod,
+        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, ...shared
+    } = svc;
     const common = {
         ...shared,
         image,
@@ -96,7 +120,10 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
         albSubnetIds: network!.albSubnetIds,
         taskSubnetIds: network!.taskSubnetIds,
         assignPublicIp: network!.assignPublicIp,
-        spot, certificateArn, deregistrationDelay, healthCheckGracePeriod,
+        spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms,
+        domain: domains.get(svc.name),
+        sharedLoadBalancer: sharedLb?.listener,
+        route: sharedLb ? routeOf(svc.name, svc) : undefined,
     }, opts);
 }
 
@@ -120,6 +147,10 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     serviceName: service.serviceName,
     clusterArn: cluster.arn,
     logGroupName: service.logGroupName,
+    // Fargate only: the load balancer's own name (for a CNAME or debugging), the certificate, the deployment alarms.
+    loadBalancerDnsName: service instanceof FargateService ? service.loadBalancerDns : undefined,
+    certificateArn: service instanceof FargateService ? service.certificateArn : undefined,
+    alarmNames: service instanceof FargateService ? service.alarmNames : undefined,
     repositoryUrl: registry?.repositoryUrl,
     imageRef: imageOf(svc, registry),
     // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.

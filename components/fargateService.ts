@@ -4,10 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PassRoleGrant, ResolvedServiceSettings, ServiceSettings, containerEnvironment, containerSecrets, normalizeServiceSettings } from "./serviceArgs";
 import { argumentsError } from "./argumentsError";
-import { elbLogicalName } from "./naming";
+import { ServiceFront, createOwnFront, createSharedFront } from "./fargateLoadBalancer";
+import { Route, serviceUrl } from "./frontDoor";
+import { SharedListener } from "./sharedLoadBalancer";
+import { AlarmSettings, createAlarms } from "./fargateAlarms";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
-    DEPLOYMENT, FARGATE_DEFAULTS, HEALTH_CHECK, STOP_TIMEOUT, TLS_POLICY,
+    DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
 } from "./fargateSettings";
 
@@ -44,13 +47,35 @@ export interface FargateServiceArgs extends ServiceSettings {
      * ACM certificate for an HTTPS listener on 443; port 80 then redirects (301) to HTTPS.
      * @default - HTTP only on port 80
      */
-    certificateArn?: string;
+    certificateArn?: pulumi.Input<string>;
     /** Seconds in-flight requests may finish after a task is deregistered, 0 to 3600. @default 30 (AWS: 300) */
     deregistrationDelay?: number;
     /** Seconds ECS ignores failing health checks after a task starts, 0 to 7200. @default 30 (AWS: 0) */
     healthCheckGracePeriod?: number;
     /** Permissions boundary for every role this component creates. @default - none */
     permissionsBoundary?: pulumi.Input<string>;
+    /**
+     * Serve behind the stack's SharedLoadBalancer instead of an ALB of its own: the service then
+     * creates only its target group and listener rules (at `route`), and its tasks accept only the
+     * shared ALB's security group. Requires `route`.
+     * @default - the service gets its own ALB
+     */
+    sharedLoadBalancer?: SharedListener;
+    /** Host and/or path and priority of the service's rules on the shared ALB. @default - none (own ALB) */
+    route?: Route;
+    /**
+     * A custom domain in a Route 53 zone: an alias A record to the ALB, and the service's URL
+     * becomes https://<name>. Requires `certificateArn` covering the name. Only A: the ALB is
+     * IPv4-only (ipAddressType "ipv4", the provider's default), so an AAAA alias would not resolve.
+     * @default - served on the ALB's own hostname
+     */
+    domain?: { name: string; zoneId: pulumi.Input<string> };
+    /**
+     * CloudWatch alarms on the target group's 5xx count and unhealthy tasks, attached to the
+     * service's deployments so ECS rolls back a release that trips one (components/fargateAlarms.ts).
+     * @default - both alarms with ALARM_DEFAULTS, no notification
+     */
+    alarms?: AlarmSettings;
 }
 
 /** FargateServiceArgs with every default applied. */
@@ -87,6 +112,10 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly clusterArn: pulumi.Output<string>;
     public readonly loadBalancerDns: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
+    /** Names of the deployment alarms (empty when disabled). */
+    public readonly alarmNames: pulumi.Output<string[]>;
+    /** The HTTPS certificate in use, if any. */
+    public readonly certificateArn: pulumi.Output<string | undefined>;
     /** Roles the deploy role must be allowed to pass, and to which service. */
     public readonly passRoles: PassRoleGrant[];
 
@@ -101,7 +130,11 @@ export class FargateService extends pulumi.ComponentResource {
         const logGroup = createLogGroup(this, name, a.logRetentionDays, tags);
         const roles = createTaskRoles(this, name, a, a.permissionsBoundary);
         const { albSg, taskSg } = this.createSecurityGroups(name, a);
-        const { alb, tg, listeners } = this.createLoadBalancer(name, a, albSg);
+        const front: ServiceFront = a.sharedLoadBalancer
+            ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined)
+            : createOwnFront(this, name, a, albSg!);
+        const tg = front.tg;
+        const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix }, tags);
         const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
         const service = new aws.ecs.Service(`${name}-svc`, {
             cluster: a.clusterArn,
@@ -122,6 +155,11 @@ export class FargateService extends pulumi.ComponentResource {
             // A release whose tasks never turn healthy is stopped and the last good one restored.
             // Source: Amazon ECS Developer Guide, "How the Amazon ECS deployment circuit breaker detects failures".
             deploymentCircuitBreaker: { enable: true, rollback: true },
+            // A release whose tasks pass health checks but serve errors trips an alarm; ECS then fails
+            // the deployment and restores the last completed one. Source: Amazon ECS Developer Guide,
+            // "How CloudWatch alarms detect Amazon ECS deployment failures"
+            // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
+            alarms: alarms.length > 0 ? { alarmNames: alarms.map((x) => x.name), enable: true, rollback: true } : undefined,
             deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
             deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
             healthCheckGracePeriodSeconds: a.healthCheckGracePeriod,
@@ -137,24 +175,36 @@ export class FargateService extends pulumi.ComponentResource {
             // remove the service (and drain its tasks) before its listeners and target group.
             // The role policies must outlive the service, or tasks stopping during delete lose
             // their permissions.
-            dependsOn: [...listeners, ...roles.policies],
+            dependsOn: [...front.waitFor, ...roles.policies],
             // Autoscaling owns the running count after the first deploy; without this, every
             // `pulumi up` would reset it to desiredCount and undo a scale-out.
             ignoreChanges: ["desiredCount"],
             customTimeouts: { create: "30m", update: "30m", delete: serviceDeleteTimeout(a.deregistrationDelay) },
         });
-        this.createScaling(name, a, service, alb, tg);
+        this.createScaling(name, a, service, front.albArnSuffix, tg);
+        if (a.domain) {
+            new aws.route53.Record(`${name}-dns-a`, {
+                zoneId: a.domain.zoneId,
+                name: a.domain.name,
+                type: "A",
+                aliases: [{ name: front.dnsName, zoneId: front.zoneId, evaluateTargetHealth: true }],
+            }, { parent: this });
+        }
 
-        this.url = pulumi.interpolate`${a.certificateArn ? "https" : "http"}://${alb.dnsName}`;
+        const path = a.sharedLoadBalancer ? a.route?.path : undefined;
+        this.url = front.dnsName.apply((dnsName) => serviceUrl({ dnsName, https: a.certificateArn !== undefined, domain: a.domain?.name, path }));
         this.serviceArn = service.arn;
         this.serviceName = service.name;
         this.clusterArn = pulumi.output(a.clusterArn);
-        this.loadBalancerDns = alb.dnsName;
+        this.loadBalancerDns = front.dnsName;
         this.logGroupName = logGroup.name;
+        this.alarmNames = pulumi.all(alarms.map((x) => x.name));
+        this.certificateArn = pulumi.output(a.certificateArn);
         this.passRoles = roles.passRoles;
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
             loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,
+            alarmNames: this.alarmNames, certificateArn: this.certificateArn,
         });
     }
 
@@ -166,75 +216,26 @@ export class FargateService extends pulumi.ComponentResource {
      */
     private createSecurityGroups(name: string, a: ResolvedFargateServiceArgs) {
         const sg = (n: string, description: string) => new aws.ec2.SecurityGroup(n, { vpcId: a.vpcId, description, tags: a.tags }, { parent: this });
-        const albSg = sg(`${name}-alb-sg`, "ecs-ship load balancer: HTTP(S) from anywhere");
-        const taskSg = sg(`${name}-task-sg`, "ecs-ship tasks: only from the load balancer");
         const rule = { ipProtocol: "tcp", tags: a.tags };
-        for (const port of a.certificateArn ? [80, 443] : [80]) {
-            for (const [v, cidr] of [["v4", { cidrIpv4: ANYWHERE.cidrIpv4 }], ["v6", { cidrIpv6: ANYWHERE.cidrIpv6 }]] as const) {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ...rule, securityGroupId: albSg.id, fromPort: port, toPort: port, ...cidr }, { parent: this });
+        // Behind the shared ALB, its security group is the only source; else the service's own ALB's.
+        let albSg: aws.ec2.SecurityGroup | undefined;
+        if (!a.sharedLoadBalancer) {
+            albSg = sg(`${name}-alb-sg`, "ecs-ship load balancer: HTTP(S) from anywhere");
+            for (const port of a.certificateArn ? [80, 443] : [80]) {
+                for (const [v, cidr] of [["v4", { cidrIpv4: ANYWHERE.cidrIpv4 }], ["v6", { cidrIpv6: ANYWHERE.cidrIpv6 }]] as const) {
+                    new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ...rule, securityGroupId: albSg.id, fromPort: port, toPort: port, ...cidr }, { parent: this });
+                }
             }
         }
+        const albSgId = a.sharedLoadBalancer?.securityGroupId ?? albSg!.id;
+        const taskSg = sg(`${name}-task-sg`, "ecs-ship tasks: only from the load balancer");
         // The ALB only ever connects to the tasks, for requests and health checks.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-task`, { ...rule, securityGroupId: albSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: taskSg.id }, { parent: this });
-        new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, { ...rule, securityGroupId: taskSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: albSg.id }, { parent: this });
+        new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-task`, { ...rule, securityGroupId: albSgId, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: taskSg.id }, { parent: this });
+        new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, { ...rule, securityGroupId: taskSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: albSgId }, { parent: this });
         // Egress stays open: without VPC endpoints (about $7.30/month each per AZ), a task reaches
         // ECR, CloudWatch Logs, Secrets Manager and the app's own dependencies over the internet.
         new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE.cidrIpv4, tags: a.tags }, { parent: this });
         return { albSg, taskSg };
-    }
-
-    private createLoadBalancer(name: string, a: ResolvedFargateServiceArgs, albSg: aws.ec2.SecurityGroup) {
-        const alb = new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
-            loadBalancerType: "application",
-            internal: false,
-            securityGroups: [albSg.id],
-            subnets: a.albSubnetIds,
-            // Malformed headers are dropped rather than passed to the app (request smuggling).
-            dropInvalidHeaderFields: true,
-            tags: a.tags,
-        }, { parent: this });
-        const tg = new aws.lb.TargetGroup(elbLogicalName(name, "tg"), {
-            port: a.port,
-            protocol: "HTTP",
-            targetType: "ip", // awsvpc tasks register by IP
-            vpcId: a.vpcId,
-            deregistrationDelay: a.deregistrationDelay, // AWS default 300 s; see fargateSettings.ts
-            healthCheck: {
-                enabled: true,
-                path: a.healthCheckPath,
-                protocol: "HTTP",
-                port: "traffic-port",
-                interval: HEALTH_CHECK.interval, // AWS default 30
-                timeout: HEALTH_CHECK.timeout, // AWS default 5
-                healthyThreshold: HEALTH_CHECK.healthyThreshold, // AWS default 5
-                unhealthyThreshold: HEALTH_CHECK.unhealthyThreshold, // AWS default 2
-                matcher: HEALTH_CHECK.matcher, // AWS default 200
-            },
-            tags: a.tags,
-        }, { parent: this });
-        const forward = [{ type: "forward", targetGroupArn: tg.arn }];
-        const listeners: aws.lb.Listener[] = [];
-        listeners.push(new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: alb.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: a.certificateArn
-                ? [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }]
-                : forward,
-            tags: a.tags,
-        }, { parent: this }));
-        if (a.certificateArn) {
-            listeners.push(new aws.lb.Listener(`${name}-https`, {
-                loadBalancerArn: alb.arn,
-                port: 443,
-                protocol: "HTTPS",
-                certificateArn: a.certificateArn,
-                sslPolicy: TLS_POLICY,
-                defaultActions: forward,
-                tags: a.tags,
-            }, { parent: this }));
-        }
-        return { alb, tg, listeners };
     }
 
     private createTaskDefinition(
@@ -271,7 +272,7 @@ export class FargateService extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private createScaling(name: string, a: ResolvedFargateServiceArgs, service: aws.ecs.Service, alb: aws.lb.LoadBalancer, tg: aws.lb.TargetGroup): void {
+    private createScaling(name: string, a: ResolvedFargateServiceArgs, service: aws.ecs.Service, albArnSuffix: pulumi.Output<string>, tg: aws.lb.TargetGroup): void {
         const target = new aws.appautoscaling.Target(`${name}-scaling`, {
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",
@@ -281,7 +282,7 @@ export class FargateService extends pulumi.ComponentResource {
             tags: a.tags,
         }, { parent: this });
         const label: pulumi.Output<string | undefined> = a.scaling.metric === "requests"
-            ? pulumi.all([alb.arnSuffix, tg.arnSuffix]).apply(([l, t]) => requestCountLabel(l, t))
+            ? pulumi.all([albArnSuffix, tg.arnSuffix]).apply(([l, t]) => requestCountLabel(l, t))
             : pulumi.output(undefined);
         new aws.appautoscaling.Policy(`${name}-scale-${a.scaling.metric}`, {
             policyType: "TargetTrackingScaling",

@@ -162,7 +162,8 @@ export const FARGATE_DEFAULTS = {
 /** The slice of FargateService's arguments that can be checked before any child exists. */
 export interface FargateArgsToCheck extends ResolvedServiceSettings {
     albSubnetIds: unknown;
-    certificateArn?: string;
+    /** A created certificate's ARN is an Output, checked by AWS instead. */
+    certificateArn?: unknown;
     deregistrationDelay: number;
     healthCheckGracePeriod: number;
 }
@@ -181,7 +182,7 @@ export function fargateArgsProblems(name: string, a: FargateArgsToCheck): string
     if (Array.isArray(a.albSubnetIds) && a.albSubnetIds.length !== 2) {
         problems.push(`albSubnetIds: must list exactly 2 subnets in different Availability Zones, got ${a.albSubnetIds.length}`);
     }
-    if (a.certificateArn !== undefined && !ACM_CERTIFICATE_ARN.test(a.certificateArn)) {
+    if (typeof a.certificateArn === "string" && !ACM_CERTIFICATE_ARN.test(a.certificateArn)) {
         problems.push(`certificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${show(a.certificateArn)}`);
     }
     // Source: Elastic Load Balancing User Guide, "Target groups", deregistration delay (0-3600 s).

@@ -6,6 +6,7 @@
 // lists the limits its resources meet, with the AWS source beside each number.
 
 import { ECR_REPOSITORY_NAME } from "./registryPolicies";
+import { ALB_QUOTAS } from "./frontDoor";
 
 /** The slice of a recorded resource the checks read. */
 export interface PlannedResource {
@@ -14,6 +15,8 @@ export interface PlannedResource {
     inputs: Record<string, any>;
     /** The provider's physical name (explicit, or auto-named), when the type has one. */
     physicalName?: string;
+    /** What the plan's cloud returned (its ARN), when known: ties rules and listeners to their load balancer. */
+    state?: Record<string, any>;
 }
 
 export interface LimitCheck {
@@ -47,6 +50,22 @@ const REPO = "aws:ecr/repository:Repository";
 const LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
 const EXPRESS = "aws:ecs/expressGatewayService:ExpressGatewayService";
 const ECS_SERVICE = "aws:ecs/service:Service";
+const LISTENER = "aws:lb/listener:Listener";
+const RULE = "aws:lb/listenerRule:ListenerRule";
+const LISTENER_CERT = "aws:lb/listenerCertificate:ListenerCertificate";
+const QUOTAS_PAGE = "Elastic Load Balancing User Guide, Quotas for your Application Load Balancers (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html)";
+
+/** What hangs off one load balancer in the plan: its listeners, their rules and extra certificates, the target groups they forward to. */
+function attachedTo(lb: PlannedResource, all: PlannedResource[]) {
+    const arn = lb.state?.arn;
+    const listeners = all.filter((r) => r.type === LISTENER && arn !== undefined && r.inputs.loadBalancerArn === arn);
+    const listenerArns = new Set(listeners.map((l) => l.state?.arn).filter((x) => x !== undefined));
+    const rules = all.filter((r) => r.type === RULE && listenerArns.has(r.inputs.listenerArn));
+    const certificates = all.filter((r) => r.type === LISTENER_CERT && listenerArns.has(r.inputs.listenerArn));
+    const forwards = [...listeners.flatMap((l) => l.inputs.defaultActions ?? []), ...rules.flatMap((r) => r.inputs.actions ?? [])];
+    const targetGroups = new Set(forwards.filter((a: any) => a.type === "forward" && a.targetGroupArn).map((a: any) => a.targetGroupArn));
+    return { rules, certificates, targetGroups };
+}
 
 /** Policy size as IAM counts it: the JSON text without whitespace. */
 export function policySize(doc: unknown): number {
@@ -101,6 +120,36 @@ export const LIMITS: LimitCheck[] = [
         check: (r) => {
             const p = r.inputs.namePrefix;
             return typeof p === "string" && p.length > 6 ? `namePrefix "${p}" is ${p.length} characters` : undefined;
+        },
+    },
+    {
+        id: "alb-rules",
+        types: [LB],
+        limit: `at most ${ALB_QUOTAS.rules} listener rules per Application Load Balancer, default rules excluded (default quota; a shared load balancer has one or two per service)`,
+        source: QUOTAS_PAGE,
+        check: (r, all) => {
+            const n = attachedTo(r, all).rules.length;
+            return n > ALB_QUOTAS.rules ? `load balancer has ${n} listener rules` : undefined;
+        },
+    },
+    {
+        id: "alb-target-groups",
+        types: [LB],
+        limit: `at most ${ALB_QUOTAS.targetGroups} target groups per Application Load Balancer (not adjustable; one per service)`,
+        source: QUOTAS_PAGE,
+        check: (r, all) => {
+            const n = attachedTo(r, all).targetGroups.size;
+            return n > ALB_QUOTAS.targetGroups ? `load balancer forwards to ${n} target groups` : undefined;
+        },
+    },
+    {
+        id: "alb-certificates",
+        types: [LB],
+        limit: `at most ${ALB_QUOTAS.certificates} certificates per Application Load Balancer besides the default one (default quota; one per service with a domain)`,
+        source: QUOTAS_PAGE,
+        check: (r, all) => {
+            const n = attachedTo(r, all).certificates.length;
+            return n > ALB_QUOTAS.certificates ? `load balancer has ${n} certificates besides its default` : undefined;
         },
     },
     // ---- IAM (GithubOidcTrust, both service modes) ----

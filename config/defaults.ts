@@ -7,6 +7,7 @@ import { GITHUB_OIDC_TRUST_DEFAULTS } from "../components/githubOidcTrust";
 import { CONTAINER_REGISTRY_DEFAULTS } from "../components/containerRegistry";
 import { STACK_NETWORK_DEFAULTS } from "../components/network";
 import { FARGATE_CLUSTER_DEFAULTS } from "../components/fargateCluster";
+import { ALARM_DEFAULTS } from "../components/fargateAlarms";
 
 const g = GITHUB_OIDC_TRUST_DEFAULTS;
 
@@ -18,6 +19,7 @@ export const DEFAULTS = {
     registry: { forceDelete: CONTAINER_REGISTRY_DEFAULTS.forceDelete, keepImages: CONTAINER_REGISTRY_DEFAULTS.keepImages },
     network: { create: STACK_NETWORK_DEFAULTS.create, natStrategy: STACK_NETWORK_DEFAULTS.natStrategy },
     containerInsights: FARGATE_CLUSTER_DEFAULTS.containerInsights,
+    alarms: ALARM_DEFAULTS,
     image: { dockerfile: CONTAINER_REGISTRY_DEFAULTS.dockerfile },
     service: {
         ...SERVICE_DEFAULTS,

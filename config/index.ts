@@ -45,6 +45,7 @@ export interface Settings {
     registry: NonNullable<StackValues["registry"]>;
     network?: NetworkValues;
     containerInsights?: boolean;
+    loadBalancer?: NonNullable<StackValues["loadBalancer"]>;
     /** Sorted by name. */
     services: ServiceConfig[];
 }
@@ -92,7 +93,7 @@ export function parseSettings(raw: RawConfig): Settings {
     const services = parsed.success ? resolveServices(parsed.data.services, raw, problems) : [];
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, problems);
 
-    const { github, backend, registry, network, containerInsights, region } = parsed.data;
+    const { github, backend, registry, network, containerInsights, loadBalancer, region } = parsed.data;
     return {
         project: PROJECT,
         stack: raw.stack,
@@ -104,6 +105,7 @@ export function parseSettings(raw: RawConfig): Settings {
         registry: registry ?? {},
         network,
         containerInsights,
+        loadBalancer,
         services,
     };
 }

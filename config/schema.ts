@@ -9,6 +9,7 @@ import {
 import { DIGEST_REF } from "../components/registryPolicies";
 import { NAT_STRATEGY_VALUES, NatStrategy } from "../components/network";
 import { DEFAULTS } from "./defaults";
+import { priorityCollisions, routeCollisions, routeOf, sharesLoadBalancer } from "../components/frontDoor";
 import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem, record, says, show, text } from "./rules";
 
 /**
@@ -25,7 +26,7 @@ export const NAT_STRATEGIES = NAT_STRATEGY_VALUES as readonly NatStrategy[] as [
  * Names the stack's own components use after the prefix. A service called `github` would get
  * role names the deploy role is denied touching (they look like the trust's own).
  */
-export const RESERVED_SERVICE_NAMES = ["github", "network", "cluster", "capacity"];
+export const RESERVED_SERVICE_NAMES = ["github", "network", "cluster", "capacity", "shared"];
 
 /**
  * Express Mode task sizes: cpu 256 to 4096 in powers of 2, memory 512 to 8192 MiB, and the pair must
@@ -46,6 +47,12 @@ const COMMIT = /^[0-9a-fA-F]{7,40}$/;
 const PATH = /^\/[\x21-\x7e]{0,1023}$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A lowercase fully qualified name of two or more labels, no wildcard (Route 53 and ACM both take it). */
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const ROUTE_PATH = /^\/[A-Za-z0-9._~\/-]{0,127}$/;
 
 const SECRET_REF = "must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>[:<json-key>:<version-stage>:<version-id>]) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)";
 const actions = (what: string) => z.union([z.string(), z.array(z.string())], says(`must be ${what} or a list of them`));
@@ -183,6 +190,23 @@ export const scalingSchema = closed({
     }
 }, ALWAYS).meta({ description: "Target-tracking autoscaling; each field has its own default." });
 
+export const alarmsSchema = closed({
+    enabled: bool().optional()
+        .meta({ description: "Create the alarms and let them roll a deployment back.", default: DEFAULTS.alarms.enabled }),
+    http5xx: int(1, 1_000_000).optional()
+        .meta({ description: "5xx responses from the service's tasks per minute (HTTPCode_Target_5XX_Count) that trip the alarm.", default: DEFAULTS.alarms.http5xx }),
+    unhealthyHosts: int(1, 1000).optional()
+        .meta({ description: "Unhealthy tasks behind the load balancer (UnHealthyHostCount, maximum per minute) that trip the alarm.", default: DEFAULTS.alarms.unhealthyHosts }),
+    evaluationPeriods: int(1, 60).optional()
+        .meta({ description: "Consecutive one-minute periods over the threshold before an alarm trips.", default: DEFAULTS.alarms.evaluationPeriods }),
+    email: text(EMAIL, "must be an email address").optional()
+        .meta({ description: "Send alarm state changes to this address (an SNS topic and subscription are created; the address must confirm it)." }),
+    snsTopicArn: text(SNS_ARN, "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)").optional()
+        .meta({ description: "Send alarm state changes to this existing SNS topic." }),
+}).superRefine((o, ctx) => {
+    if (record(o) && o.email !== undefined && o.snsTopicArn !== undefined) problem(ctx, ["snsTopicArn"], "Only one of `email` or `snsTopicArn` can be provided, got both");
+}, ALWAYS).meta({ description: "Fargate only: CloudWatch alarms on the target group's 5xx count and unhealthy tasks; a deployment that trips one is rolled back by ECS." });
+
 export const serviceSchema = closed({
     mode: oneOf(SERVICE_MODES, "is required, one of express, fargate")
         .meta({ description: "express: ECS Express Mode (AWS runs the load balancer and HTTPS). fargate: ECS on Fargate behind a load balancer ecs-ship creates." }),
@@ -213,6 +237,17 @@ export const serviceSchema = closed({
         .meta({ description: "Fargate only: seconds ECS ignores failing health checks after a task starts.", default: DEFAULTS.service.healthCheckGracePeriod }),
     logRetentionDays: oneOfNumbers(LOG_RETENTION_DAYS, " (CloudWatch Logs retention values)").optional()
         .meta({ description: "Days CloudWatch Logs keeps the service's logs.", default: DEFAULTS.service.logRetentionDays }),
+    domain: text(DOMAIN, "must be a lowercase domain name such as api.example.com, with no wildcard").optional()
+        .meta({ description: "Fargate only: serve on this name over HTTPS. ecs-ship finds its Route 53 zone, creates a DNS-validated certificate (unless certificateArn is set), an alias A record, and redirects HTTP to HTTPS." }),
+    hostedZone: text(DOMAIN, "must be a Route 53 hosted zone name such as example.com").optional()
+        .meta({ description: "Fargate only: the public Route 53 zone that holds domain. Default: domain without its first label (api.example.com → example.com), or domain itself when it has two labels." }),
+    hostedZoneId: text(ZONE_ID, "must be a Route 53 hosted zone id (Z followed by letters and digits)").optional()
+        .meta({ description: "Fargate only: the zone's id, instead of looking it up by name." }),
+    path: text(ROUTE_PATH, 'must be a path prefix such as /api (letters, digits, ".", "_", "~", "-" and "/", no wildcard)').optional()
+        .meta({ description: "Fargate on a shared load balancer: the path prefix routed to this service (it and everything below it; the app sees the full path). Default: /<service> when the service has no domain, none when it has one." }),
+    priority: int(1, 50000).optional()
+        .meta({ description: "Fargate on a shared load balancer: the listener rule priority (lower is evaluated first). Default: a stable hash of the service name, which never changes when other services come and go." }),
+    alarms: alarmsSchema.optional(),
 }).superRefine((s, ctx) => { if (record(s)) checkService(s as Record<string, unknown>, ctx); }, ALWAYS);
 
 /** Rules that read several of a service's fields. Paths are relative to the service. */
@@ -235,6 +270,23 @@ function checkService(s: Record<string, unknown>, ctx: z.RefinementCtx): void {
     if (express && s.spot === true) problem(ctx, ["spot"], "Express Mode has no Fargate Spot option; allowed only with mode: fargate, got true");
     if (express && s.certificateArn !== undefined) {
         problem(ctx, ["certificateArn"], `Express Mode provisions its own HTTPS certificate; allowed only with mode: fargate, got ${show(s.certificateArn)}`);
+    }
+    if (express && s.domain !== undefined) {
+        // Express Mode serves on an AWS-provided domain with a certificate ECS manages; neither the API nor the
+        // provider takes a custom domain. Sources: Amazon ECS API Reference, CreateExpressGatewayService (no domain
+        // parameter) and ManagedCertificate ("the HTTPS domain created for the Express service"); @pulumi/aws
+        // ecs/expressGatewayService.d.ts (no domain or certificate input).
+        problem(ctx, ["domain"], `Express Mode serves only on the domain AWS gives it (https://<name>.ecs.<region>.on.aws) and takes no custom domain (Amazon ECS API Reference, CreateExpressGatewayService); use mode: fargate for a custom domain, got ${show(s.domain)}`);
+    }
+    for (const field of ["hostedZone", "hostedZoneId", "path", "priority", "alarms"]) {
+        if (express && s[field] !== undefined) problem(ctx, [field], `applies only with mode: fargate (Express Mode runs its own load balancer and alarms), got ${show(s[field])}`);
+    }
+    if (!express && s.domain === undefined) {
+        for (const field of ["hostedZone", "hostedZoneId"]) if (s[field] !== undefined) problem(ctx, [field], `applies only with {service}.domain, got ${show(s[field])} without it`);
+    }
+    if (s.hostedZone !== undefined && s.hostedZoneId !== undefined) problem(ctx, ["hostedZoneId"], "Only one of `hostedZone` or `hostedZoneId` can be provided, got both");
+    if (typeof s.domain === "string" && typeof s.hostedZone === "string" && s.domain !== s.hostedZone && !s.domain.endsWith(`.${s.hostedZone}`)) {
+        problem(ctx, ["hostedZone"], `must be ${show(s.domain)} or a parent of it, got ${show(s.hostedZone)}`);
     }
     for (const field of ["deregistrationDelay", "healthCheckGracePeriod"]) {
         if (express && s[field] !== undefined) problem(ctx, [field], `Express Mode manages its own load balancer; allowed only with mode: fargate, got ${show(s[field])}`);
@@ -309,6 +361,10 @@ const stackShape = {
     network: networkSchema.optional(),
     containerInsights: bool().optional()
         .meta({ description: "CloudWatch Container Insights on the stack's cluster (billed per metric).", default: DEFAULTS.containerInsights }),
+    loadBalancer: closed({
+        shared: bool().optional()
+            .meta({ description: "Put every Fargate service behind one load balancer with a rule each (by domain or path). Default: shared when the stack has two or more Fargate services; false gives each its own." }),
+    }).optional().meta({ description: "The Fargate services' load balancer." }),
     services: servicesSchema,
 };
 
@@ -318,6 +374,7 @@ export const CONFIG_KEYS = Object.keys(stackShape).filter((k) => k !== "region")
 export const stackSchema = z.strictObject(stackShape, {
     error: (iss) => (iss.code === "unrecognized_keys" ? `allowed keys are ${CONFIG_KEYS.join(", ")}` : undefined),
 }).superRefine((o, ctx) => {
+    checkFrontDoor(o as Record<string, unknown>, ctx);
     // ACM certificates are regional: a load balancer can use only a certificate of its own Region.
     // Source: AWS Certificate Manager User Guide, "Supported Regions" (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
     const region = o.region;
@@ -329,6 +386,30 @@ export const stackSchema = z.strictObject(stackShape, {
         }
     }
 }, ALWAYS);
+
+/** Routing on the shared load balancer: `path` and `priority` need one, and no two services may share a priority or a route. */
+function checkFrontDoor(o: Record<string, unknown>, ctx: z.RefinementCtx): void {
+    const fargate = Object.entries(record(o.services) ?? {}).filter(([, v]) => record(v)?.mode === "fargate") as [string, Record<string, unknown>][];
+    const shared = sharesLoadBalancer(fargate.length, record(o.loadBalancer)?.shared as boolean | undefined);
+    if (!shared) {
+        for (const [name, svc] of fargate) {
+            for (const field of ["path", "priority"]) {
+                if (svc[field] !== undefined) problem(ctx, ["services", name, field], `applies only on a shared load balancer (ecs-ship:loadBalancer.shared, the default with two or more Fargate services); this service has its own, got ${show(svc[field])}`);
+            }
+        }
+        return;
+    }
+    const routes = Object.fromEntries(fargate.map(([name, svc]) => [name, routeOf(name, {
+        domain: typeof svc.domain === "string" ? svc.domain : undefined, path: typeof svc.path === "string" ? svc.path : undefined,
+        priority: Number.isInteger(svc.priority) ? svc.priority as number : undefined,
+    })]));
+    for (const [priority, names] of priorityCollisions(Object.fromEntries(Object.entries(routes).map(([n, r]) => [n, r.priority])))) {
+        problem(ctx, ["services", names[1], "priority"], `must differ from the rule priority of ${names[0]} on the shared load balancer; set {service}.priority (1-50000) on one of ${names.join(", ")}, got ${priority} for both`);
+    }
+    for (const names of routeCollisions(routes)) {
+        problem(ctx, ["services", names[1], "path"], `routes the same requests as ${names[0]} on the shared load balancer; give each its own domain or path, got the same for ${names.join(", ")}`);
+    }
+}
 
 export type StackValues = z.output<typeof stackSchema>;
 export type ServiceValues = z.output<typeof serviceSchema>;

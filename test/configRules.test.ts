@@ -81,13 +81,13 @@ describe("config: keys", () => {
 
     it("suggests nothing for an unknown key unlike any allowed one", () => {
         assert.deepEqual(problems(raw(web({ replicas: 2 }))), [
-            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays",
+            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays, domain, hostedZone, hostedZoneId, path, priority, alarms",
         ]);
     });
 
     it("names an unknown top-level key with the allowed ones", () => {
         assert.deepEqual(problems(raw({ servics: {} })), [
-            "ecs-ship:servics: unknown key; did you mean services? allowed keys are github, backend, registry, network, containerInsights, services",
+            "ecs-ship:servics: unknown key; did you mean services? allowed keys are github, backend, registry, network, containerInsights, loadBalancer, services",
         ]);
     });
 });

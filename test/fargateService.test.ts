@@ -417,7 +417,7 @@ describe("FargateService: shape", () => {
         const children = cloud.resources.filter((r) => r.name !== NAME);
         for (const r of children) assert.equal(r.parent, NAME, `${r.name} has parent ${r.parent}`);
         const out = cloud.componentOutputs.get(NAME)!;
-        assert.deepEqual(Object.keys(out).sort(), ["clusterArn", "loadBalancerDns", "logGroupName", "passRoles", "serviceArn", "serviceName", "url"]);
+        assert.deepEqual(Object.keys(out).sort(), ["alarmNames", "certificateArn", "clusterArn", "loadBalancerDns", "logGroupName", "passRoles", "serviceArn", "serviceName", "url"]);
         assert.match(out.url, /^https:\/\/.+\.elb\.amazonaws\.com$/);
     });
 

@@ -99,6 +99,35 @@ describe("pre-flight limits", () => {
         assert.deepEqual(v.map((x) => x.detail), ['service name "web.v2" breaks the rule']);
     });
 
+    /** A shared load balancer with `services` services, each a target group and `rulesEach` rules, and `extraCerts` listener certificates. */
+    function sharedPlan(services: number, rulesEach: number, extraCerts = 0): PlannedResource[] {
+        const lb = { type: "aws:lb/loadBalancer:LoadBalancer", name: "lb", inputs: {}, state: { arn: "arn:lb" } };
+        const listener = { type: "aws:lb/listener:Listener", name: "http", inputs: { loadBalancerArn: "arn:lb", defaultActions: [{ type: "fixed-response" }] }, state: { arn: "arn:l" } };
+        const rules = Array.from({ length: services * rulesEach }, (_, i) => ({
+            type: "aws:lb/listenerRule:ListenerRule", name: `rule${i}`, inputs: { listenerArn: "arn:l", actions: [{ type: "forward", targetGroupArn: `arn:tg${i % services}` }] },
+        }));
+        const certs = Array.from({ length: extraCerts }, (_, i) => ({ type: "aws:lb/listenerCertificate:ListenerCertificate", name: `c${i}`, inputs: { listenerArn: "arn:l" } }));
+        return [lb, listener, ...rules, ...certs];
+    }
+
+    it("refuses more than 100 rules on one load balancer, and accepts 100", () => {
+        // GIVEN 51 services with two rules each (HTTPS forward, HTTP redirect)  WHEN checked  THEN 102 rules break the quota
+        const v = preflight(sharedPlan(51, 2), only("alb-rules"));
+        assert.deepEqual(v.map((x) => [x.resource, x.detail]), [["lb", "load balancer has 102 listener rules"]]);
+        assert.match(v[0].source, /load-balancer-limits\.html/);
+        assert.deepEqual(preflight(sharedPlan(50, 2), only("alb-rules")), []);
+    });
+
+    it("refuses more than 100 target groups behind one load balancer", () => {
+        assert.deepEqual(preflight(sharedPlan(101, 1), only("alb-target-groups")).map((x) => x.detail), ["load balancer forwards to 101 target groups"]);
+        assert.deepEqual(preflight(sharedPlan(100, 1), only("alb-target-groups")), []);
+    });
+
+    it("refuses more than 25 certificates besides the default one", () => {
+        assert.deepEqual(preflight(sharedPlan(1, 1, 26), only("alb-certificates")).map((x) => x.detail), ["load balancer has 26 certificates besides its default"]);
+        assert.deepEqual(preflight(sharedPlan(1, 1, 25), only("alb-certificates")), []);
+    });
+
     it("names the source of every limit", () => {
         for (const c of LIMITS) assert.ok(c.source.length > 10, c.id);
     });

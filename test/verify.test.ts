@@ -198,6 +198,21 @@ describe("verify gate: the deployment this run started", () => {
         });
     }
 
+    it("reports a rollback its deployment alarm triggered as such, naming the alarm", async () => {
+        // GIVEN ECS rolled the deployment back because the 5xx alarm fired (ServiceDeploymentAlarms.triggeredAlarmNames)
+        const reason = "ECS deployment detected triggered alarms and rolled back";
+        const out = described(FARGATE_SERVICE_ARN, "d-new", "ROLLBACK_SUCCESSFUL", reason);
+        out.serviceDeployments![0].alarms = { status: "TRIGGERED", alarmNames: ["ecs-ship-prod-web-5xx", "ecs-ship-prod-web-unhealthy"], triggeredAlarmNames: ["ecs-ship-prod-web-5xx"] };
+        ecsMock.on(ListServiceDeploymentsCommand).resolves(listed(FARGATE_SERVICE_ARN, [["d-new", "ROLLBACK_SUCCESSFUL", "2025-01-01T10:00:00Z"]]));
+        ecsMock.on(DescribeServiceDeploymentsCommand).resolves(out);
+        // WHEN the gate checks the rollout
+        const clock = fakeClock();
+        const err = await failure(checkRollout(fargate, SINCE, deps(clock), 600_000, retry(clock)));
+        // THEN it fails with the rollback code and says which alarm rolled the release back
+        assert.strictEqual(err.code, EXIT.rolledBack);
+        assert.strictEqual(err.message, `web (fargate): service deployment ${dep("d-new")} was rolled back by its deployment alarm ecs-ship-prod-web-5xx (the release passed health checks but tripped the alarm), expected SUCCESSFUL, saw ROLLBACK_SUCCESSFUL: ${reason}; see service deployment ${dep("d-new")} and log group ${LOG_GROUP}`);
+    });
+
     it("says so when a failed deployment carries no status reason", async () => {
         ecsMock.on(ListServiceDeploymentsCommand).resolves(listed(FARGATE_SERVICE_ARN, [["d-new", "STOPPED", "2025-01-01T10:00:00Z"]]));
         ecsMock.on(DescribeServiceDeploymentsCommand).resolves(described(FARGATE_SERVICE_ARN, "d-new", "STOPPED"));

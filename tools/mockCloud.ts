@@ -277,6 +277,8 @@ const NOT_AUTONAMED = new Set([
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:lb/listener:Listener", "aws:appautoscaling/target:Target", "aws:ecs/taskDefinition:TaskDefinition",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:ecs/expressGatewayService:ExpressGatewayService",
+    "aws:lb/listenerRule:ListenerRule", "aws:lb/listenerCertificate:ListenerCertificate", "aws:acm/certificate:Certificate",
+    "aws:acm/certificateValidation:CertificateValidation", "aws:sns/topicSubscription:TopicSubscription",
 ]);
 
 /**
@@ -350,6 +352,24 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
             const a = arn("elasticloadbalancing", `listener/app/${name}/${hex(name, 16)}/${hex(name + "l", 16)}`);
             return { id: a, state: { ...inputs, arn: a } };
         }
+        case "aws:lb/listenerRule:ListenerRule": {
+            const a = arn("elasticloadbalancing", `listener-rule/app/${name}/${hex(name, 16)}/${hex(name + "l", 16)}/${hex(name + "r", 16)}`);
+            return { id: a, state: { ...inputs, arn: a } };
+        }
+        case "aws:acm/certificate:Certificate": {
+            // One DNS validation record per name, as ACM answers it (a CNAME under the zone).
+            const a = arn("acm", `certificate/${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}`);
+            const domainValidationOptions = [{ domainName: inputs.domainName, resourceRecordName: `_${hex(name, 32)}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(name + "v", 32)}.acm-validations.aws.` }];
+            return { id: a, state: { ...inputs, arn: a, domainValidationOptions, status: "PENDING_VALIDATION" } };
+        }
+        case "aws:acm/certificateValidation:CertificateValidation":
+            return { id: String(inputs.certificateArn), state: inputs };
+        case "aws:route53/record:Record":
+            return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...inputs, fqdn: String(inputs.name).replace(/\.$/, "") } };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: phys!, state: { ...base, arn: arn("cloudwatch", `alarm:${phys}`) } };
+        case "aws:sns/topic:Topic":
+            return { id: arn("sns", phys!), state: { ...base, arn: arn("sns", phys!) } };
         case "aws:ec2/securityGroup:SecurityGroup": {
             const id = `sg-${hex(name, 17)}`;
             return { id, state: { ...base, arn: arn("ec2", `security-group/${id}`) } };
@@ -426,6 +446,12 @@ function fakeCall(token: string, inputs: Record<string, any>, region: string): R
         case "aws:ecr/getImages:getImages":
             // A repository that `pulumi up` is about to create holds no images yet.
             return { id: String(inputs.repositoryName), repositoryName: inputs.repositoryName, imageIds: [] };
+        case "aws:route53/getZone:getZone": {
+            // Every public zone exists offline; its id is derived from its name.
+            const zone = String(inputs.name ?? "example.com").replace(/\.$/, "");
+            const zoneId = inputs.zoneId ?? `Z${hex(zone, 20).toUpperCase()}`;
+            return { id: zoneId, zoneId, name: zone, privateZone: false, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [`ns-1.awsdns-01.org`] };
+        }
         case "aws:iam/getPolicyDocument:getPolicyDocument":
             return { id: "policy", json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }) };
         default:

@@ -67,6 +67,13 @@ export async function checkRollout(target: ServiceTarget, since: Date, deps: Gat
         }
         if (FAILED_STATUSES.has(status)) {
             const reason = deployment?.statusReason ?? ours.statusReason ?? deployment?.rollback?.reason ?? "no status reason given";
+            // A deployment alarm that fired names itself in the deployment (Amazon ECS API Reference,
+            // ServiceDeploymentAlarms: triggeredAlarmNames); the release passed its health checks but
+            // served errors, which the user must hear rather than a generic rollback.
+            const alarms = deployment?.alarms?.triggeredAlarmNames ?? [];
+            if (alarms.length > 0) {
+                throw new GateFailure(EXIT.rolledBack, `${label(target)}: service deployment ${arn} was rolled back by its deployment alarm${alarms.length === 1 ? "" : "s"} ${alarms.join(", ")} (the release passed health checks but tripped the alarm), expected SUCCESSFUL, saw ${status}: ${reason}${whereToLook(target, arn)}`);
+            }
             throw new GateFailure(EXIT.rolledBack, `${label(target)}: expected service deployment ${arn} to be SUCCESSFUL, saw ${status}: ${reason}${whereToLook(target, arn)}`);
         }
         const state = `service deployment ${arn} is ${status}`;

@@ -18,6 +18,8 @@ const PRICED_ELSEWHERE_OR_FREE = new Set([
     "aws:route53/record:Record", "aws:kms/alias:Alias", "aws:secretsmanager/secretVersion:SecretVersion",
     "awsx:ec2:Vpc", "aws:ec2/natGateway:NatGateway",
     "aws:ecs/service:Service", "aws:ecs/expressGatewayService:ExpressGatewayService",
+    // Extra certificates on a listener are free; SNS bills beyond a free tier of notifications.
+    "aws:lb/listenerCertificate:ListenerCertificate", "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription",
 ]);
 
 function line(p: Pricer, r: PlanResource, category: Category, item: string, unit: string, quantity: Figures, priceKey: string, explain: string): LineItem {
@@ -52,6 +54,9 @@ export function itemsFor(r: PlanResource, group: PlanResource[], p: Pricer): Lin
             return i.policyType === "TargetTrackingScaling"
                 ? [line(p, r, "monitoring", "CloudWatch alarms (target tracking)", "alarm-month", constant(2), "alarmMonth", "target tracking keeps 2 alarms (scale out, scale in)")]
                 : [];
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            // A standard-resolution alarm on one metric (Amazon CloudWatch pricing, "Alarms").
+            return [line(p, r, "monitoring", "CloudWatch alarms (deployment)", "alarm-month", constant(1), "alarmMonth", "one standard-resolution metric alarm")];
         case "aws:route53/zone:Zone":
             return [
                 line(p, r, "dns", "Route 53 hosted zone", "zone-month", constant(1), "route53HostedZoneMonth", "one hosted zone"),

@@ -33,7 +33,7 @@ export interface Scenario {
 
 export const BASE_COUNTS: Counts = {
     repositories: 0, images: 0, expressServices: 0, fargateServices: 0, taskDefinitions: 0, loadBalancers: 0,
-    listeners: 0, vpcs: 0, networks: 0, oidcProviders: 1, secretPolicies: 0, taskRoles: 0,
+    listeners: 0, listenerRules: 0, certificates: 0, dnsRecords: 0, vpcs: 0, networks: 0, oidcProviders: 1, secretPolicies: 0, taskRoles: 0,
 };
 
 /** Each mode's defaults, as docs/configuration.md documents them. */
@@ -56,12 +56,41 @@ const OWN_PRIVATE = ["subnet-0ee11ff22aa33bb50", "subnet-0ee11ff22aa33bb51"];
 const HTTPS = ["HTTP:80 redirect", "HTTPS:443 forward"];
 const KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
+/** A service's one rule on a shared load balancer without HTTPS, by its path. */
+const byPath = (path: string) => [`HTTP:80 forward path /${path},/${path}/*`];
+/** A service's two rules on a shared load balancer by its host name: HTTP redirects, HTTPS forwards. */
+const byHost = (host: string) => [`HTTP:80 redirect host ${host}`, `HTTPS:443 forward host ${host}`];
+
 /** One Fargate and one Express service, both built, on the stack's network. */
 const built = { repositories: 2, images: 2 };
 const oneFargate = { fargateServices: 1, taskDefinitions: 1, loadBalancers: 1, listeners: 1, networks: 1 };
 const oneExpress = { expressServices: 1 };
 
 export const SCENARIOS: Record<string, Scenario> = {
+    // ---- The front door (issue 16) ----
+    "front-door-hosts": {
+        // One ALB, HTTP and HTTPS listeners, two rules per service; a created certificate per domain,
+        // with its validation record and the alias record: two records per service.
+        counts: { repositories: 3, images: 3, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 2, listenerRules: 6, certificates: 3, dnsRecords: 6, networks: 1 },
+        services: {
+            web: { mode: "fargate", listeners: byHost("www.example.com") },
+            api: { mode: "fargate", listeners: byHost("api.example.com") },
+            admin: { mode: "fargate", listeners: byHost("admin.example.com") },
+        },
+    },
+    "front-door-paths": {
+        counts: { repositories: 3, images: 3, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 1, listenerRules: 3, networks: 1 },
+        services: {
+            site: { mode: "fargate", listeners: ["HTTP:80 forward path /*"] },
+            api: { mode: "fargate", listeners: ["HTTP:80 forward path /api/v1,/api/v1/*"] },
+            docs: { mode: "fargate", listeners: byPath("docs") },
+        },
+    },
+    "front-door-single": {
+        // Its own ALB with HTTPS and the redirect, a created certificate, its validation and alias records.
+        counts: { repositories: 1, images: 1, ...oneFargate, listeners: 2, certificates: 1, dnsRecords: 2 },
+        services: { portal: { mode: "fargate", listeners: HTTPS } },
+    },
     "starter-express": {
         counts: { repositories: 1, images: 1, ...oneExpress },
         services: { web: { mode: "express" } },
@@ -230,14 +259,15 @@ export const SCENARIOS: Record<string, Scenario> = {
     // ---- Whole teams ----
     "ten-services": {
         counts: {
-            repositories: 8, images: 8, expressServices: 4, fargateServices: 6, taskDefinitions: 6, loadBalancers: 6, listeners: 6, networks: 1,
+            // Six Fargate services, one load balancer (issue 16): one listener, one rule each by /<service>.
+            repositories: 8, images: 8, expressServices: 4, fargateServices: 6, taskDefinitions: 6, loadBalancers: 1, listeners: 1, listenerRules: 6, networks: 1,
         },
         services: {
-            web: { mode: "fargate" }, api: { mode: "express", subnets: "default" }, auth: { mode: "fargate" },
+            web: { mode: "fargate", listeners: byPath("web") }, api: { mode: "express", subnets: "default" }, auth: { mode: "fargate", listeners: byPath("auth") },
             cart: { mode: "express", subnets: "default" }, admin: { mode: "express", subnets: "default" },
-            media: { mode: "fargate" }, mail: { mode: "express", subnets: "default" }, pay: { mode: "fargate" },
-            search: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/search@${DIGEST1}` },
-            feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}` },
+            media: { mode: "fargate", listeners: byPath("media") }, mail: { mode: "express", subnets: "default" }, pay: { mode: "fargate", listeners: byPath("pay") },
+            search: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/search@${DIGEST1}`, listeners: byPath("search") },
+            feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}`, listeners: byPath("feed") },
         },
     },
     // Names of length-limited resources are derived to fit (components/naming.ts); the pre-flight
@@ -262,11 +292,12 @@ export const SCENARIOS: Record<string, Scenario> = {
         },
     },
     "mixed-modes": {
-        counts: { ...built, ...oneExpress, fargateServices: 2, taskDefinitions: 2, loadBalancers: 2, listeners: 3, networks: 1 },
+        // Two Fargate services share one load balancer (issue 16): HTTP and HTTPS listeners, a rule per path.
+        counts: { ...built, ...oneExpress, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 3, networks: 1 },
         services: {
-            web: { mode: "fargate", listeners: HTTPS, desiredCount: 2, scaling: { min: 2, max: 8, metric: "requests", target: 1000 } },
+            web: { mode: "fargate", listeners: ["HTTP:80 redirect path /web,/web/*", "HTTPS:443 forward path /web,/web/*"], desiredCount: 2, scaling: { min: 2, max: 8, metric: "requests", target: 1000 } },
             api: { mode: "express", port: 8000, healthCheckPath: "/healthz", subnets: "default" },
-            adm: { mode: "fargate", image: `ghcr.io/agency/admin@${DIGEST2}`, port: 3000 },
+            adm: { mode: "fargate", image: `ghcr.io/agency/admin@${DIGEST2}`, port: 3000, listeners: ["HTTP:80 forward path /adm,/adm/*"] },
         },
     },
     "scaling-memory": {

@@ -15,6 +15,9 @@ export const COUNTED = {
     taskDefinitions: "aws:ecs/taskDefinition:TaskDefinition",
     loadBalancers: "aws:lb/loadBalancer:LoadBalancer",
     listeners: "aws:lb/listener:Listener",
+    listenerRules: "aws:lb/listenerRule:ListenerRule",
+    certificates: "aws:acm/certificate:Certificate",
+    dnsRecords: "aws:route53/record:Record",
     vpcs: "awsx:ec2:Vpc",
     networks: "ecs-ship:index:StackNetwork",
     oidcProviders: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
@@ -37,7 +40,10 @@ export interface ServiceFacts {
     architecture: "X86_64" | "ARM64";
     /** Fargate: capacity providers (or the launch type); Express: ["EXPRESS"]. */
     capacity: string[];
-    /** "<protocol>:<port> <action>", e.g. "HTTP:80 redirect", "HTTPS:443 forward"; Express: none. */
+    /**
+     * "<protocol>:<port> <action>", e.g. "HTTP:80 redirect", "HTTPS:443 forward"; behind a shared load
+     * balancer, its rules: "<protocol>:<port> <action> host <names> path <patterns>"; Express: none.
+     */
     listeners: string[];
     environment: Record<string, string>;
     /** Variable name → valueFrom, as the container gets it. */
@@ -140,11 +146,19 @@ function fargateFacts(p: Plan, name: string): ServiceFacts {
     const [container] = JSON.parse(td.containerDefinitions);
     const svc = one(p, name, "aws:ecs/service:Service").inputs;
     const tg = one(p, name, "aws:lb/targetGroup:TargetGroup").inputs;
-    const alb = one(p, name, "aws:lb/loadBalancer:LoadBalancer").inputs;
+    const own = childOf(p, name, "aws:lb/loadBalancer:LoadBalancer");
+    // Behind the stack's shared load balancer, the service owns no ALB, only rules on its listeners.
+    const alb = (own.length > 0 ? one(p, name, "aws:lb/loadBalancer:LoadBalancer") : one(p, `ecs-ship-${p.stack}-shared`, "aws:lb/loadBalancer:LoadBalancer")).inputs;
     const target = one(p, name, "aws:appautoscaling/target:Target").inputs;
     const policy = one(p, name, "aws:appautoscaling/policy:Policy").inputs.targetTrackingScalingPolicyConfiguration;
-    const listeners = childOf(p, name, "aws:lb/listener:Listener")
-        .map((l) => `${l.inputs.protocol}:${l.inputs.port} ${l.inputs.defaultActions[0].type}`).sort();
+    const listeners = own.length > 0
+        ? childOf(p, name, "aws:lb/listener:Listener").map((l) => `${l.inputs.protocol}:${l.inputs.port} ${l.inputs.defaultActions[0].type}`).sort()
+        : childOf(p, name, "aws:lb/listenerRule:ListenerRule").map((r) => {
+            const l = p.resources.find((x) => x.type === "aws:lb/listener:Listener" && x.state.arn === r.inputs.listenerArn)!.inputs;
+            const conditions = r.inputs.conditions.map((c: { hostHeader?: { values: string[] }; pathPattern?: { values: string[] } }) =>
+                (c.hostHeader ? `host ${c.hostHeader.values.join(",")}` : `path ${c.pathPattern!.values.join(",")}`)).join(" ");
+            return `${l.protocol}:${l.port} ${r.inputs.actions[0].type} ${conditions}`;
+        }).sort();
     return {
         mode: "fargate",
         ...registryFacts(p, name, container.image),

@@ -15,11 +15,11 @@ import { plan, planJson } from "../planner";
 const SERVICES = 10;
 const REGION = "us-east-1";
 
-function stackFile(): string {
+function stackFile(shared: boolean): string {
     const services = Array.from({ length: SERVICES }, (_, i) =>
         `    s${i}: { mode: fargate, image: { context: app }, cpu: 256, memory: 512, desiredCount: 1, scaling: { min: 1, max: 4 } }`).join("\n");
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-bench-")), "Pulumi.bench.yaml");
-    fs.writeFileSync(file, `config:\n  aws:region: ${REGION}\n  ecs-ship:github: { repository: acme/shop }\n  ecs-ship:services:\n${services}\n`);
+    fs.writeFileSync(file, `config:\n  aws:region: ${REGION}\n  ecs-ship:github: { repository: acme/shop }\n  ecs-ship:loadBalancer: { shared: ${shared} }\n  ecs-ship:services:\n${services}\n`);
     return file;
 }
 
@@ -33,11 +33,12 @@ function loadBalancerCost(e: CostEstimate): { total: number; parts: Record<strin
 }
 
 export async function run(): Promise<void> {
-    const p = await plan("bench", { stackFile: stackFile(), env: { GITHUB_SHA: "0".repeat(40) } });
-    const resources = (planJson(p) as { resources: PlanResource[] }).resources;
+    // Both variants are the real program: `loadBalancer.shared: false` (one ALB per service) and the default (one shared ALB).
+    const planned = async (shared: boolean) => (planJson(await plan("bench", { stackFile: stackFile(shared), env: { GITHUB_SHA: "0".repeat(40) } })) as { resources: PlanResource[] }).resources;
+    const resources = await planned(false);
+    const shared = await planned(true);
     const lbs = resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
-    // The shared variant: the same plan with its ALBs replaced by one stack-level ALB.
-    const shared = [...resources.filter((r) => !lbs.includes(r)), { ...lbs[0], name: "ecs-ship-bench-shared-alb", parent: null }];
+    const sharedLbs = shared.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
     const options = { namePrefix: "ecs-ship-bench-" };
     const perService = loadBalancerCost(estimateCost(resources, REGION, options));
     const one = loadBalancerCost(estimateCost(shared, REGION, options));
@@ -46,7 +47,7 @@ export async function run(): Promise<void> {
     out.write(`Method: a ${SERVICES}-service Fargate stack (256 CPU / 512 MiB, 1..4 tasks each) planned through index.ts under the mock\n` +
         `runtime, its resources priced by the cost model in ${REGION} at the price table's list prices and the default assumptions\n` +
         `(${DEFAULT_ASSUMPTIONS.requestsPerSecond} req/s per service, ${DEFAULT_ASSUMPTIONS.kbPerRequest} KB per request, ${DEFAULT_ASSUMPTIONS.hoursPerMonth} h). "One per service" is the plan as the\n` +
-        `program builds it (${lbs.length} ALBs); "shared" replaces them with one stack-level ALB serving all ${SERVICES} services.\n\n`);
+        `program builds it with loadBalancer.shared: false (${lbs.length} ALBs); "shared" is the default plan (${sharedLbs.length} ALB serving all ${SERVICES} services).\n\n`);
     const row = (label: string, c: typeof one) =>
         out.write(`${label.padEnd(34)}${money(c.total).padStart(10)}/month  (${Object.entries(c.parts).map(([k, v]) => `${k} ${money(v)}`).join(", ")})\n`);
     row(`load balancers, one per service`, perService);

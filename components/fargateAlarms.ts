@@ -1,0 +1,88 @@
+// Deployment alarms of a FargateService: CloudWatch alarms on its target group that ECS watches
+// during a rollout, rolling back a release that trips one. The settings and alarm shapes are pure
+// (alarmSpecs); createAlarms makes the resources.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+export interface AlarmSettings {
+    /** Create the alarms and attach them to deployments. @default true */
+    enabled?: boolean;
+    /** 5xx answers from the tasks per minute (HTTPCode_Target_5XX_Count, Sum) that trip the alarm. @default 10 */
+    http5xx?: number;
+    /** Unhealthy tasks (UnHealthyHostCount, Maximum per minute) that trip the alarm. @default 1 */
+    unhealthyHosts?: number;
+    /** Consecutive one-minute periods over the threshold before an alarm trips. @default 3 */
+    evaluationPeriods?: number;
+    /** Send alarm state changes to this address (an SNS topic and an email subscription are created). @default - no notification */
+    email?: string;
+    /** Send alarm state changes to this existing SNS topic. @default - no notification */
+    snsTopicArn?: string;
+}
+
+/**
+ * Defaults: ten 5xx a minute, or one unhealthy task, for three minutes in a row. Three minutes
+ * outlast one health-check round (HEALTH_CHECK: 3 failures × 10 s), so a task that is being
+ * replaced normally does not trip the unhealthy alarm; ten errors a minute ignores a single
+ * failed request but catches a release that breaks a route.
+ */
+export const ALARM_DEFAULTS = { enabled: true, http5xx: 10, unhealthyHosts: 1, evaluationPeriods: 3 } as const;
+
+/** The metric namespace and dimensions of an ALB target group. Source: Elastic Load Balancing User Guide, "CloudWatch metrics for your Application Load Balancer". */
+export interface AlarmSpec {
+    /** Suffix of the logical and physical name (`<service>-<suffix>`). */
+    suffix: string;
+    metricName: "HTTPCode_Target_5XX_Count" | "UnHealthyHostCount";
+    statistic: "Sum" | "Maximum";
+    threshold: number;
+    evaluationPeriods: number;
+    description: string;
+}
+
+/** The two alarms of a service, with its thresholds; none when disabled. Pure. */
+export function alarmSpecs(s: AlarmSettings | undefined): AlarmSpec[] {
+    const a = { ...ALARM_DEFAULTS, ...s };
+    if (!a.enabled) return [];
+    return [
+        { suffix: "5xx", metricName: "HTTPCode_Target_5XX_Count", statistic: "Sum", threshold: a.http5xx, evaluationPeriods: a.evaluationPeriods,
+            description: `ecs-ship: ${a.http5xx} or more 5xx answers from the tasks per minute for ${a.evaluationPeriods} minutes; ECS rolls back a deployment that trips it` },
+        { suffix: "unhealthy", metricName: "UnHealthyHostCount", statistic: "Maximum", threshold: a.unhealthyHosts, evaluationPeriods: a.evaluationPeriods,
+            description: `ecs-ship: ${a.unhealthyHosts} or more unhealthy tasks for ${a.evaluationPeriods} minutes; ECS rolls back a deployment that trips it` },
+    ];
+}
+
+/**
+ * The alarms, named `<service>-5xx` and `<service>-unhealthy` (fixed names: ECS's deployment
+ * configuration refers to alarms by name, Amazon ECS API Reference, DeploymentAlarms), and the
+ * notification topic when an email is given.
+ */
+export function createAlarms(
+    parent: pulumi.Resource, name: string, s: AlarmSettings | undefined,
+    dims: { loadBalancer: pulumi.Input<string>; targetGroup: pulumi.Input<string> }, tags?: Record<string, string>,
+): aws.cloudwatch.MetricAlarm[] {
+    const specs = alarmSpecs(s);
+    if (specs.length === 0) return [];
+    let topicArn: pulumi.Input<string> | undefined = s?.snsTopicArn;
+    if (s?.email) {
+        const topic = new aws.sns.Topic(`${name}-alarms`, { name: `${name}-alarms`, tags }, { parent });
+        new aws.sns.TopicSubscription(`${name}-alarms-email`, { topic: topic.arn, protocol: "email", endpoint: s.email }, { parent });
+        topicArn = topic.arn;
+    }
+    const actions = topicArn ? [topicArn] : [];
+    return specs.map((spec) => new aws.cloudwatch.MetricAlarm(`${name}-${spec.suffix}`, {
+        name: `${name}-${spec.suffix}`,
+        alarmDescription: spec.description,
+        namespace: "AWS/ApplicationELB",
+        metricName: spec.metricName,
+        dimensions: { LoadBalancer: dims.loadBalancer, TargetGroup: dims.targetGroup },
+        statistic: spec.statistic,
+        period: 60,
+        evaluationPeriods: spec.evaluationPeriods,
+        threshold: spec.threshold,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        // No requests means no 5xx data points: that is healthy, not unknown.
+        treatMissingData: "notBreaching",
+        alarmActions: actions,
+        okActions: actions,
+        tags,
+    }, { parent }));
+}

@@ -1,0 +1,107 @@
+// The load-balancer side of a FargateService: its target group, and either its own ALB with
+// listeners, or listener rules on the stack's shared ALB (components/sharedLoadBalancer.ts).
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { elbLogicalName } from "./naming";
+import { HEALTH_CHECK, TLS_POLICY } from "./fargateSettings";
+import { Route, ruleConditions } from "./frontDoor";
+import { SharedListener } from "./sharedLoadBalancer";
+
+/** What the target group and listeners read from the service's resolved arguments. */
+export interface LoadBalancerSettings {
+    port: number;
+    healthCheckPath: string;
+    deregistrationDelay: number;
+    vpcId: pulumi.Input<string>;
+    albSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    certificateArn?: pulumi.Input<string>;
+    tags?: Record<string, string>;
+}
+
+/** The front of one service: where it is reached and what its ECS service must wait for. */
+export interface ServiceFront {
+    tg: aws.lb.TargetGroup;
+    /** The ALB's ARN suffix, for the requests-per-target scaling label. */
+    albArnSuffix: pulumi.Output<string>;
+    dnsName: pulumi.Output<string>;
+    zoneId: pulumi.Output<string>;
+    /** Listeners and rules the ECS service depends on. */
+    waitFor: pulumi.Resource[];
+}
+
+const HTTPS_REDIRECT = { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } };
+
+export function createTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings): aws.lb.TargetGroup {
+    return new aws.lb.TargetGroup(elbLogicalName(name, "tg"), {
+        port: a.port,
+        protocol: "HTTP",
+        targetType: "ip", // awsvpc tasks register by IP
+        vpcId: a.vpcId,
+        deregistrationDelay: a.deregistrationDelay, // AWS default 300 s; see fargateSettings.ts
+        healthCheck: {
+            enabled: true,
+            path: a.healthCheckPath,
+            protocol: "HTTP",
+            port: "traffic-port",
+            interval: HEALTH_CHECK.interval, // AWS default 30
+            timeout: HEALTH_CHECK.timeout, // AWS default 5
+            healthyThreshold: HEALTH_CHECK.healthyThreshold, // AWS default 5
+            unhealthyThreshold: HEALTH_CHECK.unhealthyThreshold, // AWS default 2
+            matcher: HEALTH_CHECK.matcher, // AWS default 200
+        },
+        tags: a.tags,
+    }, { parent });
+}
+
+/** The service's own ALB: HTTP on 80 (a redirect when there is a certificate) and HTTPS on 443. */
+export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, albSg: aws.ec2.SecurityGroup): ServiceFront {
+    const alb = new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
+        loadBalancerType: "application",
+        internal: false,
+        securityGroups: [albSg.id],
+        subnets: a.albSubnetIds,
+        // Malformed headers are dropped rather than passed to the app (request smuggling).
+        dropInvalidHeaderFields: true,
+        tags: a.tags,
+    }, { parent });
+    const tg = createTargetGroup(parent, name, a);
+    const forward = [{ type: "forward", targetGroupArn: tg.arn }];
+    const listeners: aws.lb.Listener[] = [new aws.lb.Listener(`${name}-http`, {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: a.certificateArn ? [HTTPS_REDIRECT] : forward,
+        tags: a.tags,
+    }, { parent })];
+    if (a.certificateArn) {
+        listeners.push(new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: alb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            certificateArn: a.certificateArn,
+            sslPolicy: TLS_POLICY,
+            defaultActions: forward,
+            tags: a.tags,
+        }, { parent }));
+    }
+    return { tg, albArnSuffix: alb.arnSuffix, dnsName: alb.dnsName, zoneId: alb.zoneId, waitFor: listeners };
+}
+
+/**
+ * Rules on the shared ALB at the service's own priority: a forward rule on HTTPS and a redirect on
+ * HTTP when the service serves HTTPS, else a forward rule on HTTP. A rule's priority and listener
+ * are ForceNew in the provider (Terraform AWS provider, internal/service/elbv2/listener_rule.go:
+ * `priority` is updated in place by SetRulePriorities; `listener_arn` is ForceNew), and both depend
+ * only on this service, so adding or removing another service leaves this one's rules alone.
+ */
+export function createSharedFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, shared: SharedListener, route: Route, https: boolean): ServiceFront {
+    const tg = createTargetGroup(parent, name, a);
+    const conditions = ruleConditions(route);
+    const rule = (suffix: string, listenerArn: pulumi.Input<string>, action: aws.types.input.lb.ListenerRuleAction) =>
+        new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn, priority: route.priority, conditions, actions: [action], tags: a.tags }, { parent, dependsOn: shared.listeners });
+    const forward = { type: "forward", targetGroupArn: tg.arn };
+    const rules = https
+        ? [rule("https-rule", shared.httpsListenerArn!, forward), rule("http-rule", shared.httpListenerArn, HTTPS_REDIRECT)]
+        : [rule("http-rule", shared.httpListenerArn, forward)];
+    return { tg, albArnSuffix: shared.arnSuffix, dnsName: shared.dnsName, zoneId: shared.zoneId, waitFor: rules };
+}

@@ -1,0 +1,90 @@
+// The front door of a stack's Fargate services, as pure decisions: whether they share one
+// load balancer, and how each service is routed on it. No resources; tested without mocks
+// (test/frontDoor.test.ts).
+import { shortHash } from "./naming";
+
+/**
+ * Listener rule priorities ALB accepts: 1 to 50000, lowest evaluated first. Source: Elastic Load
+ * Balancing API Reference, CreateRule, Priority (valid range 1-50000).
+ */
+export const RULE_PRIORITY = { min: 1, max: 50000 } as const;
+
+/**
+ * AWS's fixed quotas per Application Load Balancer that a shared load balancer meets. Source: Elastic
+ * Load Balancing User Guide, "Quotas for your Application Load Balancers"
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html):
+ * rules per load balancer excluding default rules 100, target groups per load balancer 100 (not
+ * adjustable), certificates per load balancer excluding the default one 25, condition values per rule 5.
+ */
+export const ALB_QUOTAS = { rules: 100, targetGroups: 100, certificates: 25, conditionValuesPerRule: 5 } as const;
+
+/** Whether a stack's Fargate services share one load balancer: `shared` when set, else when there are two or more. */
+export function sharesLoadBalancer(fargateServices: number, shared?: boolean): boolean {
+    return shared ?? fargateServices > 1;
+}
+
+/**
+ * A service's rule priority on the shared listeners: the explicit one, else derived from the service
+ * name alone (a stable hash into 1..50000), so adding or removing another service never moves it and
+ * the provider never replaces the rule.
+ */
+export function rulePriority(service: string, explicit?: number): number {
+    if (explicit !== undefined) return explicit;
+    const span = RULE_PRIORITY.max - RULE_PRIORITY.min + 1;
+    return RULE_PRIORITY.min + (parseInt(shortHash(`rule:${service}`, 8), 16) % span);
+}
+
+/** How a service is reached on a shared load balancer: by host name, by path prefix, or both. */
+export interface Route {
+    host?: string;
+    /** Path prefix without a trailing slash, e.g. `/api`. */
+    path?: string;
+    priority: number;
+}
+
+/**
+ * The route of a service on a shared load balancer: its domain as the host, and its `path`; without
+ * a domain the path defaults to `/<service>`, so every service has a condition of its own.
+ */
+export function routeOf(service: string, o: { domain?: string; path?: string; priority?: number }): Route {
+    const path = o.path ?? (o.domain ? undefined : `/${service}`);
+    return { host: o.domain, path: path === "/" ? undefined : path?.replace(/\/+$/, ""), priority: rulePriority(service, o.priority) };
+}
+
+/**
+ * A route as listener rule conditions. A path prefix matches itself and everything below it
+ * (`/api` and `/api/*`); ALB does not strip it, so the app serves under the prefix.
+ */
+export function ruleConditions(r: Route): { hostHeader?: { values: string[] }; pathPattern?: { values: string[] } }[] {
+    const out: { hostHeader?: { values: string[] }; pathPattern?: { values: string[] } }[] = [];
+    if (r.host) out.push({ hostHeader: { values: [r.host] } });
+    if (r.path) out.push({ pathPattern: { values: [r.path, `${r.path}/*`] } });
+    if (out.length === 0) out.push({ pathPattern: { values: ["/*"] } });
+    return out;
+}
+
+/** Services whose priorities collide, as `priority: [services]`, for a clear configuration error. */
+export function priorityCollisions(priorities: Record<string, number>): [number, string[]][] {
+    const by = new Map<number, string[]>();
+    for (const [s, p] of Object.entries(priorities)) by.set(p, [...(by.get(p) ?? []), s]);
+    return [...by.entries()].filter(([, s]) => s.length > 1).map(([p, s]) => [p, s.sort()]);
+}
+
+/** Services whose routes are the same (same host and path), which one rule would shadow. */
+export function routeCollisions(routes: Record<string, Route>): string[][] {
+    const by = new Map<string, string[]>();
+    for (const [s, r] of Object.entries(routes)) {
+        const key = `${r.host ?? ""}|${r.path ?? ""}`;
+        by.set(key, [...(by.get(key) ?? []), s]);
+    }
+    return [...by.values()].filter((s) => s.length > 1).map((s) => s.sort());
+}
+
+/**
+ * The URL a service answers on: its domain over HTTPS; on a shared load balancer without a
+ * domain, the load balancer's name and the service's path; else the load balancer's name.
+ */
+export function serviceUrl(o: { dnsName: string; https: boolean; domain?: string; path?: string }): string {
+    if (o.domain) return `https://${o.domain}${o.path ?? ""}`;
+    return `${o.https ? "https" : "http"}://${o.dnsName}${o.path ?? ""}`;
+}

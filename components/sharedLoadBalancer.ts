@@ -1,0 +1,91 @@
+// SharedLoadBalancer: one Application Load Balancer in front of a stack's Fargate services. Each
+// FargateService adds its own target group and listener rules to it (components/fargateService.ts).
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { elbLogicalName } from "./naming";
+import { TLS_POLICY } from "./fargateSettings";
+
+export const SHARED_LOAD_BALANCER_TYPE = "ecs-ship:index:SharedLoadBalancer";
+
+export interface SharedLoadBalancerArgs {
+    /** VPC of the load balancer and its security group (StackNetwork.vpcId). */
+    vpcId: pulumi.Input<string>;
+    /** Exactly two public subnets in two Availability Zones (StackNetwork.albSubnetIds). */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Certificates of the services that serve HTTPS, by service. With any, an HTTPS listener on 443
+     * serves them all: the first service's (by name) is the listener's default, the others are added
+     * to it, one resource per service so removing one leaves the rest; ALB picks one by SNI.
+     * @default - no HTTPS listener
+     */
+    certificateArns?: Record<string, pulumi.Input<string>>;
+    tags?: Record<string, string>;
+}
+
+/** What a FargateService needs to put itself behind the shared load balancer. */
+export interface SharedListener {
+    arn: pulumi.Output<string>;
+    arnSuffix: pulumi.Output<string>;
+    dnsName: pulumi.Output<string>;
+    zoneId: pulumi.Output<string>;
+    securityGroupId: pulumi.Output<string>;
+    httpListenerArn: pulumi.Output<string>;
+    /** Set when certificates were given. */
+    httpsListenerArn?: pulumi.Output<string>;
+    /** The listeners, for services to depend on (ECS rejects a target group no listener uses). */
+    listeners: aws.lb.Listener[];
+}
+
+/** Requests that match no service's rule get a plain 404 instead of reaching some service. */
+const NOT_FOUND = [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" } }];
+
+/**
+ * One internet-facing ALB, its security group (80, and 443 with certificates, from anywhere), and
+ * its listeners with a 404 default. Services add rules by host or path at stable priorities.
+ *
+ * **Cost** (us-east-1): about $16.40/month plus LCUs and two public IPv4 addresses ($3.65/month
+ * each), once per stack instead of once per service.
+ */
+export class SharedLoadBalancer extends pulumi.ComponentResource {
+    public readonly listener: SharedListener;
+    public readonly dnsName: pulumi.Output<string>;
+
+    constructor(name: string, args: SharedLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(SHARED_LOAD_BALANCER_TYPE, name, {}, opts);
+        const tags = args.tags;
+        const certs = Object.entries(args.certificateArns ?? {}).sort(([a], [b]) => a.localeCompare(b));
+        const sg = new aws.ec2.SecurityGroup(`${name}-alb-sg`, { vpcId: args.vpcId, description: "ecs-ship shared load balancer: HTTP(S) from anywhere", tags }, { parent: this });
+        for (const port of certs.length > 0 ? [80, 443] : [80]) {
+            for (const [v, cidr] of [["v4", { cidrIpv4: "0.0.0.0/0" }], ["v6", { cidrIpv6: "::/0" }]] as const) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ipProtocol: "tcp", securityGroupId: sg.id, fromPort: port, toPort: port, ...cidr, tags }, { parent: this });
+            }
+        }
+        // Egress: each service adds a rule to its own tasks' port (FargateService), nothing else.
+        const alb = new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
+            loadBalancerType: "application",
+            internal: false,
+            securityGroups: [sg.id],
+            subnets: args.subnetIds,
+            dropInvalidHeaderFields: true,
+            tags,
+        }, { parent: this });
+        const http = new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: NOT_FOUND, tags }, { parent: this });
+        const listeners = [http];
+        let https: aws.lb.Listener | undefined;
+        if (certs.length > 0) {
+            https = new aws.lb.Listener(`${name}-https`, {
+                loadBalancerArn: alb.arn, port: 443, protocol: "HTTPS", certificateArn: certs[0][1], sslPolicy: TLS_POLICY, defaultActions: NOT_FOUND, tags,
+            }, { parent: this });
+            listeners.push(https);
+            for (const [service, certificateArn] of certs.slice(1)) {
+                new aws.lb.ListenerCertificate(`${name}-cert-${service}`, { listenerArn: https.arn, certificateArn }, { parent: this });
+            }
+        }
+        this.dnsName = alb.dnsName;
+        this.listener = {
+            arn: alb.arn, arnSuffix: alb.arnSuffix, dnsName: alb.dnsName, zoneId: alb.zoneId, securityGroupId: sg.id,
+            httpListenerArn: http.arn, httpsListenerArn: https?.arn, listeners,
+        };
+        this.registerOutputs({ dnsName: this.dnsName });
+    }
+}

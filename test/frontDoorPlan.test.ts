@@ -1,0 +1,42 @@
+// The front door through the real program (tools/planner.ts `plan`, as `npm run plan` runs index.ts).
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT, plan } from "../tools/planner";
+
+const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+
+function tenServices(extra = ""): string {
+    const services = Array.from({ length: 10 }, (_, i) => `    s${i}: { mode: fargate, image: { context: app } }`).join("\n");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-front-")), "Pulumi.qa.yaml");
+    fs.writeFileSync(file, `config:\n  aws:region: us-east-1\n  ecs-ship:github: { repository: acme/shop }\n${extra}  ecs-ship:services:\n${services}\n`);
+    return file;
+}
+
+describe("front door (real program)", function () {
+    this.timeout(180_000);
+
+    it("plans a ten-service Fargate stack with exactly one load balancer by default", async () => {
+        // GIVEN ten Fargate services and no loadBalancer key  WHEN planned  THEN one ALB, ten target groups, no violation
+        const p = await plan("qa", { stackFile: tenServices(), env: { GITHUB_SHA: SHA } });
+        assert.equal(p.resources.filter((r) => r.type === LB).length, 1);
+        assert.equal(p.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup").length, 10);
+        assert.deepEqual(p.violations, []);
+    });
+
+    it("gives each service its own load balancer with loadBalancer.shared: false", async () => {
+        const p = await plan("qa", { stackFile: tenServices("  ecs-ship:loadBalancer: { shared: false }\n"), env: { GITHUB_SHA: SHA } });
+        assert.equal(p.resources.filter((r) => r.type === LB).length, 10);
+    });
+
+    it("refuses a domain on an Express service, citing what Express Mode supports", async () => {
+        // GIVEN an Express service with a domain  WHEN planned  THEN a configuration error naming the key
+        const file = path.join(ROOT, "test/scenarios/fixtures/express-domain/Pulumi.dev.yaml");
+        await assert.rejects(plan("dev", { stackFile: file, env: { GITHUB_SHA: SHA } }), (e: Error) => {
+            assert.match(e.message, /ecs-ship:services\.web\.domain: Express Mode serves only on the domain AWS gives it \(https:\/\/<name>\.ecs\.<region>\.on\.aws\) and takes no custom domain \(Amazon ECS API Reference, CreateExpressGatewayService\); use mode: fargate for a custom domain, got "www\.example\.com"/);
+            return true;
+        });
+    });
+});
