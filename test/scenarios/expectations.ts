@@ -273,10 +273,11 @@ export const SCENARIOS: Record<string, Scenario> = {
     // Names of length-limited resources are derived to fit (components/naming.ts); the pre-flight
     // check of every scenario proves each fits its limit.
     "long-names-production": {
-        counts: { repositories: 3, images: 3, expressServices: 1, fargateServices: 2, taskDefinitions: 2, loadBalancers: 2, listeners: 2, networks: 1 },
+        // Two Fargate services share one load balancer whose derived name fits 32 characters; a path rule each.
+        counts: { repositories: 3, images: 3, expressServices: 1, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 1, listenerRules: 2, networks: 1 },
         services: {
-            "backend-api": { mode: "fargate", desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 } },
-            "customer-notifications-worker": { mode: "fargate" },
+            "backend-api": { mode: "fargate", listeners: ["HTTP:80 forward path /backend-api,/backend-api/*"], desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 } },
+            "customer-notifications-worker": { mode: "fargate", listeners: ["HTTP:80 forward path /customer-notifications-worker,/customer-notifications-worker/*"] },
             "admin-dashboard": { mode: "express", port: 80, healthCheckPath: "/", subnets: "default" },
         },
     },
