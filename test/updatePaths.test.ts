@@ -114,6 +114,31 @@ describe("Update paths (real program, planned twice)", function () {
         assert.deepEqual(pick(c, "delete"), [...API_RESOURCES, "ecs-ship-dev-github-pass-api"].sort());
     });
 
+    it("remove one of three services behind the shared load balancer: the other two keep serving, untouched", async () => {
+        // GIVEN prod with three Fargate services on one load balancer, a host rule each on its own domain
+        const three = (s: Record<string, any>) => {
+            s.web.domain = "www.example.com";
+            s.api = { ...structuredClone(s.web), domain: "api.example.com" };
+            s.admin = { ...structuredClone(s.web), domain: "admin.example.com" };
+        };
+        // WHEN api is removed
+        const c = await change("prod", "shared-remove", (s) => { delete s.api; }, three);
+        // THEN only api's resources go: its target group, its two listener rules, its certificate on
+        // the listener, its DNS and certificate records, its alarms, service and roles
+        assert.deepEqual([pick(c, "replace"), pick(c, "create"), problems(c)], [[], [], []]);
+        const deleted = pick(c, "delete");
+        assert.ok(deleted.length > 0);
+        assert.deepEqual(deleted.filter((n) => !/-api(-|$)/.test(n)), [], "only api's resources are deleted");
+        for (const n of ["ecs-ship-prod-api-tg", "ecs-ship-prod-api-http-rule", "ecs-ship-prod-api-https-rule", "ecs-ship-prod-shared-cert-api", "ecs-ship-prod-api-dns-a", "ecs-ship-prod-api-5xx", "ecs-ship-prod-api-unhealthy", "ecs-ship-prod-api-svc"]) {
+            assert.ok(deleted.includes(n), `${n} is not deleted: ${deleted.join(", ")}`);
+        }
+        // and the load balancer, its listeners and the other services' rules, target groups and
+        // services are neither updated nor replaced, so web and admin serve throughout
+        // (the deploy role's policies may change: the removed domain leaves their scope)
+        const touched = c.filter((x) => x.action !== "delete" && !x.name.startsWith("ecs-ship-prod-github-")).map((x) => `${x.action} ${x.name} (${x.changed.join(",")})`);
+        assert.deepEqual(touched, []);
+    });
+
     it("rename a service: the new one is created beside the old, under names the old does not hold", async () => {
         const c = await change("dev", "rename", (s) => { s.site = s.web; delete s.web; });
         assert.deepEqual([pick(c, "replace"), problems(c)], [[], []]);
