@@ -25,6 +25,12 @@ const provider = new aws.Provider(prefix, {
 });
 const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 
+// Custom domains of Fargate services, each with the id of its public Route 53 zone (given, or looked up by name).
+const fargate = settings.services.filter((s) => s.mode === "fargate");
+const zones = new Map(fargate.filter((s) => s.domain).map((s) => [s.name, zoneIdOf(s.domain!, s, { provider })] as const));
+// Deployment alarms that notify: an email creates a topic and a subscription; a topic ARN is used as given.
+const alarming = fargate.filter((s) => s.alarms?.enabled !== false);
+
 // Keyless trust for the GitHub workflow. It owns the permissions boundary every role below carries.
 const trust = new GithubOidcTrust(`${prefix}-github`, {
     prefix,
@@ -43,6 +49,11 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     // The boundary admits exactly the configured secrets, named by the secret ARN (no JSON key or version).
     secretArns: settings.services.flatMap((s) => Object.values(s.secrets ?? {}).map(secretResourceArn)),
     secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
+    // The deploy role may write certificates and records only for these names, in these zones, and
+    // subscribe only these addresses.
+    domains: fargate.filter((s) => s.domain).map((s) => ({ name: s.domain!, zoneId: zones.get(s.name)! })),
+    alarmEmails: alarming.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
+    alarmTopicArns: alarming.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
 }, {
     ...opts,
     // The deploy role cannot delete itself, its policies, the boundary or the provider, so
@@ -57,9 +68,8 @@ const needsNetwork = networkSettings !== undefined || settings.services.some((s)
 const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSettings ?? {}, opts) : undefined;
 
 // Custom domains: each is looked up in its Route 53 zone and gets a created certificate unless it brings one.
-const fargate = settings.services.filter((s) => s.mode === "fargate");
 const domains = new Map(fargate.filter((s) => s.domain).map((s) => {
-    const zoneId = zoneIdOf(s.domain!, s, { provider });
+    const zoneId = zones.get(s.name)!;
     const certificateArn = s.certificateArn
         ?? new DomainCertificate(`${serviceResourceName(settings.stack, s.name)}-domain`, { domain: s.domain!, zoneId }, opts).certificateArn;
     return [s.name, { name: s.domain!, zoneId, certificateArn }] as const;

@@ -64,6 +64,16 @@ export interface GithubOidcTrustArgs {
     secretArns?: string[];
     /** Customer-managed KMS keys of those secrets; the boundary admits kms:Decrypt with exactly these. @default [] */
     secretsKmsKeyArns?: string[];
+    /**
+     * The services' custom domains and the Route 53 zones they live in: the deploy role may request
+     * DNS-validated certificates for exactly these names and write only their records, in only
+     * these zones. @default [] - no certificate or DNS permission
+     */
+    domains?: { name: string; zoneId: pulumi.Input<string> }[];
+    /** Email addresses the deployment alarms notify; the only endpoints the deploy role may subscribe. @default [] */
+    alarmEmails?: string[];
+    /** Existing SNS topics the deployment alarms notify; alarms may act only on these and the stack's own topics. @default [] */
+    alarmTopicArns?: string[];
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -130,10 +140,13 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
         }
 
         function scopeWith(boundaryArn: pulumi.Input<string>): pulumi.Output<StackScope> {
-            return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn]).apply(([accountId, p, prov, b]) => ({
+            const zoneIds = pulumi.all(a.domains.map((d) => d.zoneId));
+            return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn, zoneIds]).apply(([accountId, p, prov, b, zones]) => ({
                 partition: p, accountId, region: a.region, stack, prefix: a.prefix, trustName: name, project: a.project,
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
+                domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i] })),
+                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns,
             }));
         }
 
@@ -165,6 +178,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             attach("deploy-build", deployRole, docs.build);
             attach("deploy-network", deployRole, docs.network);
             attach("deploy-iam", deployRole, docs.iam);
+            attach("deploy-edge", deployRole, docs.edge);
         }
     }
 
@@ -191,6 +205,7 @@ interface Normalized {
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
+    domains: { name: string; zoneId: pulumi.Input<string> }[]; alarmEmails: string[]; alarmTopicArns: string[];
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -236,6 +251,9 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         taskPermissions: args.taskPermissions ?? [...d.taskPermissions],
         secretArns: args.secretArns ?? [],
         secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
+        domains: args.domains ?? [],
+        alarmEmails: args.alarmEmails ?? [],
+        alarmTopicArns: args.alarmTopicArns ?? [],
         region: args.region,
         project: args.project ?? d.project,
     };

@@ -97,6 +97,14 @@ const LISTENER = "aws:lb/listener:Listener";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const RULE = "aws:lb/listenerRule:ListenerRule";
+const LISTENER_CERT = "aws:lb/listenerCertificate:ListenerCertificate";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const TOPIC = "aws:sns/topic:Topic";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const CERT = "aws:acm/certificate:Certificate";
+const CERT_VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+const RECORD = "aws:route53/record:Record";
 const TARGET = "aws:appautoscaling/target:Target";
 const POLICY = "aws:appautoscaling/policy:Policy";
 
@@ -111,6 +119,23 @@ const scalableTargetOf = (r: PlannedResource, s: CallScope) => [String(s.resourc
 const alarmsOf = (r: PlannedResource, s: CallScope) => [`arn:${s.partition}:cloudwatch:${s.region}:${s.accountId}:alarm:TargetTracking-${r.inputs.resourceId}-AlarmHigh-0a1b2c3d`, `arn:${s.partition}:cloudwatch:${s.region}:${s.accountId}:alarm:TargetTracking-${r.inputs.resourceId}-AlarmLow-0a1b2c3d`];
 const lbOfListener = (r: PlannedResource) => [String(r.inputs.loadBalancerArn)];
 const secGroupRuleArn = (r: PlannedResource) => [String(r.state.arn)];
+const listenerOf = (r: PlannedResource) => [String(r.inputs.listenerArn)];
+/** Every action an alarm takes, as cloudwatch:AlarmActions sees them (none: the key is absent). */
+const alarmActions = (r: PlannedResource): Record<string, string[]> => {
+    const all = [...(r.inputs.alarmActions ?? []), ...(r.inputs.okActions ?? []), ...(r.inputs.insufficientDataActions ?? [])].map(String);
+    return all.length > 0 ? { "cloudwatch:AlarmActions": all } : {};
+};
+const topicOfSubscription = (r: PlannedResource) => [String(r.inputs.topic)];
+const certOfValidation = (r: PlannedResource) => [String(r.inputs.certificateArn)];
+const zoneArn = (s: CallScope, zoneId: string) => `arn:${s.partition}:route53:::hostedzone/${zoneId}`;
+const zoneOf = (r: PlannedResource, s: CallScope) => [zoneArn(s, String(r.inputs.zoneId))];
+const dnsChangeArn = (_r: PlannedResource, s: CallScope) => [`arn:${s.partition}:route53:::change/C0A1B2C3D4E5F6`];
+/** What Route 53 sees of a record change: the normalized name (lower case, no trailing dot), type and action. */
+const recordChange = (action: "UPSERT" | "DELETE") => (r: PlannedResource) => ({
+    "route53:ChangeResourceRecordSetsNormalizedRecordNames": [String(r.inputs.name).toLowerCase().replace(/\.$/, "")],
+    "route53:ChangeResourceRecordSetsRecordTypes": [String(r.inputs.type)],
+    "route53:ChangeResourceRecordSetsActions": [action],
+});
 
 export const PROVIDER_CALLS: ProviderCall[] = [
     // ---- IAM roles of the services (execution, task, Express infrastructure) ----
@@ -217,6 +242,54 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(LISTENER, "update", ["elasticloadbalancing:ModifyListener"], own, `${TF}/elbv2/listener.go (ModifyListener)`),
     ...row(LISTENER, "delete", ["elasticloadbalancing:DeleteListener"], own, `${TF}/elbv2/listener.go (DeleteListener)`),
 
+    ...row(RULE, "create", ["elasticloadbalancing:CreateRule"], listenerOf, `${TF}/elbv2/listener_rule.go (CreateRule with Tags; ${SAR}: authorized on the listener)`, { requestTags: true }),
+    ...row(RULE, "create", ["elasticloadbalancing:AddTags"], own, `${TF}/elbv2/listener_rule.go; Elastic Load Balancing User Guide, "Tag resources on creation"`, { requestTags: true, context: () => ({ "elasticloadbalancing:CreateAction": "CreateRule" }) }),
+    ...row(RULE, "read", ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"], any, `${TF}/elbv2/listener_rule.go (read; ${SAR}: Describe* have no resource type)`),
+    ...row(RULE, "update", ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:RemoveTags"], own, `${TF}/elbv2/listener_rule.go (resourceListenerRuleUpdate: priority, actions, conditions, tags)`),
+    ...row(RULE, "update", ["elasticloadbalancing:AddTags"], own, `${TF}/elbv2/listener_rule.go (tags)`, { requestTags: true }),
+    ...row(RULE, "delete", ["elasticloadbalancing:DeleteRule"], own, `${TF}/elbv2/listener_rule.go (DeleteRule)`),
+    ...row(LISTENER_CERT, "create", ["elasticloadbalancing:AddListenerCertificates"], listenerOf, `${TF}/elbv2/listener_certificate.go (AddListenerCertificates; ${SAR}: on the listener)`),
+    ...row(LISTENER_CERT, "read", ["elasticloadbalancing:DescribeListenerCertificates"], any, `${TF}/elbv2/listener_certificate.go (read)`),
+    ...row(LISTENER_CERT, "delete", ["elasticloadbalancing:RemoveListenerCertificates"], listenerOf, `${TF}/elbv2/listener_certificate.go (RemoveListenerCertificates)`),
+
+    // ---- Deployment alarms and their topic (Fargate) ----
+    ...row(ALARM, "create", ["cloudwatch:PutMetricAlarm"], own, `${TF}/cloudwatch/metric_alarm.go (PutMetricAlarm with Tags; Amazon CloudWatch User Guide, "Using condition keys to limit alarm actions")`, { requestTags: true, context: alarmActions }),
+    ...row(ALARM, "create", ["cloudwatch:TagResource"], own, `${TF}/cloudwatch/metric_alarm.go; Amazon CloudWatch API Reference, PutMetricAlarm (Tags on create need cloudwatch:TagResource)`, { requestTags: true }),
+    ...row(ALARM, "read", ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], own, `${TF}/cloudwatch/metric_alarm.go (findMetricAlarmByName: DescribeAlarms; tags)`),
+    ...row(ALARM, "update", ["cloudwatch:PutMetricAlarm"], own, `${TF}/cloudwatch/metric_alarm.go (resourceMetricAlarmUpdate: PutMetricAlarm)`, { context: alarmActions }),
+    ...row(ALARM, "update", ["cloudwatch:UntagResource"], own, `${TF}/cloudwatch/metric_alarm.go (tags)`),
+    ...row(ALARM, "update", ["cloudwatch:TagResource"], own, `${TF}/cloudwatch/metric_alarm.go (tags)`, { requestTags: true }),
+    ...row(ALARM, "delete", ["cloudwatch:DeleteAlarms"], own, `${TF}/cloudwatch/metric_alarm.go (DeleteAlarms)`),
+    ...row(TOPIC, "create", ["sns:CreateTopic", "sns:TagResource"], own, `${TF}/sns/topic.go (CreateTopic with Tags; Amazon SNS Developer Guide, "Tagging": tags on create need sns:TagResource)`, { requestTags: true }),
+    ...row(TOPIC, "read", ["sns:GetTopicAttributes", "sns:ListTagsForResource"], own, `${TF}/sns/topic.go (findTopicAttributesByARN; tags)`),
+    ...row(TOPIC, "update", ["sns:SetTopicAttributes", "sns:UntagResource"], own, `${TF}/sns/topic.go (resourceTopicUpdate)`),
+    ...row(TOPIC, "update", ["sns:TagResource"], own, `${TF}/sns/topic.go (tags)`, { requestTags: true }),
+    ...row(TOPIC, "delete", ["sns:DeleteTopic"], own, `${TF}/sns/topic.go (DeleteTopic)`),
+    ...row(SUBSCRIPTION, "create", ["sns:Subscribe"], topicOfSubscription, `${TF}/sns/topic_subscription.go (Subscribe; ${SAR}: sns:Protocol, sns:Endpoint)`, { context: (r) => ({ "sns:Protocol": String(r.inputs.protocol), "sns:Endpoint": String(r.inputs.endpoint) }) }),
+    // Subscription calls are authorized on the subscription's topic (${SAR} for Amazon SNS: resource type topic).
+    ...row(SUBSCRIPTION, "read", ["sns:GetSubscriptionAttributes"], topicOfSubscription, `${TF}/sns/topic_subscription.go (findSubscriptionAttributesByARN)`),
+    ...row(SUBSCRIPTION, "delete", ["sns:Unsubscribe"], topicOfSubscription, `${TF}/sns/topic_subscription.go (Unsubscribe)`),
+
+    // ---- Custom domains: certificate and DNS records (Fargate) ----
+    ...row(CERT, "create", ["acm:RequestCertificate"], any, `${TF}/acm/certificate.go (RequestCertificate with Tags; ${SAR}: no resource type, acm:DomainNames, acm:ValidationMethod)`, { requestTags: true, context: (r) => ({ "acm:DomainNames": [String(r.inputs.domainName)], "acm:ValidationMethod": String(r.inputs.validationMethod) }) }),
+    ...row(CERT, "create", ["acm:AddTagsToCertificate"], own, `${TF}/acm/certificate.go; AWS Certificate Manager User Guide, "Tagging": tags on request need acm:AddTagsToCertificate`, { requestTags: true }),
+    ...row(CERT, "read", ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], own, `${TF}/acm/certificate.go (findCertificateByARN: DescribeCertificate; tags)`),
+    ...row(CERT, "update", ["acm:RemoveTagsFromCertificate"], own, `${TF}/acm/certificate.go (tags)`),
+    ...row(CERT, "update", ["acm:AddTagsToCertificate"], own, `${TF}/acm/certificate.go (tags)`, { requestTags: true }),
+    ...row(CERT, "delete", ["acm:DeleteCertificate"], own, `${TF}/acm/certificate.go (DeleteCertificate, retried while a listener still uses it)`),
+    ...row(CERT_VALIDATION, "create", ["acm:DescribeCertificate"], certOfValidation, `${TF}/acm/certificate_validation.go (waitCertificateIssued)`),
+    ...row(CERT_VALIDATION, "read", ["acm:DescribeCertificate"], certOfValidation, `${TF}/acm/certificate_validation.go (read)`),
+    ...row(RECORD, "create", ["route53:ChangeResourceRecordSets"], zoneOf, `${TF}/route53/record.go (ChangeResourceRecordSets, UPSERT with allow_overwrite; Route 53 Developer Guide, IAM policy conditions for record changes)`, { context: recordChange("UPSERT") }),
+    ...row(RECORD, "create", ["route53:GetChange"], dnsChangeArn, `${TF}/route53/record.go (waitChangeInsync: GetChange)`),
+    ...row(RECORD, "create", ["route53:GetHostedZone"], zoneOf, `${TF}/route53/record.go (findHostedZoneByID: the zone's name)`),
+    ...row(RECORD, "read", ["route53:ListResourceRecordSets"], zoneOf, `${TF}/route53/record.go (findResourceRecordSetByFourPartKey)`),
+    ...row(RECORD, "update", ["route53:ChangeResourceRecordSets"], zoneOf, `${TF}/route53/record.go (resourceRecordUpdate)`, { context: recordChange("UPSERT") }),
+    ...row(RECORD, "delete", ["route53:ChangeResourceRecordSets"], zoneOf, `${TF}/route53/record.go (resourceRecordDelete)`, { context: recordChange("DELETE") }),
+    ...row(RECORD, "delete", ["route53:GetChange"], dnsChangeArn, `${TF}/route53/record.go (waitChangeInsync)`),
+    // The zone lookup (components/customDomain.ts zoneIdOf) runs in preview too.
+    ...row("lookup-zone", "read", ["route53:ListHostedZones"], any, `${TF}/route53/zone_data_source.go (lookup by name: ListHostedZones; ${SAR}: no resource type)`),
+    ...row("lookup-zone", "read", ["route53:GetHostedZone", "route53:ListTagsForResource"], zoneOf, `${TF}/route53/zone_data_source.go (GetHostedZone; tags)`),
+
     // ---- Security groups and rules (Fargate) ----
     ...row(SG, "create", ["ec2:CreateSecurityGroup"], (r, s) => [`arn:${s.partition}:ec2:${s.region}:${s.accountId}:vpc/${r.inputs.vpcId}`], `${TF}/ec2/vpc_security_group.go (CreateSecurityGroup; ${SAR}: vpc resource)`),
     ...row(SG, "create", ["ec2:CreateSecurityGroup"], own, `${TF}/ec2/vpc_security_group.go (CreateSecurityGroup with TagSpecifications)`, { requestTags: true }),
@@ -267,6 +340,8 @@ export function resourcesFor(call: ProviderCall, resources: PlannedResource[]): 
     const targets = call.type === "lookup" ? [resources[0]]
         : call.type === "verify" ? [...pick(SERVICE), ...pick(EXPRESS)]
         : call.type === "verify-express" ? pick(EXPRESS)
+        // One lookup per domain: its alias record names the zone the lookup found.
+        : call.type === "lookup-zone" ? pick(RECORD).filter((r) => r.inputs.aliases)
         : pick(call.type);
     return targets.filter((r) => r !== undefined && (call.where ? call.where(r) : true));
 }

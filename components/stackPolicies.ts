@@ -4,6 +4,7 @@
 // test/iamSufficiency.test.ts; test/iamEscalation.test.ts tries to get past them.
 import { EXPRESS_INFRASTRUCTURE_POLICY_ARN } from "./expressService";
 import { TASK_EXECUTION_POLICY_ARN } from "./serviceArgs";
+import { elbLogicalName } from "./naming";
 import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./trustPolicies";
 
 // ---------------------------------------------------------------------------
@@ -43,6 +44,9 @@ export function stackArns(s: StackScope) {
             `arn:${p}:elasticloadbalancing:${r}:${a}:listener/app/*/*/*`,
             `arn:${p}:elasticloadbalancing:${r}:${a}:listener-rule/app/*/*/*/*`,
         ],
+        // Rules of the stack's shared load balancer (index.ts names it `<prefix>-shared`), by its
+        // name, for the one rule action that takes no tag condition (SetRulePriorities).
+        sharedRules: `arn:${p}:elasticloadbalancing:${r}:${a}:listener-rule/app/${elbLogicalName(`${n}-shared`, "alb")}-???????/*/*/*`,
         securityGroup: `arn:${p}:ec2:${r}:${a}:security-group/*`,
         securityGroupRule: `arn:${p}:ec2:${r}:${a}:security-group-rule/*`,
         vpc: `arn:${p}:ec2:${r}:${a}:vpc/*`,
@@ -51,6 +55,14 @@ export function stackArns(s: StackScope) {
         // resourceId is `service/<cluster>/<service>`. Source: Application Auto Scaling
         // User Guide, "Target tracking scaling policies" (alarms it creates).
         alarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-service/${cluster}/${n}-*`,
+        // The services' deployment alarms (`<prefix>-<service>-5xx`, `-unhealthy`) and their notification topics.
+        serviceAlarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:${n}-*`,
+        topic: `arn:${p}:sns:${r}:${a}:${n}-*`,
+        // ACM names certificates by a random id, so they are held to the stack by tag only.
+        certificate: `arn:${p}:acm:${r}:${a}:certificate/*`,
+        // Route 53 ARNs carry neither region nor account. Source: Service Authorization Reference for Amazon Route 53.
+        zones: [...new Set((s.domains ?? []).map((d) => `arn:${p}:route53:::hostedzone/${d.zoneId}`))],
+        dnsChange: `arn:${p}:route53:::change/*`,
         role: `arn:${p}:iam::${a}:role/${n}-*`,
         execRole: role("exec"),
         taskRole: role("task"),
@@ -127,6 +139,21 @@ const IAM_POLICY_READ = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolic
 /** IAM writes the deploy role may never make to the trust itself (its roles, policies, provider). */
 const IAM_TRUST_WRITES = ["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:Set*", "iam:PassRole"];
 
+/**
+ * Record names the deploy role may write in a domain's zone: the domain itself (its alias record)
+ * and ACM's validation record, `_<32 hex characters>.<domain>`, matched by length so no other
+ * underscore name (`_dmarc`, `_domainkey`) fits. Route 53 compares the normalized name: lower case,
+ * no trailing dot. Sources: AWS Certificate Manager User Guide, "AWS Certificate Manager DNS
+ * validation" (the CNAME's name); Route 53 Developer Guide, "Using IAM policy conditions for
+ * fine-grained access control" (route53:ChangeResourceRecordSetsNormalizedRecordNames).
+ */
+export function recordNamePatterns(domains: string[]): string[] {
+    return [...new Set(domains.map((d) => d.toLowerCase().replace(/\.$/, "")))].flatMap((d) => [d, `_${"?".repeat(32)}.${d}`]);
+}
+
+/** Record types the stack writes: the alias A record and ACM's CNAME. */
+export const RECORD_TYPES = ["A", "CNAME"];
+
 /** The only AWS managed policies a stack role is ever given: one definition, where the roles get them. */
 export const TASK_EXECUTION_POLICY = TASK_EXECUTION_POLICY_ARN;
 export const EXPRESS_INFRASTRUCTURE_POLICY = EXPRESS_INFRASTRUCTURE_POLICY_ARN;
@@ -138,9 +165,10 @@ export const EXPRESS_INFRASTRUCTURE_POLICY = EXPRESS_INFRASTRUCTURE_POLICY_ARN;
  * What `pulumi up` and `pulumi destroy` of this stack need, as managed policies small enough
  * for IAM's 6,144-character limit each (IAM User Guide, "IAM and AWS STS quotas").
  * Keys name the policies: `build` (ECR, ECS, logs, state, EC2 and scaling reads), `network`
- * (ELB, security groups, scaling, alarms), `iam` (roles with the boundary, and every guard Deny).
+ * (ELB, security groups, scaling, alarms), `iam` (roles with the boundary, and every guard Deny),
+ * `edge` (deployment alarms, their topics, and the custom domains' certificates and records).
  */
-export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument } {
+export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument; edge: IamDocument } {
     const a = stackArns(s);
     const bound = { "iam:PermissionsBoundary": s.boundaryArn };
     const build: IamStatement[] = [
@@ -175,6 +203,10 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: a.elb, Condition: { StringEquals: { ...onCreate(s), "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } } },
         { Sid: "ElbChange", Effect: "Allow", Action: ELB_CHANGE, Resource: a.elb, Condition: { StringEquals: onExisting(s) } },
         { Sid: "ElbDescribe", Effect: "Allow", Action: ELB_DESCRIBE, Resource: "*" },
+        // A changed `priority` moves a rule with SetRulePriorities, which supports no tag condition
+        // (Service Authorization Reference for Elastic Load Balancing V2), so it is held to the
+        // shared load balancer's rules by name.
+        { Sid: "ElbRulePriorities", Effect: "Allow", Action: "elasticloadbalancing:SetRulePriorities", Resource: a.sharedRules },
         // CreateSecurityGroup authorizes the VPC and the new group; only the group carries tags.
         // Tags only during a create of this stack, or on a group already this stack's: an
         // untagged group of someone else's cannot be claimed. Source: Amazon EC2 User Guide,
@@ -224,7 +256,50 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         { Sid: "DenyOtherStacks", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onExisting(s), Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" } } },
         { Sid: "DenyOtherStackTags", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onCreate(s), Null: { [`aws:RequestTag/${STACK_TAG}`]: "false" } } },
     ];
-    return { build: doc(build), network: doc(network), iam: doc(iam) };
+    return { build: doc(build), network: doc(network), iam: doc(iam), edge: doc(edgeStatements(s)) };
+}
+
+/**
+ * The front door's permissions (`edge`): the services' deployment alarms and notification topics,
+ * and, only for a stack with custom domains, their certificates and DNS records.
+ */
+function edgeStatements(s: StackScope): IamStatement[] {
+    const a = stackArns(s);
+    const out: IamStatement[] = [
+        // An alarm's actions may only notify the stack's topics or the configured ones: no EC2
+        // stop/terminate, no Systems Manager action. Source: Amazon CloudWatch User Guide, "Using
+        // condition keys to limit alarm actions" (cloudwatch:AlarmActions).
+        { Sid: "AlarmsPut", Effect: "Allow", Action: "cloudwatch:PutMetricAlarm", Resource: a.serviceAlarm, Condition: { "ForAllValues:StringLike": { "cloudwatch:AlarmActions": [a.topic, ...(s.alarmTopicArns ?? [])] } } },
+        // PutMetricAlarm with Tags also needs TagResource (Amazon CloudWatch API Reference, PutMetricAlarm: Tags).
+        { Sid: "AlarmsTagOnCreate", Effect: "Allow", Action: "cloudwatch:TagResource", Resource: a.serviceAlarm, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "AlarmsTags", Effect: "Allow", Action: ["cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"], Resource: a.serviceAlarm, Condition: { StringEquals: onExisting(s) } },
+        { Sid: "Alarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"], Resource: a.serviceAlarm },
+        { Sid: "TopicCreate", Effect: "Allow", Action: ["sns:CreateTopic", "sns:TagResource"], Resource: a.topic, Condition: { StringEquals: onCreate(s) } },
+        // A subscription's ARN is its topic's plus an id, so the topic pattern covers both.
+        { Sid: "Topics", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:ListTagsForResource", "sns:TagResource", "sns:UntagResource", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"], Resource: a.topic },
+    ];
+    const emails = [...new Set(s.alarmEmails ?? [])];
+    if (emails.length > 0) {
+        // Only the configured addresses, only by email: a stolen token cannot subscribe an HTTPS
+        // endpoint or a queue. Source: Service Authorization Reference for Amazon SNS (sns:Protocol, sns:Endpoint).
+        out.push({ Sid: "TopicSubscribe", Effect: "Allow", Action: "sns:Subscribe", Resource: a.topic, Condition: { StringEquals: { "sns:Protocol": "email", "sns:Endpoint": emails } } });
+    }
+    const domains = s.domains ?? [];
+    if (domains.length === 0) return out;
+    return [
+        ...out,
+        // RequestCertificate has no resource type; its conditions hold it to DNS validation of the
+        // stack's own names. Source: Service Authorization Reference for AWS Certificate Manager
+        // (acm:DomainNames, acm:ValidationMethod).
+        { Sid: "CertificateRequest", Effect: "Allow", Action: "acm:RequestCertificate", Resource: "*", Condition: { StringEquals: { ...onCreate(s), "acm:ValidationMethod": "DNS" }, "ForAllValues:StringEquals": { "acm:DomainNames": [...new Set(domains.map((d) => d.name))] } } },
+        { Sid: "CertificateTagOnCreate", Effect: "Allow", Action: "acm:AddTagsToCertificate", Resource: a.certificate, Condition: { StringEquals: onCreate(s) } },
+        { Sid: "Certificates", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
+        // ListHostedZones has no resource type (the zone lookup by name); the zones themselves are named.
+        { Sid: "ZoneLookup", Effect: "Allow", Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName"], Resource: "*" },
+        { Sid: "Zones", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListTagsForResource", "route53:ListResourceRecordSets"], Resource: a.zones },
+        { Sid: "Records", Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: a.zones, Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": recordNamePatterns(domains.map((d) => d.name)) }, "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": RECORD_TYPES } } },
+        { Sid: "RecordChanges", Effect: "Allow", Action: "route53:GetChange", Resource: a.dnsChange },
+    ];
 }
 
 // ---------------------------------------------------------------------------
@@ -248,7 +323,14 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
         { Sid: "Describe", Effect: "Allow", Action: [ELB_DESCRIBE, ...EC2_DESCRIBE, ...SCALING_DESCRIBE], Resource: "*" },
         { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:ListTagsForResource", Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
-        { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: a.alarm },
+        { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: [a.alarm, a.serviceAlarm] },
+        { Sid: "AlarmTags", Effect: "Allow", Action: "cloudwatch:ListTagsForResource", Resource: a.serviceAlarm, Condition: { StringEquals: onExisting(s) } },
+        { Sid: "TopicsRead", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes"], Resource: a.topic },
+        ...((s.domains ?? []).length === 0 ? [] : [
+            { Sid: "CertificatesRead", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
+            { Sid: "ZoneLookup", Effect: "Allow", Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName"], Resource: "*" },
+            { Sid: "ZonesRead", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListTagsForResource", "route53:ListResourceRecordSets"], Resource: a.zones },
+        ] as IamStatement[]),
         { Sid: "IamRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
         { Sid: "IamPolicyRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
         { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },

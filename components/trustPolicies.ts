@@ -64,6 +64,22 @@ export interface StackScope {
     secretArns?: string[];
     /** Customer-managed KMS keys of those secrets. @default [] */
     secretsKmsKeyArns?: string[];
+    /**
+     * The services' custom domains, each with its public Route 53 zone: the deploy role may request
+     * certificates for exactly these names and write records only for them (and their ACM validation
+     * records) in only these zones. @default [] - no certificate or DNS permission at all
+     */
+    domains?: StackDomain[];
+    /** Email addresses the deployment alarms notify: the only endpoints the deploy role may subscribe. @default [] */
+    alarmEmails?: string[];
+    /** Existing SNS topics the deployment alarms notify (`alarms.snsTopicArn`), besides the stack's own. @default [] */
+    alarmTopicArns?: string[];
+}
+
+/** A custom domain of one of the stack's services, and the id of the public hosted zone it lives in. */
+export interface StackDomain {
+    name: string;
+    zoneId: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -349,11 +349,17 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
             return { id: arn("elasticloadbalancing", suffix), state: { ...base, arn: arn("elasticloadbalancing", suffix), arnSuffix: suffix } };
         }
         case "aws:lb/listener:Listener": {
-            const a = arn("elasticloadbalancing", `listener/app/${name}/${hex(name, 16)}/${hex(name + "l", 16)}`);
+            // As ELB writes it: listener/app/<load balancer name>/<load balancer id>/<listener id>.
+            const lb = String(inputs.loadBalancerArn ?? "");
+            const a = lb.includes(":loadbalancer/app/") ? `${lb.replace(":loadbalancer/", ":listener/")}/${hex(name + "l", 16)}`
+                : arn("elasticloadbalancing", `listener/app/${name}/${hex(name, 16)}/${hex(name + "l", 16)}`);
             return { id: a, state: { ...inputs, arn: a } };
         }
         case "aws:lb/listenerRule:ListenerRule": {
-            const a = arn("elasticloadbalancing", `listener-rule/app/${name}/${hex(name, 16)}/${hex(name + "l", 16)}/${hex(name + "r", 16)}`);
+            // listener-rule/app/<load balancer name>/<load balancer id>/<listener id>/<rule id>.
+            const listener = String(inputs.listenerArn ?? "");
+            const a = listener.includes(":listener/app/") ? `${listener.replace(":listener/", ":listener-rule/")}/${hex(name + "r", 16)}`
+                : arn("elasticloadbalancing", `listener-rule/app/${name}/${hex(name, 16)}/${hex(name + "l", 16)}/${hex(name + "r", 16)}`);
             return { id: a, state: { ...inputs, arn: a } };
         }
         case "aws:acm/certificate:Certificate": {

@@ -29,7 +29,7 @@ export function planIam(p: Plan): PlanIam {
     };
     const POLICY = "aws:iam/policy:Policy";
     const deploy: Record<string, IamDocument> = {};
-    for (const k of ["build", "network", "iam"]) deploy[k] = json(find(POLICY, `${trust}-deploy-${k}`).inputs.policy);
+    for (const k of ["build", "network", "iam", "edge"]) deploy[k] = json(find(POLICY, `${trust}-deploy-${k}`).inputs.policy);
     for (const r of p.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.name.startsWith(`${trust}-pass-`))) deploy[r.name] = json(r.inputs.policy);
     const boundary = find(POLICY, `${trust}-boundary`);
     return {
