@@ -228,3 +228,74 @@ describe("IAM escalation: the boundary admits what the Express infrastructure ro
         });
     }
 });
+
+describe("IAM escalation: the front door (alarms, topics, certificates, DNS)", function () {
+    this.timeout(120_000);
+    // Three services on www, api and admin.example.com; admin's alarms mail ops@example.com.
+    const SHOP = path.join(__dirname, "scenarios", "front-door-hosts", "Pulumi.prod.yaml");
+    let shop: PlanIam;
+    let dev: PlanIam;
+    let zone: string;
+    before(async () => {
+        shop = planIam(await plan("prod", { env: { GITHUB_SHA: SHA }, stackFile: SHOP }));
+        dev = planIam(await plan("dev", { env: { GITHUB_SHA: SHA } }));
+        zone = `arn:aws:route53:::hostedzone/${shop.resources.find((r) => r.type === "aws:route53/record:Record")!.inputs.zoneId}`;
+    });
+    const topic = `arn:aws:sns:${R}:ecs-ship-prod-admin-alarms`;
+    const records = (name: string, type: string, action = "UPSERT") => ({
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [name], "route53:ChangeResourceRecordSetsRecordTypes": [type], "route53:ChangeResourceRecordSetsActions": [action],
+    });
+    const certificate = (names: string[], method = "DNS") => ({ ...tagged("prod"), "acm:DomainNames": names, "acm:ValidationMethod": method });
+    const decide = async (iam: PlanIam, action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+        (await decideTyped(iam.deployRoleArn, iam.deploy, { action, resource, context: await applicableContext(action, resource, context) })).decision;
+    const attacks: [string, string, () => string, Record<string, string | string[]>?][] = [
+        ["an alarm of the stack's name that terminates EC2 instances", "cloudwatch:PutMetricAlarm", () => `arn:aws:cloudwatch:${R}:alarm:ecs-ship-prod-evil`, { ...tagged("prod"), "cloudwatch:AlarmActions": [`arn:aws:automate:us-east-1:ec2:terminate`] }],
+        ["an alarm that invokes another team's function", "cloudwatch:PutMetricAlarm", () => `arn:aws:cloudwatch:${R}:alarm:ecs-ship-prod-web-5xx`, { "cloudwatch:AlarmActions": [`arn:aws:lambda:${R}:function:payments`] }],
+        ["overwrite another team's alarm", "cloudwatch:PutMetricAlarm", () => `arn:aws:cloudwatch:${R}:alarm:payments-5xx`, { "cloudwatch:AlarmActions": [topic] }],
+        ["subscribe an HTTPS endpoint to the stack's topic", "sns:Subscribe", () => topic, { "sns:Protocol": "https", "sns:Endpoint": "https://collector.example.net/" }],
+        ["subscribe another address to the stack's topic", "sns:Subscribe", () => topic, { "sns:Protocol": "email", "sns:Endpoint": "someone@example.net" }],
+        ["publish to the stack's topic", "sns:Publish", () => topic],
+        ["delete another team's topic", "sns:DeleteTopic", () => `arn:aws:sns:${R}:payments-alerts`],
+        ["request a certificate for a name the stack does not serve", "acm:RequestCertificate", () => "*", certificate(["login.example.net"])],
+        ["request a wildcard certificate beside a stack name", "acm:RequestCertificate", () => "*", certificate(["www.example.com", "*.example.com"])],
+        ["request a stack name's certificate validated by email", "acm:RequestCertificate", () => "*", certificate(["www.example.com"], "EMAIL")],
+        ["delete another team's certificate", "acm:DeleteCertificate", () => `arn:aws:acm:${R}:certificate/0b6f2a59-8c1d-4c4e-9a53-2f1d0c7e6b11`],
+        ["point the zone's apex somewhere else", "route53:ChangeResourceRecordSets", () => zone, records("example.com", "A")],
+        ["rewrite another name's underscore record (_dmarc)", "route53:ChangeResourceRecordSets", () => zone, records("_dmarc.www.example.com", "CNAME")],
+        ["add an MX record on a stack name", "route53:ChangeResourceRecordSets", () => zone, records("www.example.com", "MX")],
+        ["write a stack name in another zone", "route53:ChangeResourceRecordSets", () => "arn:aws:route53:::hostedzone/Z0OTHERTEAMZONE1", records("www.example.com", "A")],
+        ["delete the hosted zone", "route53:DeleteHostedZone", () => zone],
+        ["reorder another team's listener rules", "elasticloadbalancing:SetRulePriorities", () => `arn:aws:elasticloadbalancing:${R}:listener-rule/app/payments/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`],
+    ];
+
+    it("denies every front-door attack to the deploy role of a stack with domains and an alarm email", async () => {
+        // GIVEN the shop plan's deploy role  WHEN each attack is simulated
+        const allowed: string[] = [];
+        for (const [what, action, resource, context] of attacks) if (await decide(shop, action, resource(), context) === "Allowed") allowed.push(`${what} (${action})`);
+        console.log(`      escalation front door: ${allowed.length} of ${attacks.length} attacks allowed`);
+        // THEN none is allowed
+        assert.deepEqual(allowed, []);
+    });
+
+    it("allows what the stack itself writes, so the denials above are not a blanket refusal", async () => {
+        // GIVEN the same role  WHEN the stack's own record, validation record, certificate and subscription are simulated
+        // THEN each is allowed
+        assert.deepEqual([
+            await decide(shop, "route53:ChangeResourceRecordSets", zone, records("www.example.com", "A")),
+            await decide(shop, "route53:ChangeResourceRecordSets", zone, records(`_${"a".repeat(32)}.api.example.com`, "CNAME", "DELETE")),
+            await decide(shop, "acm:RequestCertificate", "*", certificate(["admin.example.com"])),
+            await decide(shop, "sns:Subscribe", topic, { "sns:Protocol": "email", "sns:Endpoint": "ops@example.com" }),
+            await decide(shop, "cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:${R}:alarm:ecs-ship-prod-admin-5xx`, { ...tagged("prod"), "cloudwatch:AlarmActions": [topic] }),
+        ], ["Allowed", "Allowed", "Allowed", "Allowed", "Allowed"]);
+    });
+
+    it("gives a stack without domains no certificate or DNS permission at all", async () => {
+        // GIVEN dev (Express, no domain)  WHEN it requests a certificate or writes a record for any name
+        // THEN both are refused, and neither action appears in its policies
+        assert.deepEqual([
+            await decide(dev, "acm:RequestCertificate", "*", { ...tagged("dev"), "acm:DomainNames": ["www.example.com"], "acm:ValidationMethod": "DNS" }),
+            await decide(dev, "route53:ChangeResourceRecordSets", zone, records("www.example.com", "A")),
+        ], ["ImplicitlyDenied", "ImplicitlyDenied"]);
+        assert.doesNotMatch(JSON.stringify(dev.deploy), /acm:|route53:/);
+    });
+});
