@@ -178,7 +178,7 @@ describe("GithubOidcTrust", () => {
         trust.allowPassRole("web", [{ roleArn: "arn:aws:iam::123456789012:role/ecs-ship-dev-web-exec-1a2b3c4", service: "ecs-tasks.amazonaws.com" }]);
         await settled();
         const custom = cloud.resources.filter((r) => r.custom);
-        assert.strictEqual(custom.length, 13);
+        assert.strictEqual(custom.length, 15);
         assert.deepStrictEqual(custom.filter((r) => r.protect !== true).map((r) => r.name), []);
     });
 
@@ -191,12 +191,14 @@ describe("GithubOidcTrust", () => {
         const children = cloud.resources.filter((r) => r.name !== "ecs-ship-dev-github").map((r) => `${r.type} ${r.name}`).sort();
         assert.deepStrictEqual(children, [
             `${ATTACHMENT} ecs-ship-dev-github-deploy-build`,
+            `${ATTACHMENT} ecs-ship-dev-github-deploy-edge`,
             `${ATTACHMENT} ecs-ship-dev-github-deploy-iam`,
             `${ATTACHMENT} ecs-ship-dev-github-deploy-network`,
             `${ATTACHMENT} ecs-ship-dev-github-preview`,
             `${PROVIDER} ecs-ship-dev-github-provider`,
             `${POLICY} ecs-ship-dev-github-boundary`,
             `${POLICY} ecs-ship-dev-github-deploy-build`,
+            `${POLICY} ecs-ship-dev-github-deploy-edge`,
             `${POLICY} ecs-ship-dev-github-deploy-iam`,
             `${POLICY} ecs-ship-dev-github-deploy-network`,
             `${POLICY} ecs-ship-dev-github-preview`,
@@ -205,7 +207,7 @@ describe("GithubOidcTrust", () => {
         ].sort());
     });
 
-    it("attaches the three deploy policies to the deploy role and the read policy to the preview role", async () => {
+    it("attaches the four deploy policies to the deploy role and the read policy to the preview role", async () => {
         // GIVEN default arguments
         // WHEN the component is constructed
         // THEN each attachment joins the expected role and policy
@@ -216,6 +218,7 @@ describe("GithubOidcTrust", () => {
         const attachments = cloud.ofType(ATTACHMENT).map((a) => [a.inputs.role, a.inputs.policyArn]).sort();
         assert.deepStrictEqual(attachments, [
             [roleName("ecs-ship-dev-github-deploy"), policyArn("ecs-ship-dev-github-deploy-build")],
+            [roleName("ecs-ship-dev-github-deploy"), policyArn("ecs-ship-dev-github-deploy-edge")],
             [roleName("ecs-ship-dev-github-deploy"), policyArn("ecs-ship-dev-github-deploy-iam")],
             [roleName("ecs-ship-dev-github-deploy"), policyArn("ecs-ship-dev-github-deploy-network")],
             [roleName("ecs-ship-dev-github-preview"), policyArn("ecs-ship-dev-github-preview")],

@@ -17,6 +17,8 @@ const SCOPE: StackScope = {
     trustName: "ecs-ship-dev-github", project: "ecs-ship", providerArn: PROVIDER_ARN,
     boundaryArn: `arn:aws:iam::${ACCOUNT}:policy/ecs-ship-dev-github-boundary-1a2b3c4`,
     stateBucket: "acme-pulumi-state", stateKmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
+    // A custom domain and an alarm email, so the front door's statements are in every document checked here.
+    domains: [{ name: "www.example.com", zoneId: "Z0123456789ABCDEFGHIJ" }], alarmEmails: ["ops@example.com"],
 };
 const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-github-deploy-1a2b3c4`;
 const PREVIEW_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-github-preview-1a2b3c4`;
@@ -326,7 +328,7 @@ describe("GithubOidcTrust security: document hygiene", () => {
         // GIVEN the generated documents
         // WHEN their sizes are measured as IAM counts them
         // THEN each is within its quota
-        for (const name of ["build", "network", "iam", "preview", "boundary"]) {
+        for (const name of ["build", "network", "iam", "edge", "preview", "boundary"]) {
             assert.ok(policySize(all[name]) <= 6144, `${name} is ${policySize(all[name])} characters`);
         }
         for (const name of ["deployTrust", "previewTrust"]) assert.ok(policySize(all[name]) <= 2048);
