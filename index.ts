@@ -25,9 +25,13 @@ const provider = new aws.Provider(prefix, {
 });
 const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 
-// Custom domains of Fargate services, each with the id of its public Route 53 zone (given, or looked up by name).
+// Custom domains of Fargate services, each with the id of its public Route 53 zone (given, or looked
+// up by name). Keyed by the domain: services on one domain with different paths share its zone,
+// certificate and alias record (config checks that they agree on both).
 const fargate = settings.services.filter((s) => s.mode === "fargate");
-const zones = new Map(fargate.filter((s) => s.domain).map((s) => [s.name, zoneIdOf(s.domain!, s, { provider })] as const));
+const domainOwners = new Map<string, ServiceConfig>();
+for (const s of fargate) if (s.domain && !domainOwners.has(s.domain)) domainOwners.set(s.domain, s);
+const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(domain, s, { provider })] as const));
 // Deployment alarms that notify: an email creates a topic and a subscription; a topic ARN is used as given.
 const alarming = fargate.filter((s) => s.alarms?.enabled !== false);
 
@@ -51,7 +55,7 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
     // The deploy role may write certificates and records only for these names, in these zones, and
     // subscribe only these addresses.
-    domains: fargate.filter((s) => s.domain).map((s) => ({ name: s.domain!, zoneId: zones.get(s.name)! })),
+    domains: [...zones].map(([name, zoneId]) => ({ name, zoneId })),
     alarmEmails: alarming.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
     alarmTopicArns: alarming.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
 }, {
@@ -67,20 +71,24 @@ const cluster = new FargateCluster(prefix, { containerInsights: settings.contain
 const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate");
 const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSettings ?? {}, opts) : undefined;
 
-// Custom domains: each is looked up in its Route 53 zone and gets a created certificate unless it brings one.
-const domains = new Map(fargate.filter((s) => s.domain).map((s) => {
-    const zoneId = zones.get(s.name)!;
+// Each domain gets a created certificate (named after the domain, so renaming a service keeps it)
+// unless its services bring one.
+const domains = new Map([...domainOwners].map(([domain, s]) => {
+    const zoneId = zones.get(domain)!;
     const certificateArn = s.certificateArn
-        ?? new DomainCertificate(`${serviceResourceName(settings.stack, s.name)}-domain`, { domain: s.domain!, zoneId }, opts).certificateArn;
-    return [s.name, { name: s.domain!, zoneId, certificateArn }] as const;
+        ?? new DomainCertificate(`${prefix}-${domain}`, { domain, zoneId }, opts).certificateArn;
+    return [domain, { name: domain, zoneId, certificateArn }] as const;
 }));
-const certificateOf = (s: ServiceConfig): pulumi.Input<string> | undefined => domains.get(s.name)?.certificateArn ?? s.certificateArn;
+const domainOf = (s: ServiceConfig) => (s.domain ? domains.get(s.domain) : undefined);
+const certificateOf = (s: ServiceConfig): pulumi.Input<string> | undefined => domainOf(s)?.certificateArn ?? s.certificateArn;
 // One load balancer for the stack's Fargate services when there are two or more (or `loadBalancer.shared`).
+// It holds one certificate and one alias record per domain, however many services the domain routes to.
 const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.shared) && fargate.length > 0
     ? new SharedLoadBalancer(`${prefix}-shared`, {
         vpcId: network!.vpcId,
         subnetIds: network!.albSubnetIds,
-        certificateArns: Object.fromEntries(fargate.flatMap((s) => { const c = certificateOf(s); return c ? [[s.name, c]] : []; })),
+        certificateArns: Object.fromEntries(fargate.flatMap((s) => { const c = certificateOf(s); return c ? [[s.domain ?? s.name, c]] : []; })),
+        domains: [...domains.values()].map(({ name, zoneId }) => ({ name, zoneId })),
     }, opts)
     : undefined;
 
@@ -131,7 +139,7 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
         taskSubnetIds: network!.taskSubnetIds,
         assignPublicIp: network!.assignPublicIp,
         spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms,
-        domain: domains.get(svc.name),
+        domain: domainOf(svc),
         sharedLoadBalancer: sharedLb?.listener,
         route: sharedLb ? routeOf(svc.name, svc) : undefined,
     }, opts);

@@ -64,8 +64,9 @@ export interface FargateServiceArgs extends ServiceSettings {
     /** Host and/or path and priority of the service's rules on the shared ALB. @default - none (own ALB) */
     route?: Route;
     /**
-     * A custom domain in a Route 53 zone: an alias A record to the ALB, and the service's URL
-     * becomes https://<name>. Requires `certificateArn` covering the name. Only A: the ALB is
+     * A custom domain in a Route 53 zone: the service's URL becomes https://<name>, and, with an ALB
+     * of its own, an alias A record points the name there (on a shared load balancer, the
+     * SharedLoadBalancer's `domains` hold the record). Requires `certificateArn` covering the name. Only A: the ALB is
      * IPv4-only (ipAddressType "ipv4", the provider's default), so an AAAA alias would not resolve.
      * @default - served on the ALB's own hostname
      */
@@ -182,7 +183,9 @@ export class FargateService extends pulumi.ComponentResource {
             customTimeouts: { create: "30m", update: "30m", delete: serviceDeleteTimeout(a.deregistrationDelay) },
         });
         this.createScaling(name, a, service, front.albArnSuffix, tg);
-        if (a.domain) {
+        // On a shared load balancer the domain's record is the load balancer's (one per domain, however
+        // many services route on it); with its own load balancer, the service points its domain there.
+        if (a.domain && !a.sharedLoadBalancer) {
             new aws.route53.Record(`${name}-dns-a`, {
                 zoneId: a.domain.zoneId,
                 name: a.domain.name,

@@ -24,14 +24,33 @@ export function sharesLoadBalancer(fargateServices: number, shared?: boolean): b
 }
 
 /**
+ * Bands of derived priorities, most specific first, because ALB evaluates rules from the lowest
+ * priority up and the first match wins (Elastic Load Balancing User Guide, "Listener rules for your
+ * Application Load Balancer"): a rule on a host and a path (`shop.example.com` + `/api`) must come
+ * before the rule on that host alone, and both before a catch-all `path: /`, or the broader rule
+ * would take the narrower one's requests.
+ */
+export const PRIORITY_BANDS = {
+    hostAndPath: { min: 1, max: 30000 },
+    hostOrPath: { min: 30001, max: 45000 },
+    catchAll: { min: 45001, max: RULE_PRIORITY.max },
+} as const;
+export type PriorityBand = keyof typeof PRIORITY_BANDS;
+
+/** The band of a route: how much of a request it pins down. */
+export function priorityBand(r: { host?: string; path?: string }): PriorityBand {
+    return r.host && r.path ? "hostAndPath" : r.host || r.path ? "hostOrPath" : "catchAll";
+}
+
+/**
  * A service's rule priority on the shared listeners: the explicit one, else derived from the service
- * name alone (a stable hash into 1..50000), so adding or removing another service never moves it and
+ * name alone (a stable hash into its band), so adding or removing another service never moves it and
  * the provider never replaces the rule.
  */
-export function rulePriority(service: string, explicit?: number): number {
+export function rulePriority(service: string, explicit?: number, band: PriorityBand = "hostOrPath"): number {
     if (explicit !== undefined) return explicit;
-    const span = RULE_PRIORITY.max - RULE_PRIORITY.min + 1;
-    return RULE_PRIORITY.min + (parseInt(shortHash(`rule:${service}`, 8), 16) % span);
+    const { min, max } = PRIORITY_BANDS[band];
+    return min + (parseInt(shortHash(`rule:${service}`, 8), 16) % (max - min + 1));
 }
 
 /** How a service is reached on a shared load balancer: by host name, by path prefix, or both. */
@@ -47,8 +66,9 @@ export interface Route {
  * a domain the path defaults to `/<service>`, so every service has a condition of its own.
  */
 export function routeOf(service: string, o: { domain?: string; path?: string; priority?: number }): Route {
-    const path = o.path ?? (o.domain ? undefined : `/${service}`);
-    return { host: o.domain, path: path === "/" ? undefined : path?.replace(/\/+$/, ""), priority: rulePriority(service, o.priority) };
+    const given = o.path ?? (o.domain ? undefined : `/${service}`);
+    const path = given === "/" ? undefined : given?.replace(/\/+$/, "");
+    return { host: o.domain, path, priority: rulePriority(service, o.priority, priorityBand({ host: o.domain, path })) };
 }
 
 /**

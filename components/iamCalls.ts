@@ -256,11 +256,14 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(ALARM, "create", ["cloudwatch:PutMetricAlarm"], own, `${TF}/cloudwatch/metric_alarm.go (PutMetricAlarm with Tags; Amazon CloudWatch User Guide, "Using condition keys to limit alarm actions")`, { requestTags: true, context: alarmActions }),
     ...row(ALARM, "create", ["cloudwatch:TagResource"], own, `${TF}/cloudwatch/metric_alarm.go; Amazon CloudWatch API Reference, PutMetricAlarm (Tags on create need cloudwatch:TagResource)`, { requestTags: true }),
     ...row(ALARM, "read", ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], own, `${TF}/cloudwatch/metric_alarm.go (findMetricAlarmByName: DescribeAlarms; tags)`),
-    ...row(ALARM, "update", ["cloudwatch:PutMetricAlarm"], own, `${TF}/cloudwatch/metric_alarm.go (resourceMetricAlarmUpdate: PutMetricAlarm)`, { context: alarmActions }),
+    // Update sends the tags again; AWS ignores them on an existing alarm.
+    ...row(ALARM, "update", ["cloudwatch:PutMetricAlarm"], own, `${TF}/cloudwatch/metric_alarm.go (resourceMetricAlarmUpdate: PutMetricAlarm with Tags)`, { requestTags: true, context: alarmActions }),
     ...row(ALARM, "update", ["cloudwatch:UntagResource"], own, `${TF}/cloudwatch/metric_alarm.go (tags)`),
     ...row(ALARM, "update", ["cloudwatch:TagResource"], own, `${TF}/cloudwatch/metric_alarm.go (tags)`, { requestTags: true }),
     ...row(ALARM, "delete", ["cloudwatch:DeleteAlarms"], own, `${TF}/cloudwatch/metric_alarm.go (DeleteAlarms)`),
     ...row(TOPIC, "create", ["sns:CreateTopic", "sns:TagResource"], own, `${TF}/sns/topic.go (CreateTopic with Tags; Amazon SNS Developer Guide, "Tagging": tags on create need sns:TagResource)`, { requestTags: true }),
+    // Create also sets each feedback sample-rate attribute, one SetTopicAttributes call each.
+    ...row(TOPIC, "create", ["sns:SetTopicAttributes"], own, `${TF}/sns/topic.go (putTopicAttributes after CreateTopic)`),
     ...row(TOPIC, "read", ["sns:GetTopicAttributes", "sns:ListTagsForResource"], own, `${TF}/sns/topic.go (findTopicAttributesByARN; tags)`),
     ...row(TOPIC, "update", ["sns:SetTopicAttributes", "sns:UntagResource"], own, `${TF}/sns/topic.go (resourceTopicUpdate)`),
     ...row(TOPIC, "update", ["sns:TagResource"], own, `${TF}/sns/topic.go (tags)`, { requestTags: true }),
@@ -272,7 +275,9 @@ export const PROVIDER_CALLS: ProviderCall[] = [
 
     // ---- Custom domains: certificate and DNS records (Fargate) ----
     ...row(CERT, "create", ["acm:RequestCertificate"], any, `${TF}/acm/certificate.go (RequestCertificate with Tags; ${SAR}: no resource type, acm:DomainNames, acm:ValidationMethod)`, { requestTags: true, context: (r) => ({ "acm:DomainNames": [String(r.inputs.domainName)], "acm:ValidationMethod": String(r.inputs.validationMethod) }) }),
-    ...row(CERT, "create", ["acm:AddTagsToCertificate"], own, `${TF}/acm/certificate.go; AWS Certificate Manager User Guide, "Tagging": tags on request need acm:AddTagsToCertificate`, { requestTags: true }),
+    // The provider sends the tags with RequestCertificate; the role may also tag the new certificate,
+    // in case ACM authorizes tag-on-request as AddTagsToCertificate the way ECR and SNS do.
+    ...row(CERT, "create", ["acm:AddTagsToCertificate"], own, `${TF}/acm/certificate.go (RequestCertificate with Tags); AWS Certificate Manager User Guide, "Tagging AWS Certificate Manager resources"`, { requestTags: true }),
     ...row(CERT, "read", ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], own, `${TF}/acm/certificate.go (findCertificateByARN: DescribeCertificate; tags)`),
     ...row(CERT, "update", ["acm:RemoveTagsFromCertificate"], own, `${TF}/acm/certificate.go (tags)`),
     ...row(CERT, "update", ["acm:AddTagsToCertificate"], own, `${TF}/acm/certificate.go (tags)`, { requestTags: true }),
@@ -282,12 +287,13 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(RECORD, "create", ["route53:ChangeResourceRecordSets"], zoneOf, `${TF}/route53/record.go (ChangeResourceRecordSets, UPSERT with allow_overwrite; Route 53 Developer Guide, IAM policy conditions for record changes)`, { context: recordChange("UPSERT") }),
     ...row(RECORD, "create", ["route53:GetChange"], dnsChangeArn, `${TF}/route53/record.go (waitChangeInsync: GetChange)`),
     ...row(RECORD, "create", ["route53:GetHostedZone"], zoneOf, `${TF}/route53/record.go (findHostedZoneByID: the zone's name)`),
-    ...row(RECORD, "read", ["route53:ListResourceRecordSets"], zoneOf, `${TF}/route53/record.go (findResourceRecordSetByFourPartKey)`),
+    ...row(RECORD, "read", ["route53:GetHostedZone", "route53:ListResourceRecordSets"], zoneOf, `${TF}/route53/record.go (resourceRecordRead: the zone, then findResourceRecordSetByFourPartKey)`),
     ...row(RECORD, "update", ["route53:ChangeResourceRecordSets"], zoneOf, `${TF}/route53/record.go (resourceRecordUpdate)`, { context: recordChange("UPSERT") }),
+    ...row(RECORD, "delete", ["route53:GetHostedZone", "route53:ListResourceRecordSets"], zoneOf, `${TF}/route53/record.go (resourceRecordDelete reads the record set it deletes)`),
     ...row(RECORD, "delete", ["route53:ChangeResourceRecordSets"], zoneOf, `${TF}/route53/record.go (resourceRecordDelete)`, { context: recordChange("DELETE") }),
     ...row(RECORD, "delete", ["route53:GetChange"], dnsChangeArn, `${TF}/route53/record.go (waitChangeInsync)`),
     // The zone lookup (components/customDomain.ts zoneIdOf) runs in preview too.
-    ...row("lookup-zone", "read", ["route53:ListHostedZones"], any, `${TF}/route53/zone_data_source.go (lookup by name: ListHostedZones; ${SAR}: no resource type)`),
+    ...row("lookup-zone", "read", ["route53:ListHostedZones"], any, `${TF}/route53/zone_data_source.go (lookup by name lists every zone and filters: ListHostedZones; ${SAR}: no resource type)`),
     ...row("lookup-zone", "read", ["route53:GetHostedZone", "route53:ListTagsForResource"], zoneOf, `${TF}/route53/zone_data_source.go (GetHostedZone; tags)`),
 
     // ---- Security groups and rules (Fargate) ----

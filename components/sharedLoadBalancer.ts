@@ -13,12 +13,20 @@ export interface SharedLoadBalancerArgs {
     /** Exactly two public subnets in two Availability Zones (StackNetwork.albSubnetIds). */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Certificates of the services that serve HTTPS, by service. With any, an HTTPS listener on 443
-     * serves them all: the first service's (by name) is the listener's default, the others are added
-     * to it, one resource per service so removing one leaves the rest; ALB picks one by SNI.
+     * Certificates to serve HTTPS with, by domain (or by service for a certificate without a domain).
+     * With any, an HTTPS listener on 443 serves them all: the first key's is the listener's default,
+     * the others are added to it, one resource per key so removing one leaves the rest; ALB picks one
+     * by SNI. Services on the same domain share its key, so removing one of them keeps the certificate.
      * @default - no HTTPS listener
      */
     certificateArns?: Record<string, pulumi.Input<string>>;
+    /**
+     * Custom domains served here, with their public Route 53 zones: one alias A record each to the
+     * load balancer, however many services route on the domain. Only A: the load balancer is IPv4-only
+     * (ipAddressType "ipv4", the provider's default), so an AAAA alias would not resolve.
+     * @default - no DNS records
+     */
+    domains?: { name: string; zoneId: pulumi.Input<string> }[];
     tags?: Record<string, string>;
 }
 
@@ -80,6 +88,14 @@ export class SharedLoadBalancer extends pulumi.ComponentResource {
             for (const [service, certificateArn] of certs.slice(1)) {
                 new aws.lb.ListenerCertificate(`${name}-cert-${service}`, { listenerArn: https.arn, certificateArn }, { parent: this });
             }
+        }
+        for (const d of args.domains ?? []) {
+            new aws.route53.Record(`${name}-dns-${d.name}`, {
+                zoneId: d.zoneId,
+                name: d.name,
+                type: "A",
+                aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
+            }, { parent: this });
         }
         this.dnsName = alb.dnsName;
         this.listener = {

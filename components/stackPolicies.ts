@@ -294,8 +294,9 @@ function edgeStatements(s: StackScope): IamStatement[] {
         { Sid: "CertificateRequest", Effect: "Allow", Action: "acm:RequestCertificate", Resource: "*", Condition: { StringEquals: { ...onCreate(s), "acm:ValidationMethod": "DNS" }, "ForAllValues:StringEquals": { "acm:DomainNames": [...new Set(domains.map((d) => d.name))] } } },
         { Sid: "CertificateTagOnCreate", Effect: "Allow", Action: "acm:AddTagsToCertificate", Resource: a.certificate, Condition: { StringEquals: onCreate(s) } },
         { Sid: "Certificates", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
-        // ListHostedZones has no resource type (the zone lookup by name); the zones themselves are named.
-        { Sid: "ZoneLookup", Effect: "Allow", Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName"], Resource: "*" },
+        // ListHostedZones has no resource type (the zone lookup by name lists every zone and filters,
+        // Terraform AWS provider, internal/service/route53/zone_data_source.go); the zones themselves are named.
+        { Sid: "ZoneLookup", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
         { Sid: "Zones", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListTagsForResource", "route53:ListResourceRecordSets"], Resource: a.zones },
         { Sid: "Records", Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: a.zones, Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": recordNamePatterns(domains.map((d) => d.name)) }, "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": RECORD_TYPES } } },
         { Sid: "RecordChanges", Effect: "Allow", Action: "route53:GetChange", Resource: a.dnsChange },
@@ -328,7 +329,7 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "TopicsRead", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes"], Resource: a.topic },
         ...((s.domains ?? []).length === 0 ? [] : [
             { Sid: "CertificatesRead", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
-            { Sid: "ZoneLookup", Effect: "Allow", Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName"], Resource: "*" },
+            { Sid: "ZoneLookup", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
             { Sid: "ZonesRead", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListTagsForResource", "route53:ListResourceRecordSets"], Resource: a.zones },
         ] as IamStatement[]),
         { Sid: "IamRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },

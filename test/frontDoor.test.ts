@@ -1,7 +1,7 @@
 // The pure front-door decisions (components/frontDoor.ts, components/customDomain.ts defaultZoneName,
 // components/fargateAlarms.ts alarmSpecs), tested without mocks.
 import { strict as assert } from "assert";
-import { ALB_QUOTAS, priorityCollisions, routeCollisions, routeOf, rulePriority, ruleConditions, serviceUrl, sharesLoadBalancer } from "../components/frontDoor";
+import { ALB_QUOTAS, priorityBand, priorityCollisions, routeCollisions, routeOf, rulePriority, ruleConditions, serviceUrl, sharesLoadBalancer } from "../components/frontDoor";
 import { defaultZoneName } from "../components/customDomain";
 import { ALARM_DEFAULTS, alarmSpecs } from "../components/fargateAlarms";
 
@@ -29,6 +29,19 @@ describe("front door: sharing and routing", () => {
         assert.deepEqual(routeOf("web", { domain: "www.example.com" }), { host: "www.example.com", path: undefined, priority: rulePriority("web") });
         assert.deepEqual(routeOf("api", {}), { host: undefined, path: "/api", priority: rulePriority("api") });
         assert.deepEqual(routeOf("api", { path: "/v2/", priority: 3 }), { host: undefined, path: "/v2", priority: 3 });
+    });
+
+    it("orders derived priorities from the narrowest route to the broadest, whatever the service names", () => {
+        // GIVEN many names in each band: host and path, host or path, catch-all
+        const names = Array.from({ length: 200 }, (_, i) => `svc-${i}`);
+        const narrow = names.map((n) => routeOf(n, { domain: "shop.example.com", path: "/api" }).priority);
+        const middle = names.flatMap((n) => [routeOf(n, { domain: "shop.example.com" }).priority, routeOf(n, {}).priority]);
+        const broad = names.map((n) => routeOf(n, { path: "/" }).priority);
+        // WHEN compared  THEN every narrower rule is evaluated before every broader one (ALB: lowest first)
+        assert.ok(Math.max(...narrow) < Math.min(...middle), "host+path before host-only or path-only");
+        assert.ok(Math.max(...middle) < Math.min(...broad), "those before the catch-all path /");
+        assert.ok(Math.min(...narrow) >= 1 && Math.max(...broad) <= 50000);
+        assert.deepEqual([priorityBand({ host: "a", path: "/x" }), priorityBand({ host: "a" }), priorityBand({ path: "/x" }), priorityBand({})], ["hostAndPath", "hostOrPath", "hostOrPath", "catchAll"]);
     });
 
     it("turns a route into host-header and path-pattern conditions that match the prefix and below", () => {

@@ -31,6 +31,25 @@ describe("front door (real program)", function () {
         assert.equal(p.resources.filter((r) => r.type === LB).length, 10);
     });
 
+    it("serves two services on one domain with one certificate and one record, the narrower rule first", async () => {
+        // GIVEN a storefront on shop.example.com and its API on shop.example.com/api
+        const file = path.join(ROOT, "test/scenarios/front-door-shared-domain/Pulumi.prod.yaml");
+        // WHEN planned through the program
+        const p = await plan("prod", { stackFile: file, env: { GITHUB_SHA: SHA } });
+        const of = (type: string) => p.resources.filter((r) => r.type === type);
+        // THEN the domain has exactly one certificate, one listener certificate slot (the default), one
+        // validation record and one alias record, all named after the domain, not a service
+        assert.deepEqual(of("aws:acm/certificate:Certificate").map((r) => r.name), ["ecs-ship-prod-shop.example.com-cert"]);
+        assert.deepEqual(of("aws:lb/listenerCertificate:ListenerCertificate").map((r) => r.name), []);
+        assert.deepEqual(of("aws:route53/record:Record").map((r) => `${r.inputs.type} ${r.inputs.name}`).sort(), ["A shop.example.com", `CNAME ${of("aws:route53/record:Record").find((r) => r.inputs.type === "CNAME")!.inputs.name}`].sort());
+        assert.equal(of("aws:route53/record:Record").find((r) => r.inputs.type === "A")!.name, "ecs-ship-prod-shared-dns-shop.example.com");
+        // AND on each listener the API's host-and-path rule is evaluated before the storefront's host-only rule
+        const priority = (n: string) => of("aws:lb/listenerRule:ListenerRule").find((r) => r.name === n)!.inputs.priority as number;
+        assert.ok(priority("ecs-ship-prod-api-https-rule") < priority("ecs-ship-prod-storefront-https-rule"));
+        assert.ok(priority("ecs-ship-prod-api-http-rule") < priority("ecs-ship-prod-storefront-http-rule"));
+        assert.deepEqual(p.violations, []);
+    });
+
     it("refuses a domain on an Express service, citing what Express Mode supports", async () => {
         // GIVEN an Express service with a domain  WHEN planned  THEN a configuration error naming the key
         const file = path.join(ROOT, "test/scenarios/fixtures/express-domain/Pulumi.dev.yaml");

@@ -128,8 +128,8 @@ describe("Update paths (real program, planned twice)", function () {
         assert.deepEqual([pick(c, "replace"), pick(c, "create"), problems(c)], [[], [], []]);
         const deleted = pick(c, "delete");
         assert.ok(deleted.length > 0);
-        assert.deepEqual(deleted.filter((n) => !/-api(-|$)/.test(n)), [], "only api's resources are deleted");
-        for (const n of ["ecs-ship-prod-api-tg", "ecs-ship-prod-api-http-rule", "ecs-ship-prod-api-https-rule", "ecs-ship-prod-shared-cert-api", "ecs-ship-prod-api-dns-a", "ecs-ship-prod-api-5xx", "ecs-ship-prod-api-unhealthy", "ecs-ship-prod-api-svc"]) {
+        assert.deepEqual(deleted.filter((n) => !/-api(-|$)|-api\.example\.com(-|$)/.test(n)), [], "only api's resources are deleted");
+        for (const n of ["ecs-ship-prod-api-tg", "ecs-ship-prod-api-http-rule", "ecs-ship-prod-api-https-rule", "ecs-ship-prod-shared-cert-api.example.com", "ecs-ship-prod-shared-dns-api.example.com", "ecs-ship-prod-api.example.com-cert", "ecs-ship-prod-api-5xx", "ecs-ship-prod-api-unhealthy", "ecs-ship-prod-api-svc"]) {
             assert.ok(deleted.includes(n), `${n} is not deleted: ${deleted.join(", ")}`);
         }
         // and the load balancer, its listeners and the other services' rules, target groups and

@@ -78,6 +78,15 @@ export const SCENARIOS: Record<string, Scenario> = {
             admin: { mode: "fargate", listeners: byHost("admin.example.com") },
         },
     },
+    "front-door-shared-domain": {
+        // Two services on one host: one certificate, its validation record and one alias record; a
+        // host-only rule for the storefront and a host-and-path rule for the API.
+        counts: { repositories: 2, images: 2, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 4, certificates: 1, dnsRecords: 2, networks: 1 },
+        services: {
+            storefront: { mode: "fargate", listeners: byHost("shop.example.com") },
+            api: { mode: "fargate", listeners: ["HTTP:80 redirect host shop.example.com path /api,/api/*", "HTTPS:443 forward host shop.example.com path /api,/api/*"] },
+        },
+    },
     "front-door-paths": {
         counts: { repositories: 3, images: 3, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 1, listenerRules: 3, networks: 1 },
         services: {
