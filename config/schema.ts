@@ -246,7 +246,7 @@ export const serviceSchema = closed({
     path: text(ROUTE_PATH, 'must be a path prefix such as /api (letters, digits, ".", "_", "~", "-" and "/", no wildcard)').optional()
         .meta({ description: "Fargate on a shared load balancer: the path prefix routed to this service (it and everything below it; the app sees the full path). Default: /<service> when the service has no domain, none when it has one." }),
     priority: int(1, 50000).optional()
-        .meta({ description: "Fargate on a shared load balancer: the listener rule priority (lower is evaluated first). Default: a stable hash of the service name, which never changes when other services come and go." }),
+        .meta({ description: "Fargate on a shared load balancer: the listener rule priority (lower is evaluated first). Default: a stable hash of the service name within a band by route, so host-and-path rules come before host-only or path-only rules, and those before the catch-all path /." }),
     alarms: alarmsSchema.optional(),
 }).superRefine((s, ctx) => { if (record(s)) checkService(s as Record<string, unknown>, ctx); }, ALWAYS);
 
