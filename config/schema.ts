@@ -282,7 +282,7 @@ function checkService(s: Record<string, unknown>, ctx: z.RefinementCtx): void {
         if (express && s[field] !== undefined) problem(ctx, [field], `applies only with mode: fargate (Express Mode runs its own load balancer and alarms), got ${show(s[field])}`);
     }
     if (!express && s.domain === undefined) {
-        for (const field of ["hostedZone", "hostedZoneId"]) if (s[field] !== undefined) problem(ctx, [field], `applies only with {service}.domain, got ${show(s[field])} without it`);
+        for (const field of ["hostedZone", "hostedZoneId"]) if (s[field] !== undefined) problem(ctx, [field], `applies only with this service's domain set, got ${show(s[field])} without it`);
     }
     if (s.hostedZone !== undefined && s.hostedZoneId !== undefined) problem(ctx, ["hostedZoneId"], "Only one of `hostedZone` or `hostedZoneId` can be provided, got both");
     if (typeof s.domain === "string" && typeof s.hostedZone === "string" && s.domain !== s.hostedZone && !s.domain.endsWith(`.${s.hostedZone}`)) {
@@ -405,7 +405,7 @@ function checkFrontDoor(o: Record<string, unknown>, ctx: z.RefinementCtx): void 
         priority: Number.isInteger(svc.priority) ? svc.priority as number : undefined,
     })]));
     for (const [priority, names] of priorityCollisions(Object.fromEntries(Object.entries(routes).map(([n, r]) => [n, r.priority])))) {
-        problem(ctx, ["services", names[1], "priority"], `must differ from the rule priority of ${names[0]} on the shared load balancer; set {service}.priority (1-50000) on one of ${names.join(", ")}, got ${priority} for both`);
+        problem(ctx, ["services", names[1], "priority"], `must differ from the rule priority of ${names[0]} on the shared load balancer; set \`priority\` (1-50000) on one of ${names.join(", ")}, got ${priority} for both`);
     }
     for (const names of routeCollisions(routes)) {
         problem(ctx, ["services", names[1], "path"], `routes the same requests as ${names[0]} on the shared load balancer; give each its own domain or path, got the same for ${names.join(", ")}`);

@@ -136,3 +136,49 @@ describe("config: build inputs exist", () => {
         ]);
     });
 });
+
+describe("config: the front door", () => {
+    const fargate = (extra: Record<string, unknown> = {}) => ({ mode: "fargate", image: { context: "app" }, ...extra });
+    const two = (a: Record<string, unknown>, b: Record<string, unknown>, stack: Record<string, unknown> = {}) =>
+        raw({ services: { site: fargate(a), api: fargate(b) }, ...stack });
+
+    it("accepts two services on one domain, one on its own path, on the shared load balancer", () => {
+        // GIVEN a storefront and its API on shop.example.com  WHEN parsed  THEN accepted
+        const s = parseSettings(two({ domain: "shop.example.com" }, { domain: "shop.example.com", path: "/api" }));
+        assert.deepEqual(s.services.map((x) => [x.name, x.domain, x.path]), [["api", "shop.example.com", "/api"], ["site", "shop.example.com", undefined]]);
+    });
+
+    it("refuses one domain on two services that each have their own load balancer", () => {
+        assert.deepEqual(problems(two({ domain: "shop.example.com" }, { domain: "shop.example.com" }, { loadBalancer: { shared: false } })), [
+            "ecs-ship:services.site.domain: is also api's; services share a domain only on the shared load balancer (ecs-ship:loadBalancer.shared: true), each on its own path; got \"shop.example.com\" for both",
+        ]);
+    });
+
+    it("refuses services on one domain that name different zones or certificates", () => {
+        assert.deepEqual(problems(two({ domain: "shop.example.com", hostedZoneId: "Z0441852ABCDEFGHIJK" }, { domain: "shop.example.com", path: "/api" })), [
+            "ecs-ship:services.site.hostedZoneId: must equal services.api.hostedZoneId: both serve shop.example.com, which has one certificate and one zone; got \"Z0441852ABCDEFGHIJK\", and nothing on api",
+        ]);
+    });
+
+    it("refuses two services with the same route, and two with the same priority", () => {
+        assert.deepEqual(problems(two({ path: "/x" }, { path: "/x/" })), [
+            "ecs-ship:services.site.path: routes the same requests as api on the shared load balancer; give each its own domain or path, got the same for api, site",
+        ]);
+        assert.deepEqual(problems(two({ priority: 7 }, { priority: 7 })), [
+            "ecs-ship:services.site.priority: must differ from the rule priority of api on the shared load balancer; set `priority` (1-50000) on one of api, site, got 7 for both",
+        ]);
+    });
+
+    it("refuses a zone without a domain, naming the service's own key", () => {
+        assert.deepEqual(problems(raw({ services: { site: fargate({ hostedZone: "example.com" }) } })), [
+            "ecs-ship:services.site.hostedZone: applies only with this service's domain set, got \"example.com\" without it",
+        ]);
+    });
+
+    it("refuses path and priority on a service with a load balancer of its own", () => {
+        assert.deepEqual(problems(raw({ services: { site: fargate({ path: "/s", priority: 9 }) } })), [
+            "ecs-ship:services.site.path: applies only on a shared load balancer (ecs-ship:loadBalancer.shared, the default with two or more Fargate services); this service has its own, got \"/s\"",
+            "ecs-ship:services.site.priority: applies only on a shared load balancer (ecs-ship:loadBalancer.shared, the default with two or more Fargate services); this service has its own, got 9",
+        ]);
+    });
+});
