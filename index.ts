@@ -12,7 +12,7 @@ import { StackNetwork } from "./components/network";
 import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
 import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
 import { DomainCertificate, zoneIdOf } from "./components/customDomain";
-import { routeOf, sharesLoadBalancer } from "./components/frontDoor";
+import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
 
 // Validates everything first: invalid configuration throws before any resource exists.
 const settings = loadSettings();
@@ -92,6 +92,9 @@ const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.share
     }, opts)
     : undefined;
 
+// Each service's rule on the shared load balancer: its host and path, at a priority no other service holds.
+const routes = sharedLb ? routesOf(fargate) : {};
+
 /** A built image gets the service's repository; a prebuilt one (`image.ref`) runs as given, with no repository. */
 function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
     if (svc.image.kind === "ref") return undefined;
@@ -141,7 +144,7 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
         spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms,
         domain: domainOf(svc),
         sharedLoadBalancer: sharedLb?.listener,
-        route: sharedLb ? routeOf(svc.name, svc) : undefined,
+        route: routes[svc.name],
     }, opts);
 }
 

@@ -72,6 +72,27 @@ export function routeOf(service: string, o: { domain?: string; path?: string; pr
 }
 
 /**
+ * The routes of all services on one shared load balancer. A service's derived priority is its hash
+ * in its band unless an explicit `priority` or a service earlier by name already holds that number;
+ * then it takes the next free one in the band. Two services whose hashes meet therefore still plan,
+ * and only those two can ever move (an in-place SetRulePriorities, no new rule).
+ */
+export function routesOf(services: { name: string; domain?: string; path?: string; priority?: number }[]): Record<string, Route> {
+    const routes = Object.fromEntries(services.map((s) => [s.name, routeOf(s.name, s)]));
+    const taken = new Set(services.filter((s) => s.priority !== undefined).map((s) => s.priority!));
+    for (const s of [...services].sort((a, b) => a.name.localeCompare(b.name))) {
+        if (s.priority !== undefined) continue;
+        const r = routes[s.name];
+        const { min, max } = PRIORITY_BANDS[priorityBand(r)];
+        let p = r.priority;
+        for (let tries = 0; taken.has(p) && tries <= max - min; tries++) p = p === max ? min : p + 1;
+        taken.add(p);
+        routes[s.name] = { ...r, priority: p };
+    }
+    return routes;
+}
+
+/**
  * A route as listener rule conditions. A path prefix matches itself and everything below it
  * (`/api` and `/api/*`); ALB does not strip it, so the app serves under the prefix.
  */

@@ -9,7 +9,7 @@ import {
 import { DIGEST_REF } from "../components/registryPolicies";
 import { NAT_STRATEGY_VALUES, NatStrategy } from "../components/network";
 import { DEFAULTS } from "./defaults";
-import { priorityCollisions, routeCollisions, routeOf, sharesLoadBalancer } from "../components/frontDoor";
+import { priorityCollisions, routeCollisions, routesOf, sharesLoadBalancer } from "../components/frontDoor";
 import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem, record, says, show, text } from "./rules";
 
 /**
@@ -400,10 +400,10 @@ function checkFrontDoor(o: Record<string, unknown>, ctx: z.RefinementCtx): void 
         }
         return;
     }
-    const routes = Object.fromEntries(fargate.map(([name, svc]) => [name, routeOf(name, {
-        domain: typeof svc.domain === "string" ? svc.domain : undefined, path: typeof svc.path === "string" ? svc.path : undefined,
+    const routes = routesOf(fargate.map(([name, svc]) => ({
+        name, domain: typeof svc.domain === "string" ? svc.domain : undefined, path: typeof svc.path === "string" ? svc.path : undefined,
         priority: Number.isInteger(svc.priority) ? svc.priority as number : undefined,
-    })]));
+    })));
     for (const [priority, names] of priorityCollisions(Object.fromEntries(Object.entries(routes).map(([n, r]) => [n, r.priority])))) {
         problem(ctx, ["services", names[1], "priority"], `must differ from the rule priority of ${names[0]} on the shared load balancer; set \`priority\` (1-50000) on one of ${names.join(", ")}, got ${priority} for both`);
     }

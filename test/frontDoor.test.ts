@@ -1,7 +1,7 @@
 // The pure front-door decisions (components/frontDoor.ts, components/customDomain.ts defaultZoneName,
 // components/fargateAlarms.ts alarmSpecs), tested without mocks.
 import { strict as assert } from "assert";
-import { ALB_QUOTAS, priorityBand, priorityCollisions, routeCollisions, routeOf, rulePriority, ruleConditions, serviceUrl, sharesLoadBalancer } from "../components/frontDoor";
+import { ALB_QUOTAS, priorityBand, priorityCollisions, routeCollisions, routeOf, routesOf, rulePriority, ruleConditions, serviceUrl, sharesLoadBalancer } from "../components/frontDoor";
 import { defaultZoneName } from "../components/customDomain";
 import { ALARM_DEFAULTS, alarmSpecs } from "../components/fargateAlarms";
 
@@ -50,6 +50,19 @@ describe("front door: sharing and routing", () => {
         assert.deepEqual(ruleConditions({ host: "a.example.com", path: "/x", priority: 1 }), [{ hostHeader: { values: ["a.example.com"] } }, { pathPattern: { values: ["/x", "/x/*"] } }]);
         // A rule holds at most 5 condition values (ALB quotas); a route uses at most 3.
         assert.ok(ruleConditions({ host: "a.example.com", path: "/x", priority: 1 }).flatMap((c) => Object.values(c)[0]!.values).length <= ALB_QUOTAS.conditionValuesPerRule);
+    });
+
+    it("moves only a service whose derived priority another already holds, to the next free one in its band", () => {
+        // GIVEN auth and jobs, whose hashes meet in the host-or-path band, and an explicit priority on the way
+        assert.equal(rulePriority("auth"), rulePriority("jobs"));
+        const p = rulePriority("auth");
+        // WHEN the stack's routes are derived
+        const r = routesOf([{ name: "jobs" }, { name: "auth" }, { name: "web", priority: p + 1 }]);
+        // THEN auth (first by name) keeps its hash, jobs skips the taken and the explicit number, web keeps its own
+        assert.deepEqual([r.auth.priority, r.jobs.priority, r.web.priority], [p, p + 2, p + 1]);
+        assert.deepEqual(priorityCollisions(Object.fromEntries(Object.entries(r).map(([n, x]) => [n, x.priority]))), []);
+        // AND a service alone keeps exactly what routeOf derives
+        assert.deepEqual(routesOf([{ name: "web", domain: "www.example.com" }]).web, routeOf("web", { domain: "www.example.com" }));
     });
 
     it("names colliding priorities and identical routes", () => {
