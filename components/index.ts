@@ -9,6 +9,12 @@ export * from "./fargateCluster";
 export * from "./network";
 export * from "./serviceArgs";
 export * from "./argumentsError";
+export * from "./sharedLoadBalancer";
+export * from "./customDomain";
+export { ALARM_DEFAULTS, alarmSpecs } from "./fargateAlarms";
+export type { AlarmSettings, AlarmSpec } from "./fargateAlarms";
+export { ALB_QUOTAS, PRIORITY_BANDS, priorityBand, routeOf, routesOf, ruleConditions, rulePriority, sharesLoadBalancer } from "./frontDoor";
+export type { PriorityBand, Route } from "./frontDoor";
 export {
     AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, DEPLOYMENT, DEREGISTRATION_DELAY, FARGATE_DEFAULTS,
     HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY, fargateArgsProblems, pickAlbSubnets,
@@ -17,4 +23,4 @@ export { DIGEST_REF, ECR_REPOSITORY_NAME, IMAGE_TAG, lifecyclePolicy } from "./r
 export {
     GITHUB_OIDC_URL, STACK_TAG, STS_AUDIENCE, deployPolicies, githubTrustPolicy, permissionsBoundary, previewPolicy,
 } from "./trustPolicies";
-export type { IamDocument, IamStatement, StackScope } from "./trustPolicies";
+export type { IamDocument, IamStatement, StackDomain, StackScope } from "./trustPolicies";

@@ -147,8 +147,8 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     });
 
     it("type-checks every code block of docs/components.md against the published declarations", () => {
-        // GIVEN the page's blocks (one per component section, and the import line)  THEN all were compiled, with no error
-        assert.equal(snippets.length, 6);
+        // GIVEN the page's blocks (one per component section, the shared load balancer, and the import line)  THEN all were compiled, with no error
+        assert.equal(snippets.length, 7);
         assert.ok(snippets.every((code) => code.includes('from "ecs-ship"')));
         assert.equal(typeCheck.trim(), "");
     });
