@@ -89,7 +89,9 @@ export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBal
 
 /**
  * Rules on the shared ALB at the service's own priority: a forward rule on HTTPS and a redirect on
- * HTTP when the service serves HTTPS, else a forward rule on HTTP. A rule's priority and listener
+ * HTTP when the service serves HTTPS, else a forward rule on HTTP, and on HTTPS too when another
+ * service's certificate put an HTTPS listener there (without it, this service's requests on 443 would
+ * fall to another service's broader rule). A rule's priority and listener
  * are ForceNew in the provider (Terraform AWS provider, internal/service/elbv2/listener_rule.go:
  * `priority` is updated in place by SetRulePriorities; `listener_arn` is ForceNew), and both depend
  * only on this service, so adding or removing another service leaves this one's rules alone.
@@ -102,6 +104,6 @@ export function createSharedFront(parent: pulumi.Resource, name: string, a: Load
     const forward = { type: "forward", targetGroupArn: tg.arn };
     const rules = https
         ? [rule("https-rule", shared.httpsListenerArn!, forward), rule("http-rule", shared.httpListenerArn, HTTPS_REDIRECT)]
-        : [rule("http-rule", shared.httpListenerArn, forward)];
+        : [rule("http-rule", shared.httpListenerArn, forward), ...(shared.httpsListenerArn ? [rule("https-rule", shared.httpsListenerArn, forward)] : [])];
     return { tg, albArnSuffix: shared.arnSuffix, dnsName: shared.dnsName, zoneId: shared.zoneId, waitFor: rules };
 }

@@ -50,6 +50,26 @@ describe("front door (real program)", function () {
         assert.deepEqual(p.violations, []);
     });
 
+    it("forwards a service without a certificate on the shared HTTPS listener too, so no broader rule takes its requests", async () => {
+        // GIVEN web with a certificate on the catch-all path /, and api with none on /api
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-front-")), "Pulumi.qa.yaml");
+        const ref = (d: string) => `ghcr.io/acme/app@sha256:${d.repeat(64)}`;
+        fs.writeFileSync(file, [
+            "config:", "  aws:region: us-east-1", "  ecs-ship:github: { repository: acme/shop }", "  ecs-ship:services:",
+            `    web: { mode: fargate, image: { ref: "${ref("1")}" }, certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0b6f2a59-8c1d-4c4e-9a53-2f1d0c7e6b11", path: / }`,
+            `    api: { mode: fargate, image: { ref: "${ref("2")}" } }`, "",
+        ].join("\n"));
+        // WHEN planned
+        const p = await plan("qa", { stackFile: file, env: { GITHUB_SHA: SHA } });
+        const rules = p.resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule")
+            .map((r) => `${r.name.replace("ecs-ship-qa-", "")} ${r.inputs.actions[0].type} ${r.inputs.priority < 45001 ? "narrow" : "catch-all"} band`).sort();
+        // THEN api forwards on HTTP and HTTPS, ahead of web's catch-all, which redirects HTTP and forwards HTTPS
+        assert.deepEqual(rules, [
+            "api-http-rule forward narrow band", "api-https-rule forward narrow band",
+            "web-http-rule redirect catch-all band", "web-https-rule forward catch-all band",
+        ]);
+    });
+
     it("refuses a domain on an Express service, citing what Express Mode supports", async () => {
         // GIVEN an Express service with a domain  WHEN planned  THEN a configuration error naming the key
         const file = path.join(ROOT, "test/scenarios/fixtures/express-domain/Pulumi.dev.yaml");

@@ -302,12 +302,13 @@ export const SCENARIOS: Record<string, Scenario> = {
         },
     },
     "mixed-modes": {
-        // Two Fargate services share one load balancer (issue 16): HTTP and HTTPS listeners, a rule per path.
-        counts: { ...built, ...oneExpress, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 3, networks: 1 },
+        // Two Fargate services share one load balancer (issue 16): HTTP and HTTPS listeners, a rule per path
+        // on each; adm has no certificate of its own but is forwarded on the HTTPS listener web's brought.
+        counts: { ...built, ...oneExpress, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 4, networks: 1 },
         services: {
             web: { mode: "fargate", listeners: ["HTTP:80 redirect path /web,/web/*", "HTTPS:443 forward path /web,/web/*"], desiredCount: 2, scaling: { min: 2, max: 8, metric: "requests", target: 1000 } },
             api: { mode: "express", port: 8000, healthCheckPath: "/healthz", subnets: "default" },
-            adm: { mode: "fargate", image: `ghcr.io/agency/admin@${DIGEST2}`, port: 3000, listeners: ["HTTP:80 forward path /adm,/adm/*"] },
+            adm: { mode: "fargate", image: `ghcr.io/agency/admin@${DIGEST2}`, port: 3000, listeners: ["HTTP:80 forward path /adm,/adm/*", "HTTPS:443 forward path /adm,/adm/*"] },
         },
     },
     "scaling-memory": {
