@@ -55,7 +55,7 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
     // The deploy role may write certificates and records only for these names, in these zones, and
     // subscribe only these addresses.
-    domains: [...zones].map(([name, zoneId]) => ({ name, zoneId })),
+    domains: [...zones].map(([name, zoneId]) => ({ name, zoneId, createsCertificate: !domainOwners.get(name)!.certificateArn })),
     alarmEmails: alarming.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
     alarmTopicArns: alarming.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
 }, {

@@ -69,7 +69,7 @@ export interface GithubOidcTrustArgs {
      * DNS-validated certificates for exactly these names and write only their records, in only
      * these zones. @default [] - no certificate or DNS permission
      */
-    domains?: { name: string; zoneId: pulumi.Input<string> }[];
+    domains?: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[];
     /** Email addresses the deployment alarms notify; the only endpoints the deploy role may subscribe. @default [] */
     alarmEmails?: string[];
     /** Existing SNS topics the deployment alarms notify; alarms may act only on these and the stack's own topics. @default [] */
@@ -145,7 +145,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
                 partition: p, accountId, region: a.region, stack, prefix: a.prefix, trustName: name, project: a.project,
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
-                domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i] })),
+                domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
                 alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns,
             }));
         }
@@ -205,7 +205,7 @@ interface Normalized {
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
-    domains: { name: string; zoneId: pulumi.Input<string> }[]; alarmEmails: string[]; alarmTopicArns: string[];
+    domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[];
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */

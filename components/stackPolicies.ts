@@ -147,8 +147,11 @@ const IAM_TRUST_WRITES = ["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*
  * validation" (the CNAME's name); Route 53 Developer Guide, "Using IAM policy conditions for
  * fine-grained access control" (route53:ChangeResourceRecordSetsNormalizedRecordNames).
  */
-export function recordNamePatterns(domains: string[]): string[] {
-    return [...new Set(domains.map((d) => d.toLowerCase().replace(/\.$/, "")))].flatMap((d) => [d, `_${"?".repeat(32)}.${d}`]);
+export function recordNamePatterns(domains: { name: string; createsCertificate?: boolean }[]): string[] {
+    const norm = (d: string) => d.toLowerCase().replace(/\.$/, "");
+    const names = domains.map((d) => norm(d.name));
+    const validations = domains.filter((d) => d.createsCertificate !== false).map((d) => `_${"?".repeat(32)}.${norm(d.name)}`);
+    return [...new Set([...names, ...validations])];
 }
 
 /** Record types the stack writes: the alias A record and ACM's CNAME. */
@@ -286,19 +289,23 @@ function edgeStatements(s: StackScope): IamStatement[] {
     }
     const domains = s.domains ?? [];
     if (domains.length === 0) return out;
+    const requested = [...new Set(domains.filter((d) => d.createsCertificate !== false).map((d) => d.name))];
     return [
         ...out,
         // RequestCertificate has no resource type; its conditions hold it to DNS validation of the
         // stack's own names. Source: Service Authorization Reference for AWS Certificate Manager
         // (acm:DomainNames, acm:ValidationMethod).
-        { Sid: "CertificateRequest", Effect: "Allow", Action: "acm:RequestCertificate", Resource: "*", Condition: { StringEquals: { ...onCreate(s), "acm:ValidationMethod": "DNS" }, "ForAllValues:StringEquals": { "acm:DomainNames": [...new Set(domains.map((d) => d.name))] } } },
-        { Sid: "CertificateTagOnCreate", Effect: "Allow", Action: "acm:AddTagsToCertificate", Resource: a.certificate, Condition: { StringEquals: onCreate(s) } },
-        { Sid: "Certificates", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
+        // Only for the domains whose certificate the stack requests (not those that bring `certificateArn`).
+        ...(requested.length === 0 ? [] : [
+            { Sid: "CertificateRequest", Effect: "Allow", Action: "acm:RequestCertificate", Resource: "*", Condition: { StringEquals: { ...onCreate(s), "acm:ValidationMethod": "DNS" }, "ForAllValues:StringEquals": { "acm:DomainNames": requested } } },
+            { Sid: "CertificateTagOnCreate", Effect: "Allow", Action: "acm:AddTagsToCertificate", Resource: a.certificate, Condition: { StringEquals: onCreate(s) } },
+            { Sid: "Certificates", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
+        ] as IamStatement[]),
         // ListHostedZones has no resource type (the zone lookup by name lists every zone and filters,
         // Terraform AWS provider, internal/service/route53/zone_data_source.go); the zones themselves are named.
         { Sid: "ZoneLookup", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
         { Sid: "Zones", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListTagsForResource", "route53:ListResourceRecordSets"], Resource: a.zones },
-        { Sid: "Records", Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: a.zones, Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": recordNamePatterns(domains.map((d) => d.name)) }, "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": RECORD_TYPES } } },
+        { Sid: "Records", Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: a.zones, Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": recordNamePatterns(domains) }, "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": RECORD_TYPES } } },
         { Sid: "RecordChanges", Effect: "Allow", Action: "route53:GetChange", Resource: a.dnsChange },
     ];
 }

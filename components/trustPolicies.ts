@@ -80,6 +80,8 @@ export interface StackScope {
 export interface StackDomain {
     name: string;
     zoneId: string;
+    /** The stack requests the domain's certificate (false: the service brings `certificateArn`). @default true */
+    createsCertificate?: boolean;
 }
 
 // ---------------------------------------------------------------------------

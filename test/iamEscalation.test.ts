@@ -2,6 +2,8 @@
 // role it could create (any inline policy, capped by the permissions boundary), evaluated
 // with a real IAM evaluator against the policies the dev and prod plans create.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { STACK_TAG } from "../components/trustPolicies";
 import { Plan, plan } from "../tools/planner";
@@ -287,6 +289,25 @@ describe("IAM escalation: the front door (alarms, topics, certificates, DNS)", f
             await decide(shop, "sns:Subscribe", topic, { "sns:Protocol": "email", "sns:Endpoint": "ops@example.com" }),
             await decide(shop, "cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:${R}:alarm:ecs-ship-prod-admin-5xx`, { ...tagged("prod"), "cloudwatch:AlarmActions": [topic] }),
         ], ["Allowed", "Allowed", "Allowed", "Allowed", "Allowed"]);
+    });
+
+    it("requests no certificate and writes no validation record for a domain that brings its own certificate", async () => {
+        // GIVEN a service on www.example.com with certificateArn
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-edge-")), "Pulumi.prod.yaml");
+        fs.writeFileSync(file, [
+            "config:", "  aws:region: us-east-1", "  ecs-ship:github: { repository: acme/shop }", "  ecs-ship:services:",
+            `    web: { mode: fargate, image: { context: app }, domain: www.example.com, certificateArn: "arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0b6f2a59-8c1d-4c4e-9a53-2f1d0c7e6b11" }`, "",
+        ].join("\n"));
+        const own = planIam(await plan("prod", { env: { GITHUB_SHA: SHA }, stackFile: file }));
+        const ownZone = `arn:aws:route53:::hostedzone/${own.resources.find((r) => r.type === "aws:route53/record:Record")!.inputs.zoneId}`;
+        // WHEN its deploy role requests a certificate, writes a validation name, and writes the alias
+        // THEN only the alias is allowed, and no ACM action is in its policies at all
+        assert.deepEqual([
+            await decide(own, "acm:RequestCertificate", "*", certificate(["www.example.com"])),
+            await decide(own, "route53:ChangeResourceRecordSets", ownZone, records(`_${"a".repeat(32)}.www.example.com`, "CNAME")),
+            await decide(own, "route53:ChangeResourceRecordSets", ownZone, records("www.example.com", "A")),
+        ], ["ImplicitlyDenied", "ImplicitlyDenied", "Allowed"]);
+        assert.doesNotMatch(JSON.stringify(own.deploy), /acm:/);
     });
 
     it("gives a stack without domains no certificate or DNS permission at all", async () => {
