@@ -13,10 +13,23 @@ import { priorityCollisions, routeCollisions, routesOf, sharesLoadBalancer } fro
 import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem, record, says, show, text } from "./rules";
 
 /**
- * Every region the AWS provider knows. Source: @pulumi/aws types/enums `Region` (the provider's
- * own list, which tracks AWS's published Regions).
+ * The partitions other than `aws` that the provider's Regions belong to, by Region prefix. Source: AWS
+ * General Reference, "Amazon Resource Names (ARNs)" (partition: aws, aws-cn, aws-us-gov, and the isolated
+ * and sovereign partitions).
  */
-export const AWS_REGIONS = Object.values(Region) as [string, ...string[]];
+export const OTHER_PARTITIONS: [prefix: string, partition: string][] = [
+    ["cn-", "aws-cn (China)"], ["us-gov-", "aws-us-gov (GovCloud)"], ["us-isob-", "aws-iso-b"], ["us-isof-", "aws-iso-f"],
+    ["us-iso-", "aws-iso"], ["eu-isoe-", "aws-iso-e"], ["eusc-", "aws-eusc (European Sovereign Cloud)"],
+];
+const partitionOf = (region: string) => OTHER_PARTITIONS.find(([prefix]) => region.startsWith(prefix))?.[1];
+
+/**
+ * Every Region of the `aws` partition the AWS provider knows. Source: @pulumi/aws types/enums `Region`
+ * (the provider's own list, which tracks AWS's published Regions). Regions of other partitions are
+ * refused by name: the AWS managed policies ecs-ship attaches are named `arn:aws:iam::aws:policy/…`
+ * only in the `aws` partition.
+ */
+export const AWS_REGIONS = Object.values(Region).filter((r) => partitionOf(r) === undefined) as [string, ...string[]];
 
 export const SERVICE_MODES = ["express", "fargate"] as const;
 export type ServiceMode = (typeof SERVICE_MODES)[number];
@@ -353,8 +366,13 @@ export const servicesSchema = mapOf(serviceSchema, "is required: define at least
 
 /** Every `ecs-ship:` key of a stack file, and `aws:region`. */
 const stackShape = {
-    region: oneOf(AWS_REGIONS, "is required (for example us-east-1)", " (AWS Regions)")
-        .meta({ description: "The AWS Region the stack deploys to." }),
+    region: z.enum(AWS_REGIONS, { error: (iss) => {
+        if (iss.input === undefined) return "is required (for example us-east-1)";
+        const partition = typeof iss.input === "string" ? partitionOf(iss.input) : undefined;
+        return partition
+            ? `must be a Region of the aws partition; ${iss.input} is in ${partition}, where the managed policy ARNs ecs-ship attaches (arn:aws:iam::aws:policy/…) do not exist`
+            : `must be one of ${AWS_REGIONS.join(", ")} (AWS Regions)`;
+    } }).meta({ description: "The AWS Region the stack deploys to (a Region of the aws partition)." }),
     github: githubSchema,
     backend: backendSchema.optional(),
     registry: registrySchema.optional(),

@@ -62,7 +62,16 @@ describe("config: PORT", () => {
 describe("config: region", () => {
     it("refuses a region AWS does not have, listing the ones it does", () => {
         const [p] = problems(raw({}, { region: "us-east-9" }));
-        assert.match(p, /^aws:region: must be one of af-south-1, .*us-east-1, us-east-2, us-west-1, us-west-2, .* \(AWS Regions\), got "us-east-9"$/);
+        assert.match(p, /^aws:region: must be one of af-south-1, .*us-east-1, us-east-2, us-west-1, us-west-2 \(AWS Regions\), got "us-east-9"$/);
+        assert.doesNotMatch(p, /cn-north-1|us-gov-/);
+    });
+
+    it("refuses a Region of another partition by name, saying why", () => {
+        // GIVEN China and GovCloud Regions, which the provider knows  WHEN parsed  THEN refused with the partition named
+        assert.deepEqual(problems(raw({}, { region: "cn-north-1" })), [
+            "aws:region: must be a Region of the aws partition; cn-north-1 is in aws-cn (China), where the managed policy ARNs ecs-ship attaches (arn:aws:iam::aws:policy/…) do not exist, got \"cn-north-1\"",
+        ]);
+        assert.match(problems(raw({}, { region: "us-gov-west-1" }))[0], /us-gov-west-1 is in aws-us-gov \(GovCloud\)/);
     });
 
     it("accepts a newer region the provider knows", () => {
