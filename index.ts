@@ -32,8 +32,10 @@ const fargate = settings.services.filter((s) => s.mode === "fargate");
 const domainOwners = new Map<string, ServiceConfig>();
 for (const s of fargate) if (s.domain && !domainOwners.has(s.domain)) domainOwners.set(s.domain, s);
 const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(domain, s, { provider })] as const));
-// Deployment alarms that notify: an email creates a topic and a subscription; a topic ARN is used as given.
-const alarming = fargate.filter((s) => s.alarms?.enabled !== false);
+// Where deployment alarms notify: an email gets a topic and a subscription; a topic ARN is used as given.
+// Read whether or not the alarms are enabled, so switching them off for a hotfix leaves the trust as it
+// is and needs no administrator (docs/operations.md, "Deploying during an incident").
+const notifying = fargate.filter((s) => s.alarms?.email || s.alarms?.snsTopicArn);
 
 // Keyless trust for the GitHub workflow. It owns the permissions boundary every role below carries.
 const trust = new GithubOidcTrust(`${prefix}-github`, {
@@ -56,8 +58,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     // The deploy role may write certificates and records only for these names, in these zones, and
     // subscribe only these addresses.
     domains: [...zones].map(([name, zoneId]) => ({ name, zoneId, createsCertificate: !domainOwners.get(name)!.certificateArn })),
-    alarmEmails: alarming.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
-    alarmTopicArns: alarming.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
+    alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
+    alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
 }, {
     ...opts,
     // The deploy role cannot delete itself, its policies, the boundary or the provider, so

@@ -139,6 +139,16 @@ describe("Update paths (real program, planned twice)", function () {
         assert.deepEqual(touched, []);
     });
 
+    it("switch a service's alarms off for a hotfix: alarms and topic go, the service is updated, the trust is untouched", async () => {
+        // GIVEN prod's web with alarms that mail ops  WHEN alarms.enabled is set to false
+        const c = await change("prod", "alarms-off", (s) => { s.web.alarms.enabled = false; }, (s) => { s.web.alarms = { email: "ops@example.com" }; });
+        // THEN the two alarms and the notification topic and subscription are deleted, the service drops them
+        assert.deepEqual(pick(c, "delete"), ["ecs-ship-prod-web-5xx", "ecs-ship-prod-web-alarms", "ecs-ship-prod-web-alarms-email", "ecs-ship-prod-web-unhealthy"]);
+        assert.deepEqual(c.filter((x) => x.action === "update").map((x) => [x.name, x.changed.join(",")]), [["ecs-ship-prod-web-svc", "alarms"]]);
+        // AND nothing of the trust changes, so CI can ship it without an administrator (docs/operations.md)
+        assert.deepEqual([pick(c, "create"), pick(c, "replace"), problems(c)], [[], [], []]);
+    });
+
     it("rename a service: the new one is created beside the old, under names the old does not hold", async () => {
         const c = await change("dev", "rename", (s) => { s.site = s.web; delete s.web; });
         assert.deepEqual([pick(c, "replace"), problems(c)], [[], []]);
