@@ -11,7 +11,7 @@ import { GithubOidcTrust } from "./components/githubOidcTrust";
 import { StackNetwork } from "./components/network";
 import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
 import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
-import { DomainCertificate, zoneIdOf } from "./components/customDomain";
+import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
 import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
 
 // Validates everything first: invalid configuration throws before any resource exists.
@@ -90,7 +90,6 @@ const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.share
         vpcId: network!.vpcId,
         subnetIds: network!.albSubnetIds,
         certificateArns: Object.fromEntries(fargate.flatMap((s) => { const c = certificateOf(s); return c ? [[s.domain ?? s.name, c]] : []; })),
-        domains: [...domains.values()].map(({ name, zoneId }) => ({ name, zoneId })),
     }, opts)
     : undefined;
 
@@ -144,7 +143,8 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
         taskSubnetIds: network!.taskSubnetIds,
         assignPublicIp: network!.assignPublicIp,
         spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms,
-        domain: domainOf(svc),
+        // The URL only: the domain's record is kept below, one per domain, whichever load balancer serves it.
+        domain: svc.domain ? { name: svc.domain } : undefined,
         sharedLoadBalancer: sharedLb?.listener,
         route: routes[svc.name],
     }, opts);
@@ -157,6 +157,13 @@ const deployed = settings.services.map((svc) => {
     trust.allowPassRole(svc.name, service.passRoles);
     return { svc, registry, service };
 });
+
+// One alias record per domain, under a name that does not change when the domain moves between its
+// service's own load balancer and the shared one, so that move is an in-place update (domainAlias).
+for (const [domain, { zoneId }] of domains) {
+    const owner = deployed.find(({ svc }) => svc.domain === domain)!.service as FargateService;
+    domainAlias(`${prefix}-${domain}-dns`, { name: domain, zoneId }, sharedLb?.listener ?? { dnsName: owner.loadBalancerDns, zoneId: owner.loadBalancerZoneId }, { provider });
+}
 
 export const stack = settings.stack;
 export const providerArn = trust.providerArn;

@@ -21,6 +21,27 @@ export function zoneIdOf(domain: string, o: { hostedZone?: string; hostedZoneId?
     return aws.route53.getZoneOutput({ name: o.hostedZone ?? defaultZoneName(domain), privateZone: false }, opts).zoneId;
 }
 
+/**
+ * The alias A record that points a domain at a load balancer. Keep one record resource per domain
+ * under a name that does not depend on which load balancer serves it: the provider's delete reads
+ * the live record set by zone, name and type and deletes whatever it finds (Terraform AWS provider,
+ * internal/service/route53/record.go, resourceRecordDelete → findResourceRecordSetByFourPartKey), so
+ * handing a name from one record resource to another deletes the new one's record at the end of the
+ * update. Moving the domain to another load balancer is then an in-place UPSERT of the alias.
+ * Only A: the load balancer is IPv4-only (ipAddressType "ipv4", the provider's default).
+ */
+export function domainAlias(
+    name: string, domain: { name: string; zoneId: pulumi.Input<string> },
+    target: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions,
+): aws.route53.Record {
+    return new aws.route53.Record(name, {
+        zoneId: domain.zoneId,
+        name: domain.name,
+        type: "A",
+        aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true }],
+    }, opts);
+}
+
 export interface DomainCertificateArgs {
     /** The name the certificate covers. */
     domain: string;

@@ -8,6 +8,7 @@ import { ServiceFront, createOwnFront, createSharedFront } from "./fargateLoadBa
 import { Route, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms } from "./fargateAlarms";
+import { domainAlias } from "./customDomain";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
     DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT,
@@ -64,13 +65,13 @@ export interface FargateServiceArgs extends ServiceSettings {
     /** Host and/or path and priority of the service's rules on the shared ALB. @default - none (own ALB) */
     route?: Route;
     /**
-     * A custom domain in a Route 53 zone: the service's URL becomes https://<name>, and, with an ALB
-     * of its own, an alias A record points the name there (on a shared load balancer, the
-     * SharedLoadBalancer's `domains` hold the record). Requires `certificateArn` covering the name. Only A: the ALB is
+     * A custom domain: the service's URL becomes https://<name>. With `zoneId` and an ALB of its own,
+     * an alias A record in that zone points the name there (domainAlias); without `zoneId`, or on a
+     * shared load balancer, the caller keeps the record. Requires `certificateArn` covering the name. Only A: the ALB is
      * IPv4-only (ipAddressType "ipv4", the provider's default), so an AAAA alias would not resolve.
      * @default - served on the ALB's own hostname
      */
-    domain?: { name: string; zoneId: pulumi.Input<string> };
+    domain?: { name: string; zoneId?: pulumi.Input<string> };
     /**
      * CloudWatch alarms on the target group's 5xx count and unhealthy tasks, attached to the
      * service's deployments so ECS rolls back a release that trips one (components/fargateAlarms.ts).
@@ -112,6 +113,8 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     public readonly clusterArn: pulumi.Output<string>;
     public readonly loadBalancerDns: pulumi.Output<string>;
+    /** The load balancer's Route 53 zone, for an alias record to it. */
+    public readonly loadBalancerZoneId: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     /** Names of the deployment alarms (empty when disabled). */
     public readonly alarmNames: pulumi.Output<string[]>;
@@ -183,15 +186,10 @@ export class FargateService extends pulumi.ComponentResource {
             customTimeouts: { create: "30m", update: "30m", delete: serviceDeleteTimeout(a.deregistrationDelay) },
         });
         this.createScaling(name, a, service, front.albArnSuffix, tg);
-        // On a shared load balancer the domain's record is the load balancer's (one per domain, however
-        // many services route on it); with its own load balancer, the service points its domain there.
-        if (a.domain && !a.sharedLoadBalancer) {
-            new aws.route53.Record(`${name}-dns-a`, {
-                zoneId: a.domain.zoneId,
-                name: a.domain.name,
-                type: "A",
-                aliases: [{ name: front.dnsName, zoneId: front.zoneId, evaluateTargetHealth: true }],
-            }, { parent: this });
+        // With a zone, the service points its domain at its own load balancer. Without one the caller
+        // keeps the record (index.ts keeps one per domain whichever load balancer serves it).
+        if (a.domain?.zoneId !== undefined && !a.sharedLoadBalancer) {
+            domainAlias(`${name}-dns-a`, { name: a.domain.name, zoneId: a.domain.zoneId }, front, { parent: this });
         }
 
         const path = a.sharedLoadBalancer ? a.route?.path : undefined;
@@ -200,6 +198,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.serviceName = service.name;
         this.clusterArn = pulumi.output(a.clusterArn);
         this.loadBalancerDns = front.dnsName;
+        this.loadBalancerZoneId = front.zoneId;
         this.logGroupName = logGroup.name;
         this.alarmNames = pulumi.all(alarms.map((x) => x.name));
         this.certificateArn = pulumi.output(a.certificateArn);

@@ -20,13 +20,6 @@ export interface SharedLoadBalancerArgs {
      * @default - no HTTPS listener
      */
     certificateArns?: Record<string, pulumi.Input<string>>;
-    /**
-     * Custom domains served here, with their public Route 53 zones: one alias A record each to the
-     * load balancer, however many services route on the domain. Only A: the load balancer is IPv4-only
-     * (ipAddressType "ipv4", the provider's default), so an AAAA alias would not resolve.
-     * @default - no DNS records
-     */
-    domains?: { name: string; zoneId: pulumi.Input<string> }[];
     tags?: Record<string, string>;
 }
 
@@ -88,14 +81,6 @@ export class SharedLoadBalancer extends pulumi.ComponentResource {
             for (const [service, certificateArn] of certs.slice(1)) {
                 new aws.lb.ListenerCertificate(`${name}-cert-${service}`, { listenerArn: https.arn, certificateArn }, { parent: this });
             }
-        }
-        for (const d of args.domains ?? []) {
-            new aws.route53.Record(`${name}-dns-${d.name}`, {
-                zoneId: d.zoneId,
-                name: d.name,
-                type: "A",
-                aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
-            }, { parent: this });
         }
         this.dnsName = alb.dnsName;
         this.listener = {

@@ -42,7 +42,7 @@ describe("front door (real program)", function () {
         assert.deepEqual(of("aws:acm/certificate:Certificate").map((r) => r.name), ["ecs-ship-prod-shop.example.com-cert"]);
         assert.deepEqual(of("aws:lb/listenerCertificate:ListenerCertificate").map((r) => r.name), []);
         assert.deepEqual(of("aws:route53/record:Record").map((r) => `${r.inputs.type} ${r.inputs.name}`).sort(), ["A shop.example.com", `CNAME ${of("aws:route53/record:Record").find((r) => r.inputs.type === "CNAME")!.inputs.name}`].sort());
-        assert.equal(of("aws:route53/record:Record").find((r) => r.inputs.type === "A")!.name, "ecs-ship-prod-shared-dns-shop.example.com");
+        assert.equal(of("aws:route53/record:Record").find((r) => r.inputs.type === "A")!.name, "ecs-ship-prod-shop.example.com-dns");
         // AND on each listener the API's host-and-path rule is evaluated before the storefront's host-only rule
         const priority = (n: string) => of("aws:lb/listenerRule:ListenerRule").find((r) => r.name === n)!.inputs.priority as number;
         assert.ok(priority("ecs-ship-prod-api-https-rule") < priority("ecs-ship-prod-storefront-https-rule"));

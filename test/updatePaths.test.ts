@@ -129,7 +129,7 @@ describe("Update paths (real program, planned twice)", function () {
         const deleted = pick(c, "delete");
         assert.ok(deleted.length > 0);
         assert.deepEqual(deleted.filter((n) => !/-api(-|$)|-api\.example\.com(-|$)/.test(n)), [], "only api's resources are deleted");
-        for (const n of ["ecs-ship-prod-api-tg", "ecs-ship-prod-api-http-rule", "ecs-ship-prod-api-https-rule", "ecs-ship-prod-shared-cert-api.example.com", "ecs-ship-prod-shared-dns-api.example.com", "ecs-ship-prod-api.example.com-cert", "ecs-ship-prod-api-5xx", "ecs-ship-prod-api-unhealthy", "ecs-ship-prod-api-svc"]) {
+        for (const n of ["ecs-ship-prod-api-tg", "ecs-ship-prod-api-http-rule", "ecs-ship-prod-api-https-rule", "ecs-ship-prod-shared-cert-api.example.com", "ecs-ship-prod-api.example.com-dns", "ecs-ship-prod-api.example.com-cert", "ecs-ship-prod-api-5xx", "ecs-ship-prod-api-unhealthy", "ecs-ship-prod-api-svc"]) {
             assert.ok(deleted.includes(n), `${n} is not deleted: ${deleted.join(", ")}`);
         }
         // and the load balancer, its listeners and the other services' rules, target groups and
@@ -137,6 +137,27 @@ describe("Update paths (real program, planned twice)", function () {
         // (the deploy role's policies may change: the removed domain leaves their scope)
         const touched = c.filter((x) => x.action !== "delete" && !x.name.startsWith("ecs-ship-prod-github-")).map((x) => `${x.action} ${x.name} (${x.changed.join(",")})`);
         assert.deepEqual(touched, []);
+    });
+
+    it("add a second Fargate service to one on its own domain: the domain moves to the shared load balancer in place", async () => {
+        // GIVEN prod's web alone on www.example.com, behind its own load balancer
+        const www = (s: Record<string, any>) => { s.web.domain = "www.example.com"; };
+        // WHEN a second Fargate service is added, so the stack moves to one shared load balancer
+        const c = await change("prod", "to-shared", (s) => { s.api = { ...structuredClone(s.web), domain: undefined, path: "/api" }; delete s.api.domain; }, www);
+        // THEN the domain's one alias record is updated to point at the shared load balancer, not
+        // handed to a new record resource whose record set the old one's delete would remove
+        assert.deepEqual(c.filter((x) => x.type === "aws:route53/record:Record").map((x) => [x.action, x.name, x.changed.join(",")]), [["update", "ecs-ship-prod-www.example.com-dns", "aliases"]]);
+        assert.deepEqual(problems(c), []);
+        assert.ok(pick(c, "create").includes("ecs-ship-prod-shared-alb"), "the shared load balancer is created");
+    });
+
+    it("flags a DNS record handed from one record resource to another", () => {
+        // GIVEN the same record set written by a deleted resource and a created one
+        const before = [recorded("aws:route53/record:Record", { zoneId: "Z1", name: "www.example.com", type: "A" }, { urn: "urn:a", name: "old-dns" })];
+        const after = [recorded("aws:route53/record:Record", { zoneId: "Z1", name: "www.example.com.", type: "A", allowOverwrite: true }, { urn: "urn:b", name: "new-dns" })];
+        // WHEN compared  THEN the create is flagged: the old one's delete removes the live record set
+        const [created] = compareRuns(before, after).filter((x) => x.action === "create");
+        assert.match(created.problem ?? "", /created while old-dns still holds "Z1 www\.example\.com A"; deleting old-dns at the end of the update removes what this one wrote/);
     });
 
     it("switch a service's alarms off for a hotfix: alarms and topic go, the service is updated, the trust is untouched", async () => {

@@ -13,6 +13,12 @@ export interface ReplaceRule {
     nameFreeAfterDelete?: boolean;
     /** An input the provider refuses to change on an existing resource unless `unless` holds. */
     refuses?: { input: string; unless: (inputs: Record<string, any>) => boolean; why: string };
+    /**
+     * What the resource holds in AWS by value rather than by its own name (a DNS record set: zone,
+     * name and type). A created resource that claims what a deleted one holds loses it when the old
+     * one is deleted at the end of the update.
+     */
+    claims?: (inputs: Record<string, any>) => string | undefined;
     /** Provider source of the rule. */
     source: string;
 }
@@ -66,7 +72,11 @@ export const REPLACE_RULES: Record<string, ReplaceRule> = {
     "aws:sns/topicSubscription:TopicSubscription": { replaceOn: ["topic", "protocol", "endpoint"], source: `${TF}sns/topic_subscription.go (topic_arn, protocol, endpoint ForceNew)` },
     "aws:acm/certificate:Certificate": { replaceOn: ["domainName", "subjectAlternativeNames", "validationMethod"], source: `${TF}acm/certificate.go (domain_name, subject_alternative_names, validation_method ForceNew)` },
     "aws:acm/certificateValidation:CertificateValidation": { replaceOn: ["certificateArn", "validationRecordFqdns"], source: `${TF}acm/certificate_validation.go (certificate_arn, validation_record_fqdns ForceNew)` },
-    "aws:route53/record:Record": { replaceOn: ["zoneId", "name", "type"], source: `${TF}route53/record.go (zone_id ForceNew; name and type changes recreate the record set)` },
+    "aws:route53/record:Record": {
+        replaceOn: ["zoneId", "name", "type"],
+        claims: (i) => `${i.zoneId} ${String(i.name).toLowerCase().replace(/\.$/, "")} ${i.type}`,
+        source: `${TF}route53/record.go (zone_id ForceNew; name and type changes recreate the record set; resourceRecordDelete finds the live record set by zone, name and type and deletes it)`,
+    },
     "aws:ec2/securityGroup:SecurityGroup": { replaceOn: ["name", "namePrefix", "description", "vpcId"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}ec2/vpc_security_group.go (name, name_prefix, description, vpc_id ForceNew)` },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { replaceOn: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_ingress_rule.go (security_group_id RequiresReplace)` },
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { replaceOn: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_egress_rule.go (security_group_id RequiresReplace)` },
@@ -147,10 +157,12 @@ export function compareRuns(before: RecordedResource[], after: RecordedResource[
         if (!prev) {
             const name = fixedName(r);
             const holder = name === undefined ? undefined : deleted.find((d) => d.type === r.type && fixedName(d) === name);
-            changes.push({
-                type: r.type, name: r.name, action: "create", changed: [], replaceBecause: [],
-                ...(holder ? { problem: `created while ${holder.name} still holds the name "${name}" (it is deleted only after every create)` } : {}),
-            });
+            const claim = rule.claims?.(r.inputs);
+            const claimant = claim === undefined ? undefined : deleted.find((d) => d.type === r.type && rule.claims!(d.inputs) === claim);
+            const problem = holder ? `created while ${holder.name} still holds the name "${name}" (it is deleted only after every create)`
+                : claimant ? `created while ${claimant.name} still holds "${claim}"; deleting ${claimant.name} at the end of the update removes what this one wrote (${rule.source})`
+                : undefined;
+            changes.push({ type: r.type, name: r.name, action: "create", changed: [], replaceBecause: [], ...(problem ? { problem } : {}) });
             continue;
         }
         const changed = changedInputs(prev, r);
