@@ -75,16 +75,11 @@ const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSett
 
 // Each domain gets a created certificate (named after the domain, so renaming a service keeps it)
 // unless its services bring one.
-const domains = new Map([...domainOwners].map(([domain, s]) => {
-    const zoneId = zones.get(domain)!;
-    const certificateArn = s.certificateArn
-        ?? new DomainCertificate(`${prefix}-${domain}`, { domain, zoneId }, opts).certificateArn;
-    return [domain, { name: domain, zoneId, certificateArn }] as const;
-}));
-const domainOf = (s: ServiceConfig) => (s.domain ? domains.get(s.domain) : undefined);
-const certificateOf = (s: ServiceConfig): pulumi.Input<string> | undefined => domainOf(s)?.certificateArn ?? s.certificateArn;
+const certificates = new Map([...domainOwners].map(([domain, s]) => [domain, s.certificateArn
+    ?? new DomainCertificate(`${prefix}-${domain}`, { domain, zoneId: zones.get(domain)! }, opts).certificateArn] as const));
+const certificateOf = (s: ServiceConfig): pulumi.Input<string> | undefined => (s.domain ? certificates.get(s.domain) : s.certificateArn);
 // One load balancer for the stack's Fargate services when there are two or more (or `loadBalancer.shared`).
-// It holds one certificate and one alias record per domain, however many services the domain routes to.
+// It serves one certificate per domain, however many services the domain routes to.
 const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.shared) && fargate.length > 0
     ? new SharedLoadBalancer(`${prefix}-shared`, {
         vpcId: network!.vpcId,
@@ -160,7 +155,7 @@ const deployed = settings.services.map((svc) => {
 
 // One alias record per domain, under a name that does not change when the domain moves between its
 // service's own load balancer and the shared one, so that move is an in-place update (domainAlias).
-for (const [domain, { zoneId }] of domains) {
+for (const [domain, zoneId] of zones) {
     const owner = deployed.find(({ svc }) => svc.domain === domain)!.service as FargateService;
     domainAlias(`${prefix}-${domain}-dns`, { name: domain, zoneId }, sharedLb?.listener ?? { dnsName: owner.loadBalancerDns, zoneId: owner.loadBalancerZoneId }, { provider });
 }

@@ -53,17 +53,43 @@ export function createTargetGroup(parent: pulumi.Resource, name: string, a: Load
     }, { parent });
 }
 
-/** The service's own ALB: HTTP on 80 (a redirect when there is a certificate) and HTTPS on 443. */
-export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, albSg: aws.ec2.SecurityGroup): ServiceFront {
-    const alb = new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
+/**
+ * The security group of an internet-facing ALB, `<name>-alb-sg`: HTTP from anywhere (IPv4 and IPv6),
+ * HTTPS too when it serves a certificate, and no egress until each service adds one to its own tasks.
+ * One definition for a service's own ALB and the shared one.
+ */
+export function publicAlbSecurityGroup(
+    parent: pulumi.Resource, name: string,
+    o: { vpcId: pulumi.Input<string>; description: string; https: boolean; tags?: Record<string, string> },
+): aws.ec2.SecurityGroup {
+    const sg = new aws.ec2.SecurityGroup(`${name}-alb-sg`, { vpcId: o.vpcId, description: o.description, tags: o.tags }, { parent });
+    for (const port of o.https ? [80, 443] : [80]) {
+        for (const [v, cidr] of [["v4", { cidrIpv4: "0.0.0.0/0" }], ["v6", { cidrIpv6: "::/0" }]] as const) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ipProtocol: "tcp", securityGroupId: sg.id, fromPort: port, toPort: port, ...cidr, tags: o.tags }, { parent });
+        }
+    }
+    return sg;
+}
+
+/** An internet-facing Application Load Balancer in `subnetIds`, behind `securityGroupId`. */
+export function publicAlb(
+    parent: pulumi.Resource, name: string,
+    o: { securityGroupId: pulumi.Input<string>; subnetIds: pulumi.Input<pulumi.Input<string>[]>; tags?: Record<string, string> },
+): aws.lb.LoadBalancer {
+    return new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
         loadBalancerType: "application",
         internal: false,
-        securityGroups: [albSg.id],
-        subnets: a.albSubnetIds,
+        securityGroups: [o.securityGroupId],
+        subnets: o.subnetIds,
         // Malformed headers are dropped rather than passed to the app (request smuggling).
         dropInvalidHeaderFields: true,
-        tags: a.tags,
+        tags: o.tags,
     }, { parent });
+}
+
+/** The service's own ALB: HTTP on 80 (a redirect when there is a certificate) and HTTPS on 443. */
+export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, albSg: aws.ec2.SecurityGroup): ServiceFront {
+    const alb = publicAlb(parent, name, { securityGroupId: albSg.id, subnetIds: a.albSubnetIds, tags: a.tags });
     const tg = createTargetGroup(parent, name, a);
     const forward = [{ type: "forward", targetGroupArn: tg.arn }];
     const listeners: aws.lb.Listener[] = [new aws.lb.Listener(`${name}-http`, {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PassRoleGrant, ResolvedServiceSettings, ServiceSettings, containerEnvironment, containerSecrets, normalizeServiceSettings } from "./serviceArgs";
 import { argumentsError } from "./argumentsError";
-import { ServiceFront, createOwnFront, createSharedFront } from "./fargateLoadBalancer";
+import { ServiceFront, createOwnFront, createSharedFront, publicAlbSecurityGroup } from "./fargateLoadBalancer";
 import { Route, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms } from "./fargateAlarms";
@@ -18,7 +18,7 @@ import {
 export const FARGATE_SERVICE_TYPE = "ecs-ship:index:FargateService";
 /** The one container of the task; the target group forwards to it. */
 export const CONTAINER_NAME = "app";
-const ANYWHERE = { cidrIpv4: "0.0.0.0/0", cidrIpv6: "::/0" } as const;
+const ANYWHERE_IPV4 = "0.0.0.0/0";
 
 export interface FargateServiceArgs extends ServiceSettings {
     /** Cluster the service runs in (FargateCluster.arn). */
@@ -222,12 +222,7 @@ export class FargateService extends pulumi.ComponentResource {
         // Behind the shared ALB, its security group is the only source; else the service's own ALB's.
         let albSg: aws.ec2.SecurityGroup | undefined;
         if (!a.sharedLoadBalancer) {
-            albSg = sg(`${name}-alb-sg`, "ecs-ship load balancer: HTTP(S) from anywhere");
-            for (const port of a.certificateArn ? [80, 443] : [80]) {
-                for (const [v, cidr] of [["v4", { cidrIpv4: ANYWHERE.cidrIpv4 }], ["v6", { cidrIpv6: ANYWHERE.cidrIpv6 }]] as const) {
-                    new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ...rule, securityGroupId: albSg.id, fromPort: port, toPort: port, ...cidr }, { parent: this });
-                }
-            }
+            albSg = publicAlbSecurityGroup(this, name, { vpcId: a.vpcId, description: "ecs-ship load balancer: HTTP(S) from anywhere", https: a.certificateArn !== undefined, tags: a.tags });
         }
         const albSgId = a.sharedLoadBalancer?.securityGroupId ?? albSg!.id;
         const taskSg = sg(`${name}-task-sg`, "ecs-ship tasks: only from the load balancer");
@@ -236,7 +231,7 @@ export class FargateService extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, { ...rule, securityGroupId: taskSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: albSgId }, { parent: this });
         // Egress stays open: without VPC endpoints (about $7.30/month each per AZ), a task reaches
         // ECR, CloudWatch Logs, Secrets Manager and the app's own dependencies over the internet.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE.cidrIpv4, tags: a.tags }, { parent: this });
+        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
         return { albSg, taskSg };
     }
 

@@ -2,7 +2,7 @@
 // FargateService adds its own target group and listener rules to it (components/fargateService.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { elbLogicalName } from "./naming";
+import { publicAlb, publicAlbSecurityGroup } from "./fargateLoadBalancer";
 import { TLS_POLICY } from "./fargateSettings";
 
 export const SHARED_LOAD_BALANCER_TYPE = "ecs-ship:index:SharedLoadBalancer";
@@ -55,21 +55,9 @@ export class SharedLoadBalancer extends pulumi.ComponentResource {
         super(SHARED_LOAD_BALANCER_TYPE, name, {}, opts);
         const tags = args.tags;
         const certs = Object.entries(args.certificateArns ?? {}).sort(([a], [b]) => a.localeCompare(b));
-        const sg = new aws.ec2.SecurityGroup(`${name}-alb-sg`, { vpcId: args.vpcId, description: "ecs-ship shared load balancer: HTTP(S) from anywhere", tags }, { parent: this });
-        for (const port of certs.length > 0 ? [80, 443] : [80]) {
-            for (const [v, cidr] of [["v4", { cidrIpv4: "0.0.0.0/0" }], ["v6", { cidrIpv6: "::/0" }]] as const) {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ipProtocol: "tcp", securityGroupId: sg.id, fromPort: port, toPort: port, ...cidr, tags }, { parent: this });
-            }
-        }
         // Egress: each service adds a rule to its own tasks' port (FargateService), nothing else.
-        const alb = new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
-            loadBalancerType: "application",
-            internal: false,
-            securityGroups: [sg.id],
-            subnets: args.subnetIds,
-            dropInvalidHeaderFields: true,
-            tags,
-        }, { parent: this });
+        const sg = publicAlbSecurityGroup(this, name, { vpcId: args.vpcId, description: "ecs-ship shared load balancer: HTTP(S) from anywhere", https: certs.length > 0, tags });
+        const alb = publicAlb(this, name, { securityGroupId: sg.id, subnetIds: args.subnetIds, tags });
         const http = new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: NOT_FOUND, tags }, { parent: this });
         const listeners = [http];
         let https: aws.lb.Listener | undefined;

@@ -70,6 +70,28 @@ describe("front door (real program)", function () {
         ]);
     });
 
+    it("plans every front-door option through the program: shared with one service, a zone id, a priority, tuned alarms", async () => {
+        // GIVEN one service with loadBalancer.shared, hostedZoneId, priority and alarm settings
+        const file = path.join(ROOT, "test/scenarios/front-door-options/Pulumi.prod.yaml");
+        // WHEN planned
+        const p = await plan("prod", { stackFile: file, env: { GITHUB_SHA: SHA } });
+        const of = (type: string) => p.resources.filter((r) => r.type === type);
+        // THEN the shared load balancer serves it, its records are in the given zone, its rules at the given priority
+        assert.deepEqual(of(LB).map((r) => r.name), ["ecs-ship-prod-shared-alb"]);
+        assert.deepEqual(of("aws:route53/record:Record").map((r) => r.inputs.zoneId), ["Z0441852ABCDEFGHIJK", "Z0441852ABCDEFGHIJK"]);
+        assert.deepEqual(of("aws:lb/listenerRule:ListenerRule").map((r) => r.inputs.priority), [100, 100]);
+        // AND the alarms carry the thresholds, periods and topic, and the deploy role may notify only that topic
+        assert.deepEqual(of("aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => [r.name, r.inputs.threshold, r.inputs.evaluationPeriods, r.inputs.alarmActions]).sort(), [
+            ["ecs-ship-prod-web-5xx", 50, 5, ["arn:aws:sns:us-east-1:123456789012:oncall"]],
+            ["ecs-ship-prod-web-unhealthy", 2, 5, ["arn:aws:sns:us-east-1:123456789012:oncall"]],
+        ]);
+        const edge = JSON.parse(p.resources.find((r) => r.name === "ecs-ship-prod-github-deploy-edge")!.inputs.policy);
+        const put = edge.Statement.find((x: { Sid: string }) => x.Sid === "AlarmsPut");
+        assert.deepEqual(put.Condition, { "ForAllValues:StringLike": { "cloudwatch:AlarmActions": ["arn:aws:sns:us-east-1:123456789012:ecs-ship-prod-*", "arn:aws:sns:us-east-1:123456789012:oncall"] } });
+        assert.equal(of("aws:sns/topic:Topic").length, 0);
+        assert.deepEqual(p.violations, []);
+    });
+
     it("refuses a domain on an Express service, citing what Express Mode supports", async () => {
         // GIVEN an Express service with a domain  WHEN planned  THEN a configuration error naming the key
         const file = path.join(ROOT, "test/scenarios/fixtures/express-domain/Pulumi.dev.yaml");

@@ -189,6 +189,19 @@ describe("FargateService: custom domain", () => {
     });
 });
 
+describe("FargateService: a domain whose record the caller keeps", () => {
+    useMocks();
+
+    it("serves on https://<domain> but writes no record when no zone is given", async () => {
+        // GIVEN a domain without zoneId (index.ts keeps one record per domain itself)  WHEN built with its own ALB
+        const svc = new FargateService(NAME, serviceArgs(undefined, { certificateArn: CERT_A, domain: { name: "www.example.com" } }));
+        await settled();
+        // THEN the URL is the domain and no Route 53 record exists
+        assert.equal(await promiseOf(svc.url), "https://www.example.com");
+        assert.equal(cloud.ofType("aws:route53/record:Record").length, 0);
+    });
+});
+
 describe("DomainCertificate", () => {
     useMocks();
 

@@ -87,6 +87,11 @@ export const SCENARIOS: Record<string, Scenario> = {
             api: { mode: "fargate", listeners: ["HTTP:80 redirect host shop.example.com path /api,/api/*", "HTTPS:443 forward host shop.example.com path /api,/api/*"] },
         },
     },
+    "front-door-options": {
+        // shared: true with one service: the shared load balancer, HTTPS with the domain's certificate.
+        counts: { repositories: 1, images: 1, fargateServices: 1, taskDefinitions: 1, loadBalancers: 1, listeners: 2, listenerRules: 2, certificates: 1, dnsRecords: 2, networks: 1 },
+        services: { web: { mode: "fargate", listeners: byHost("book.example.org") } },
+    },
     "front-door-paths": {
         counts: { repositories: 3, images: 3, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 1, listenerRules: 3, networks: 1 },
         services: {
