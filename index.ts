@@ -84,7 +84,12 @@ const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.share
     ? new SharedLoadBalancer(`${prefix}-shared`, {
         vpcId: network!.vpcId,
         subnetIds: network!.albSubnetIds,
-        certificateArns: Object.fromEntries(fargate.flatMap((s) => { const c = certificateOf(s); return c ? [[s.domain ?? s.name, c]] : []; })),
+        // Keyed by what the certificate is, not by who brings it: its domain, or the certificate's own id, so
+        // services sharing one certificate share one listener slot and removing one of them keeps it.
+        certificateArns: Object.fromEntries(fargate.flatMap((s) => {
+            const c = certificateOf(s);
+            return c ? [[s.domain ?? `certificate-${String(c).split("/").pop()}`, c]] : [];
+        })),
     }, opts)
     : undefined;
 

@@ -13,10 +13,11 @@ export interface SharedLoadBalancerArgs {
     /** Exactly two public subnets in two Availability Zones (StackNetwork.albSubnetIds). */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Certificates to serve HTTPS with, by domain (or by service for a certificate without a domain).
+     * Certificates to serve HTTPS with, keyed by what each is (its domain, or the certificate's id), so
+     * services that share a certificate share one key.
      * With any, an HTTPS listener on 443 serves them all: the first key's is the listener's default,
      * the others are added to it, one resource per key so removing one leaves the rest; ALB picks one
-     * by SNI. Services on the same domain share its key, so removing one of them keeps the certificate.
+     * by SNI. Removing one of the services that share a key keeps the certificate.
      * @default - no HTTPS listener
      */
     certificateArns?: Record<string, pulumi.Input<string>>;

@@ -92,6 +92,23 @@ describe("front door (real program)", function () {
         assert.deepEqual(p.violations, []);
     });
 
+    it("gives services that bring the same certificate one place on the HTTPS listener", async () => {
+        // GIVEN a and b with certificate A and c with certificate B, no domains
+        const A = "arn:aws:acm:us-east-1:123456789012:certificate/0b6f2a59-8c1d-4c4e-9a53-2f1d0c7e6b11";
+        const B = "arn:aws:acm:us-east-1:123456789012:certificate/1c7f3b60-9d2e-4d5f-8b64-3a2e1d8f7c22";
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-front-")), "Pulumi.qa.yaml");
+        const svc = (n: string, cert: string, d: string) => `    ${n}: { mode: fargate, image: { ref: "ghcr.io/acme/app@sha256:${d.repeat(64)}" }, certificateArn: "${cert}" }`;
+        fs.writeFileSync(file, ["config:", "  aws:region: us-east-1", "  ecs-ship:github: { repository: acme/shop }", "  ecs-ship:services:",
+            svc("a", A, "1"), svc("b", A, "2"), svc("c", B, "3"), ""].join("\n"));
+        // WHEN planned
+        const p = await plan("qa", { stackFile: file, env: { GITHUB_SHA: SHA } });
+        // THEN one certificate is the listener's default and the other is added once, named by its id, not by a service
+        const https = p.resources.find((r) => r.type === "aws:lb/listener:Listener" && r.inputs.port === 443)!;
+        const extra = p.resources.filter((r) => r.type === "aws:lb/listenerCertificate:ListenerCertificate");
+        assert.deepEqual([https.inputs.certificateArn, ...extra.map((r) => `${r.name} ${r.inputs.certificateArn}`)],
+            [A, `ecs-ship-qa-shared-cert-certificate-1c7f3b60-9d2e-4d5f-8b64-3a2e1d8f7c22 ${B}`]);
+    });
+
     it("refuses a domain on an Express service, citing what Express Mode supports", async () => {
         // GIVEN an Express service with a domain  WHEN planned  THEN a configuration error naming the key
         const file = path.join(ROOT, "test/scenarios/fixtures/express-domain/Pulumi.dev.yaml");
