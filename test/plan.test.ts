@@ -56,6 +56,35 @@ describe("plan: command line", function () {
         for (const res of doc.resources) assert.deepEqual(Object.keys(res).slice(0, 5), ["type", "name", "parent", "inputs", "dependsOn"]);
     });
 
+    it("plans the stack a --stack-file is named after when --stack is not given", () => {
+        // GIVEN a stack file named Pulumi.prod.yaml outside the project, and no --stack
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-plan-"));
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), file);
+        try {
+            // WHEN it is planned
+            const named = runPlan(["--stack-file", file, "--json"]);
+            // THEN it plans stack "prod", with prod's names, as `pulumi up --stack prod` would
+            assert.equal(named.status, 0, named.stderr);
+            const doc = JSON.parse(named.stdout);
+            assert.equal(doc.stack, "prod");
+            assert.equal(doc.outputs.stack, "prod");
+            // AND an explicit --stack still wins, and a file named otherwise plans dev
+            assert.equal(JSON.parse(runPlan(["--stack", "qa", "--stack-file", file, "--json"]).stdout).stack, "qa");
+            const other = path.join(dir, "prod.yaml");
+            fs.renameSync(file, other);
+            assert.equal(JSON.parse(runPlan(["--stack-file", other, "--json"]).stdout).stack, "dev");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("refuses --stack without a name", () => {
+        const r = runPlan(["--stack", "", "--json"]);
+        assert.equal(r.status, 2);
+        assert.equal(r.stderr, "plan: --stack needs a name\n");
+    });
+
     it("prints only JSON through `npm run -s plan -- --json`, so it can be piped", () => {
         // npm's "> ecs-ship@… plan" banner goes to stdout unless npm runs silent (-s) for that one command.
         const r = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--json"], { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8" });

@@ -13,6 +13,7 @@
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
 // 2 invalid configuration or an AWS limit the plan would break, 1 anything else.
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import { formatViolation } from "../components/limits";
@@ -34,7 +35,7 @@ function parseArgs(all: string[]): Args {
         process.exit(2);
     }
     const argv = taken.rest;
-    const args: Args = { stack: "dev", json: false, rerun: false, cost: taken.cost };
+    const args: Args = { stack: "", json: false, rerun: false, cost: taken.cost };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--json") args.json = true;
@@ -52,15 +53,23 @@ function parseArgs(all: string[]): Args {
             process.exit(2);
         }
     }
-    if (!args.stack) {
+    if (argv.some((a) => a === "--stack" || a === "-s" || a.startsWith("--stack=")) && !args.stack) {
         process.stderr.write("plan: --stack needs a name\n");
         process.exit(2);
     }
+    // The stack is the one the file is named after (Pulumi.<stack>.yaml), as the Pulumi CLI reads it,
+    // so planning Pulumi.prod.yaml plans "prod" with prod's names; otherwise dev.
+    if (!args.stack) args.stack = (args.stackFile && stackOfFile(args.stackFile)) || "dev";
     if (args.out === undefined ? argv.includes("--out") : args.out === "" || args.out.startsWith("--")) {
         process.stderr.write(`plan: --out needs a file name, got ${JSON.stringify(args.out ?? "")}; ${USAGE}\n`);
         process.exit(2);
     }
     return args;
+}
+
+/** The stack a file is named for: Pulumi.prod.yaml → prod; undefined for any other name. */
+function stackOfFile(file: string): string | undefined {
+    return /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
 }
 
 /** The settings worth reading per resource type, in display order. */
