@@ -183,6 +183,47 @@ ${statements}
         assert.match(r.stdout, /^  stack total: \$0\.00 → \$[\d.]+ \(\+\$[\d.]+\) \/ /m);
     });
 
+    describe("a stack in a region the price table does not cover (ca-central-1)", () => {
+        const caFile = () => {
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-plan-")), "Pulumi.ca.yaml");
+            fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(/aws:region: .*/, "aws:region: ca-central-1"));
+            return file;
+        };
+
+        it("still plans, and the cost section says why there is no estimate and how to get one", () => {
+            // GIVEN the prod stack moved to ca-central-1, which has no prices  WHEN planned
+            const file = caFile();
+            const text = runPlan(["--stack-file", file]);
+            const json = runPlan(["--stack-file", file, "--json"]);
+            const md = runPlan(["--stack-file", file, "--cost-markdown", "--compare-ref", "HEAD"]);
+            // THEN every form exits 0 with the plan; the estimate is replaced by the reason and the flag to use
+            for (const r of [text, json, md]) assert.equal(r.status, 0, r.stderr);
+            const why = `cost: region "ca-central-1" is not in the price table (components/cost/prices.json); it covers ${Object.keys(require("../components/cost/prices.json").regions).join(", ")}. Estimate it with a nearby region's prices: npm run plan -- --stack ca --price-region <region>`;
+            assert.match(text.stdout, /^  \+ aws:ecs\/service:Service  ecs-ship-ca-web-svc$/m);
+            assert.ok(text.stdout.endsWith(`Monthly cost estimate for stack "ca": not available.\n  ${why}\n`), text.stdout.slice(-600));
+            const doc = JSON.parse(json.stdout);
+            assert.ok(doc.resources.length > 20);
+            assert.deepEqual(doc.cost, { unavailable: why });
+            assert.equal(md.stdout, `### Monthly cost estimate: \`ca\`\n\nNot available: ${why.slice("cost: ".length)}\n`);
+        });
+
+        it("is priced with another region's prices with --price-region, and says so", () => {
+            const r = runPlan(["--stack-file", caFile(), "--price-region", "us-east-1", "--json"]);
+            assert.equal(r.status, 0, r.stderr);
+            const cost = JSON.parse(r.stdout).cost;
+            assert.equal(cost.region, "us-east-1");
+            assert.equal(cost.notes[0], "Priced with us-east-1's prices (--price-region); the stack runs in ca-central-1, whose prices differ.");
+            assert.ok(cost.total.low > 0);
+        });
+
+        it("exits 2 for a --price-region the table does not cover, before planning", () => {
+            const r = runPlan(["--stack", "dev", "--price-region", "ca-central-1"]);
+            assert.equal(r.status, 2);
+            assert.equal(r.stdout, "");
+            assert.match(r.stderr, /^plan: --price-region must be a region the price table covers \(us-east-1, .*\), got "ca-central-1"\n$/);
+        });
+    });
+
     it("exits 2 naming a bad cost assumption, before planning", () => {
         const r = runPlan(["--stack", "dev", "--assume", "averageLoad=3"]);
         assert.equal(r.status, 2);

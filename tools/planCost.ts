@@ -5,6 +5,10 @@
 //   --compare-ref <git-ref>  difference against this stack's file at a commit (git show <ref>:Pulumi.<stack>.yaml)
 //   --cost-markdown          print only the markdown section for a pull request comment
 //   --assume key=value       override a cost assumption (repeatable; see components/cost/assumptions.ts)
+//   --price-region <region>  price the stack with another region's prices (for a region the table lacks)
+//
+// A stack in a region the price table does not cover still plans: its cost section says the estimate
+// is not available and how to get one, and the JSON plan's `cost` is `{ "unavailable": <why> }`.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,11 +16,11 @@ import * as path from "path";
 import { AssumptionError, CostAssumptions, parseAssumptions } from "../components/cost/assumptions";
 import { CostEstimate, PlanResource, constant } from "../components/cost/estimate";
 import { estimateCost, planRegion } from "../components/cost/model";
-import { UnknownRegionError } from "../components/cost/priceTable";
+import { PRICES, UnknownRegionError } from "../components/cost/priceTable";
 import { CostChange, compareEstimates, renderChangeText, renderCostMarkdown, renderCostText } from "../components/cost/render";
 import { Plan, ROOT, plan, planJson } from "./planner";
 
-export const COST_USAGE = "[--compare <stack> | --compare-file <path> | --compare-ref <git-ref>] [--cost-markdown] [--assume key=value]...";
+export const COST_USAGE = "[--compare <stack> | --compare-file <path> | --compare-ref <git-ref>] [--cost-markdown] [--assume key=value]... [--price-region <region>]";
 
 export interface CostArgs {
     compare?: string;
@@ -24,6 +28,8 @@ export interface CostArgs {
     compareRef?: string;
     markdown: boolean;
     assume: string[];
+    /** Price with this region's prices instead of the stack's own region's. */
+    priceRegion?: string;
 }
 
 /** A bad cost flag, an unknown region, or a comparison plan that failed: exit 2 with this message. */
@@ -45,11 +51,15 @@ export function takeCostArgs(argv: string[]): { rest: string[]; cost: CostArgs }
         else if (a === "--compare-ref") cost.compareRef = value(++i, a);
         else if (a === "--cost-markdown") cost.markdown = true;
         else if (a === "--assume") cost.assume.push(value(++i, a));
+        else if (a === "--price-region") cost.priceRegion = value(++i, a);
         else rest.push(a);
     }
     const given = [cost.compare, cost.compareFile, cost.compareRef].filter((x) => x !== undefined).length;
     if (given > 1) throw new CostError("plan: Only one of `--compare`, `--compare-file` or `--compare-ref` can be provided.");
     checkAssumptions(cost.assume);
+    if (cost.priceRegion !== undefined && !(cost.priceRegion in PRICES.regions)) {
+        throw new CostError(`plan: --price-region must be a region the price table covers (${Object.keys(PRICES.regions).join(", ")}), got ${JSON.stringify(cost.priceRegion)}`);
+    }
     return { rest, cost };
 }
 
@@ -63,10 +73,11 @@ function checkAssumptions(entries: string[]): CostAssumptions {
 }
 
 export interface CostReport {
-    estimate: CostEstimate;
+    /** Undefined when the stack's region has no prices and no --price-region was given. */
+    estimate?: CostEstimate;
     change?: CostChange;
     /** The `cost` field of the JSON plan. */
-    json: CostEstimate & { change?: CostChange };
+    json: (CostEstimate & { change?: CostChange }) | { unavailable: string };
     text: string;
     markdown: string;
 }
@@ -74,20 +85,47 @@ export interface CostReport {
 /** Estimates the planned stack, plans the comparison if one was asked for, and renders both. */
 export async function planCost(result: Plan, args: CostArgs, env?: NodeJS.ProcessEnv): Promise<CostReport> {
     const assumptions = checkAssumptions(args.assume);
-    const estimate = estimateFor(result, assumptions);
+    let estimate: CostEstimate;
+    try {
+        estimate = estimateFor(result, assumptions, args.priceRegion);
+    } catch (e) {
+        if (!(e instanceof UnknownRegionError)) throw e;
+        return unavailable(result.stack, e);
+    }
     const change = await comparison(result, estimate, args, assumptions, env);
     const text = renderCostText(estimate, result.stack) + (change ? "\n" + renderChangeText(change) : "");
     return { estimate, change, json: { ...estimate, ...(change ? { change } : {}) }, text, markdown: renderCostMarkdown(estimate, result.stack, change) };
 }
 
-function estimateFor(p: Plan, assumptions: CostAssumptions): CostEstimate {
+/**
+ * A stack whose region has no prices: the plan itself stands, and the cost section says why there is no
+ * estimate and how to get one, so neither `npm run plan` nor a pull request's check fails over it.
+ */
+function unavailable(stack: string, e: UnknownRegionError): CostReport {
+    const why = `${e.message}. Estimate it with a nearby region's prices: npm run plan -- --stack ${stack} --price-region <region>`;
+    return {
+        json: { unavailable: why },
+        text: `Monthly cost estimate for stack "${stack}": not available.\n  ${why}\n`,
+        markdown: `### Monthly cost estimate: \`${stack}\`\n\nNot available: ${why.replace(/^cost: /, "")}\n`,
+    };
+}
+
+/** The estimate of a plan, with its own region's prices or with `priceRegion`'s (said in a note). Throws UnknownRegionError. */
+function estimateFor(p: Plan, assumptions: CostAssumptions, priceRegion?: string): CostEstimate {
     const resources = (planJson(p) as { resources: PlanResource[] }).resources;
     const region = planRegion(resources);
     if (!region) throw new CostError(`cost: stack "${p.stack}" has no aws:region in its plan`);
+    const estimate = estimateCost(resources, priceRegion ?? region, { assumptions, namePrefix: `${p.project}-${p.stack}-` });
+    if (priceRegion && priceRegion !== region) estimate.notes.unshift(`Priced with ${priceRegion}'s prices (--price-region); the stack runs in ${region}, whose prices differ.`);
+    return estimate;
+}
+
+/** The comparison's estimate; a base in a region without prices is a flag error, said as such. */
+function baseEstimate(p: Plan, assumptions: CostAssumptions, priceRegion?: string): CostEstimate {
     try {
-        return estimateCost(resources, region, { assumptions, namePrefix: `${p.project}-${p.stack}-` });
+        return estimateFor(p, assumptions, priceRegion);
     } catch (e) {
-        if (e instanceof UnknownRegionError) throw new CostError(e.message);
+        if (e instanceof UnknownRegionError) throw new CostError(`plan: the comparison plan (stack "${p.stack}"): ${e.message}; add --price-region <region> to price both`);
         throw e;
     }
 }
@@ -96,17 +134,17 @@ async function comparison(result: Plan, head: CostEstimate, args: CostArgs, assu
     let base: CostEstimate;
     let label: string;
     if (args.compare !== undefined) {
-        base = estimateFor(await basePlan(args.compare, undefined, env), assumptions);
+        base = baseEstimate(await basePlan(args.compare, undefined, env), assumptions, args.priceRegion);
         label = `stack "${args.compare}"`;
     } else if (args.compareFile !== undefined) {
         if (!fs.existsSync(args.compareFile)) throw new CostError(`plan: --compare-file ${args.compareFile}: no such file`);
-        base = estimateFor(await basePlan(result.stack, args.compareFile, env), assumptions);
+        base = baseEstimate(await basePlan(result.stack, args.compareFile, env), assumptions, args.priceRegion);
         label = args.compareFile;
     } else if (args.compareRef !== undefined) {
         const file = stackFileAt(args.compareRef, result.stack);
         label = `Pulumi.${result.stack}.yaml at ${args.compareRef}`;
         // A stack file that did not exist at the ref: the whole stack is new.
-        base = file ? estimateFor(await basePlan(result.stack, file, env), assumptions)
+        base = file ? baseEstimate(await basePlan(result.stack, file, env), assumptions, args.priceRegion)
             : { ...head, services: [], shared: { name: "shared", cost: constant(0), items: [] }, total: constant(0) };
         if (!file) label += " (no such file: a new stack)";
     } else {
