@@ -85,6 +85,20 @@ describe(`property: generated stack files (seed ${SEED})`, function () {
             assert.deepEqual(p.violations, [], `${stackYaml(s)}\n${JSON.stringify(p.violations, null, 2)}`);
             const planned = p.resources.filter((r) => r.type === "ecs-ship:index:ExpressService" || r.type === "ecs-ship:index:FargateService");
             assert.deepEqual(planned.map((r) => r.name).sort(), Object.keys(s.values.services).map((n) => `ecs-ship-${s.stack}-${n}`).sort());
+            // AND the front door is what the stack file asks for: one load balancer per stack or per service,
+            // one certificate per domain without its own, one alias record per domain, two alarms per alarmed service
+            const fargate = Object.values<Record<string, any>>(s.values.services).filter((v) => v.mode === "fargate");
+            const shared = s.values.loadBalancer?.shared ?? fargate.length > 1;
+            const count = (type: string, f: (r: { inputs: Record<string, any> }) => boolean = () => true) => p.resources.filter((r) => r.type === type && f(r)).length;
+            const domains = new Map(fargate.filter((v) => v.domain).map((v) => [v.domain, v.certificateArn]));
+            const facts = (o: Record<string, number>) => JSON.stringify(o);
+            assert.equal(facts({
+                loadBalancers: count("aws:lb/loadBalancer:LoadBalancer"), certificates: count("aws:acm/certificate:Certificate"),
+                aliases: count("aws:route53/record:Record", (r) => r.inputs.type === "A"), alarms: count("aws:cloudwatch/metricAlarm:MetricAlarm"),
+            }), facts({
+                loadBalancers: fargate.length === 0 ? 0 : shared ? 1 : fargate.length, certificates: [...domains.values()].filter((c) => !c).length,
+                aliases: domains.size, alarms: 2 * fargate.filter((v) => v.alarms?.enabled !== false).length,
+            }), stackYaml(s));
         }), params(COUNTS.plannedValid, true));
     });
 

@@ -128,6 +128,75 @@ const network = fc.oneof(
     fc.record({ create: fc.constant(true), natStrategy: fc.constantFrom("None", "Single", "OnePerAz") }, { requiredKeys: ["create"] }),
 );
 
+// The front door: domains (with the zones they may name), paths, priorities and alarms of Fargate
+// services, and the stack's loadBalancer choice, drawn so that the stack stays valid: services share
+// a domain only on a shared load balancer and then agree on its certificate and zone, no two routes or
+// explicit priorities are the same, and path and priority appear only on a shared load balancer.
+const DOMAINS: { domain: string; zones: string[] }[] = [
+    { domain: "shop.example.com", zones: ["example.com", "shop.example.com"] },
+    { domain: "example.org", zones: ["example.org"] },
+    { domain: "api.v2.acme.io", zones: ["v2.acme.io", "acme.io"] },
+];
+const PATHS = ["/api", "/", "/v2", "/admin/tools", "/api/"];
+
+const alarms = fc.record({
+    enabled: fc.boolean(), http5xx: fc.integer({ min: 1, max: 1_000_000 }), unhealthyHosts: fc.integer({ min: 1, max: 1000 }),
+    evaluationPeriods: fc.integer({ min: 1, max: 60 }), notify: fc.constantFrom("none", "email", "topic"),
+}, { requiredKeys: ["notify"] }).map(({ notify, ...a }) => ({
+    ...a,
+    ...(notify === "email" ? { email: "ops+alerts@example.com" } : notify === "topic" ? { snsTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:ops-alerts` } : {}),
+}));
+
+/** What every service on one domain shares: the certificate (given or created) and how its zone is found. */
+const domainChoice = (region: string, d: { zones: string[] }) => fc.record({
+    certificateArn: fc.option(fc.uuid().map((u) => `arn:aws:acm:${region}:${ACCOUNT}:certificate/${u}`), { nil: undefined }),
+    zone: fc.oneof(fc.constant({}), fc.constantFrom(...d.zones).map((z) => ({ hostedZone: z })), alnum(13).map((id) => ({ hostedZoneId: `Z${id.toUpperCase()}` }))),
+});
+
+/** A Fargate service's route on the shared load balancer, as the requests it takes: host and path prefix. */
+function routeKey(name: string, svc: Record<string, any>): string {
+    const path = (svc.path ?? (svc.domain ? "/" : `/${name}`)).replace(/\/+$/, "");
+    return `${svc.domain ?? ""}|${path}`;
+}
+
+/** Adds front-door keys to a stack's Fargate services, keeping the stack valid. */
+function withFrontDoor(g: GeneratedStack): fc.Arbitrary<GeneratedStack> {
+    const fargate = Object.keys(g.values.services).filter((n) => g.values.services[n].mode === "fargate");
+    const perService = fc.record({
+        domain: fc.option(fc.nat(DOMAINS.length - 1), { nil: undefined }), path: fc.option(fc.constantFrom(...PATHS), { nil: undefined }),
+        priority: fc.option(fc.nat(99), { nil: undefined }), alarms: fc.option(alarms, { nil: undefined }),
+    });
+    return fc.record({
+        loadBalancer: fc.option(fc.boolean().map((shared) => ({ shared })), { nil: undefined }),
+        services: fc.tuple(...fargate.map(() => perService)),
+        domains: fc.tuple(...DOMAINS.map((d) => domainChoice(g.region, d))),
+    }).map(({ loadBalancer, services, domains }) => {
+        const out: GeneratedStack = structuredClone(g);
+        if (loadBalancer) out.values.loadBalancer = loadBalancer;
+        const shared = loadBalancer?.shared ?? fargate.length > 1;
+        const taken = new Set<string>();
+        fargate.forEach((name, i) => {
+            const svc = out.values.services[name];
+            const drawn = services[i];
+            if (drawn.alarms) svc.alarms = drawn.alarms;
+            if (drawn.domain !== undefined) svc.domain = DOMAINS[drawn.domain].domain;
+            if (shared && drawn.path !== undefined) svc.path = drawn.path;
+            // Explicit priorities are unique by construction: service i draws from its own hundred.
+            if (shared && drawn.priority !== undefined) svc.priority = 100 * (i + 1) + drawn.priority;
+            // A second service on a taken route (or, on separate load balancers, a taken domain) keeps its own default route.
+            const key = shared ? routeKey(name, svc) : svc.domain ?? `-${name}`;
+            if (taken.has(key)) { delete svc.domain; delete svc.path; }
+            taken.add(shared ? routeKey(name, svc) : svc.domain ?? `-${name}`);
+            if (svc.domain) {
+                const { certificateArn, zone } = domains[DOMAINS.findIndex((d) => d.domain === svc.domain)];
+                delete svc.certificateArn;
+                Object.assign(svc, certificateArn ? { certificateArn } : {}, zone);
+            }
+        });
+        return out;
+    });
+}
+
 /** A valid stack: 1 to 4 services of any mode, and any of the optional namespaces. */
 export const validStack: fc.Arbitrary<GeneratedStack> = fc.record({
     stack: fc.constantFrom(...STACKS),
@@ -143,7 +212,7 @@ export const validStack: fc.Arbitrary<GeneratedStack> = fc.record({
         const values: Record<string, any> = { github: r.github, services: Object.fromEntries(names.map((n, i) => [n, services[i]])) };
         for (const k of ["network", "registry", "backend", "containerInsights"] as const) if (r[k] !== undefined) values[k] = r[k];
         return { stack: r.stack, region: r.region, values };
-    }));
+    }).chain(withFrontDoor));
 
 /** One way to break a valid stack, and the key its error must name. */
 type Breaker = (s: GeneratedStack, svc: string) => { key: string; what: string } | undefined;
@@ -189,6 +258,29 @@ const BREAKERS: Breaker[] = [
         s.values.services[n].certificateArn = `arn:aws:acm:${other}:${ACCOUNT}:certificate/0a1b2c3d-1111-2222-3333-444455556666`;
         return { key: at(n, "certificateArn"), what: "certificate of another region" };
     },
+    (s, n) => {
+        if (s.values.services[n].mode !== "express") return undefined;
+        s.values.services[n].domain = "app.example.com";
+        return { key: at(n, "domain"), what: "domain on Express" };
+    },
+    (s, n) => {
+        if (s.values.services[n].mode !== "fargate") return undefined;
+        s.values.services[n].alarms = { email: "ops@example.com", snsTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:ops` };
+        return { key: at(n, "alarms.snsTopicArn"), what: "alarm email and topic both" };
+    },
+    (s, n) => {
+        if (s.values.services[n].mode !== "fargate") return undefined;
+        Object.assign(s.values.services[n], { domain: "shop.example.com", hostedZone: "example.org" });
+        delete s.values.services[n].hostedZoneId;
+        return { key: at(n, "hostedZone"), what: "zone that does not hold the domain" };
+    },
+    (s, n) => {
+        if (s.values.services[n].mode !== "fargate") return undefined;
+        s.values.loadBalancer = { shared: false };
+        s.values.services[n].path = "/api";
+        return { key: at(n, "path"), what: "path without a shared load balancer" };
+    },
+    (s) => { s.values.loadBalancer = { shared: "yes" }; return { key: "ecs-ship:loadBalancer.shared", what: "shared as text" }; },
     (s) => { s.region = "us-east-9"; return { key: "aws:region", what: "unknown region" }; },
     (s) => { s.values.github.repository = 42; return { key: "ecs-ship:github.repository", what: "repository as number" }; },
     (s) => { s.values.github.branches = ["main"]; return { key: "ecs-ship:github.branches", what: "unknown github key" }; },
