@@ -12,6 +12,8 @@ import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, parseSettings } from "../config";
+import { PRICES } from "../components/cost/priceTable";
+import { planCost } from "../tools/planCost";
 import { ROOT, plan } from "../tools/planner";
 import { BrokenStack, GENERATED_NAMES_VALID, GeneratedStack, brokenStack, stackYaml, validStack } from "./support/configArbitraries";
 
@@ -99,6 +101,10 @@ describe(`property: generated stack files (seed ${SEED})`, function () {
                 loadBalancers: fargate.length === 0 ? 0 : shared ? 1 : fargate.length, certificates: [...domains.values()].filter((c) => !c).length,
                 aliases: domains.size, alarms: 2 * fargate.filter((v) => v.alarms?.enabled !== false).length,
             }), stackYaml(s));
+            // AND its cost section renders: an estimate where the price table has the region, the reason where not
+            const cost = await planCost(p, { markdown: false, assume: [] });
+            assert.equal("unavailable" in cost.json, !(s.region in PRICES.regions), cost.text);
+            assert.match(cost.text, /^Monthly cost estimate for stack /);
         }), params(COUNTS.plannedValid, true));
     });
 
