@@ -185,6 +185,6 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     imageRef: imageOf(svc, registry),
     // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
-    healthCheckPath: svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
+    healthCheckPath: service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
     versionPath: svc.versionPath,
 }]));

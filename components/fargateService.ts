@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import { PassRoleGrant, ResolvedServiceSettings, ServiceSettings, containerEnvironment, containerSecrets, normalizeServiceSettings } from "./serviceArgs";
 import { argumentsError } from "./argumentsError";
 import { ServiceFront, createOwnFront, createSharedFront, publicAlbSecurityGroup } from "./fargateLoadBalancer";
-import { Route, serviceUrl } from "./frontDoor";
+import { Route, defaultHealthCheckPath, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
@@ -86,8 +86,12 @@ export type ResolvedFargateServiceArgs = FargateServiceArgs & ResolvedServiceSet
 
 /** The normalize step: SERVICE_DEFAULTS and FARGATE_DEFAULTS applied to what the caller left out. Pure. */
 export function normalizeFargateArgs(args: FargateServiceArgs): ResolvedFargateServiceArgs {
+    const base = normalizeServiceSettings(args);
     return {
-        ...normalizeServiceSettings(args),
+        ...base,
+        // Behind a path prefix the app sees the prefix (ALB does not strip it), so its default health
+        // check is under it: the path the load balancer probes is then one the deploy gate can reach.
+        healthCheckPath: args.healthCheckPath ?? defaultHealthCheckPath(args.sharedLoadBalancer ? args.route?.path : undefined, base.healthCheckPath),
         assignPublicIp: args.assignPublicIp ?? FARGATE_DEFAULTS.assignPublicIp,
         spot: args.spot ?? FARGATE_DEFAULTS.spot,
         deregistrationDelay: args.deregistrationDelay ?? FARGATE_DEFAULTS.deregistrationDelay,
@@ -120,6 +124,8 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly alarmNames: pulumi.Output<string[]>;
     /** The HTTPS certificate in use, if any. */
     public readonly certificateArn: pulumi.Output<string | undefined>;
+    /** The path the load balancer probes (given, or the default under the service's path prefix). */
+    public readonly healthCheckPath: string;
     /** Roles the deploy role must be allowed to pass, and to which service. */
     public readonly passRoles: PassRoleGrant[];
 
@@ -202,6 +208,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.logGroupName = logGroup.name;
         this.alarmNames = pulumi.all(alarms.map((x) => x.name));
         this.certificateArn = pulumi.output(a.certificateArn);
+        this.healthCheckPath = a.healthCheckPath;
         this.passRoles = roles.passRoles;
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,

@@ -2,6 +2,7 @@
 // the scaling policy per metric, the ALB subnet choice. Nothing here
 // creates resources, so it is tested without mocks, and the rollout bench
 // (tools/bench/rollout.ts) reads the same constants the component ships.
+import { underRoute } from "./frontDoor";
 import { ResolvedServiceSettings, ScalingMetric, serviceSettingsProblems } from "./serviceArgs";
 
 /**
@@ -162,6 +163,9 @@ export const FARGATE_DEFAULTS = {
 /** The slice of FargateService's arguments that can be checked before any child exists. */
 export interface FargateArgsToCheck extends ResolvedServiceSettings {
     albSubnetIds: unknown;
+    /** On a shared load balancer: the route whose path prefix the health check must lie under. */
+    sharedLoadBalancer?: unknown;
+    route?: { path?: string };
     /** A created certificate's ARN is an Output, checked by AWS instead. */
     certificateArn?: unknown;
     deregistrationDelay: number;
@@ -188,6 +192,10 @@ export function fargateArgsProblems(name: string, a: FargateArgsToCheck): string
     // Source: Elastic Load Balancing User Guide, "Target groups", deregistration delay (0-3600 s).
     if (!int(a.deregistrationDelay, 0, 3600)) problems.push(`deregistrationDelay: must be an integer from 0 to 3600, got ${show(a.deregistrationDelay)}`);
     if (!int(a.healthCheckGracePeriod, 0, 7200)) problems.push(`healthCheckGracePeriod: must be an integer from 0 to 7200, got ${show(a.healthCheckGracePeriod)}`);
+    const prefix = a.sharedLoadBalancer ? a.route?.path : undefined;
+    if (typeof a.healthCheckPath === "string" && !underRoute(a.healthCheckPath, prefix)) {
+        problems.push(`healthCheckPath: must lie under the service's path prefix ${show(prefix)}, which reaches the app unchanged, so the health check is reachable through the load balancer; got ${show(a.healthCheckPath)}`);
+    }
     return problems;
 }
 

@@ -111,6 +111,23 @@ export function priorityCollisions(priorities: Record<string, number>): [number,
     return [...by.entries()].filter(([, s]) => s.length > 1).map(([p, s]) => [p, s.sort()]);
 }
 
+/**
+ * Whether a path the app serves is reachable through the service's route. ALB forwards the path
+ * unchanged (no prefix is stripped), so behind a path prefix the task sees `/api/...`, and a health
+ * check or version path must lie under the prefix for the deploy gate to reach it through the load
+ * balancer. Without a prefix (own load balancer, a domain alone, or `path: /`) every path is.
+ */
+export function underRoute(path: string, prefix?: string): boolean {
+    if (!prefix) return true;
+    const p = path.split("?")[0];
+    return p === prefix || p.startsWith(`${prefix}/`);
+}
+
+/** The health check path of a service left at its default: `/health`, under its path prefix if it has one. */
+export function defaultHealthCheckPath(prefix: string | undefined, fallback: string): string {
+    return prefix ? `${prefix}${fallback}` : fallback;
+}
+
 /** Services whose routes are the same (same host and path), which one rule would shadow. */
 export function routeCollisions(routes: Record<string, Route>): string[][] {
     const by = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 // Stack-level rules of the front door: how services share one load balancer and its domains.
 import { z } from "zod";
-import { priorityCollisions, routeCollisions, routesOf, sharesLoadBalancer } from "../components/frontDoor";
+import { priorityCollisions, routeCollisions, routesOf, sharesLoadBalancer, underRoute } from "../components/frontDoor";
 import { problem, record, show } from "./rules";
 
 /** Routing on the shared load balancer: `path` and `priority` need one, and no two services may share a priority or a route. */
@@ -25,6 +25,18 @@ export function checkFrontDoor(o: Record<string, unknown>, ctx: z.RefinementCtx)
     }
     for (const names of routeCollisions(routes)) {
         problem(ctx, ["services", names[1], "path"], `routes the same requests as ${names[0]} on the shared load balancer; give each its own domain or path, got the same for ${names.join(", ")}`);
+    }
+    // The prefix reaches the app unchanged, so the paths the load balancer probes and the deploy gate
+    // requests must lie under it, or the gate could not reach them through the load balancer.
+    for (const [name, svc] of fargate) {
+        const prefix = routes[name].path;
+        for (const field of ["healthCheckPath", "versionPath"]) {
+            const given = svc[field];
+            if (typeof given === "string" && given.startsWith("/") && !underRoute(given, prefix)) {
+                const why = svc.path === undefined ? `${prefix} (the default path of a service without a domain on the shared load balancer)` : prefix;
+                problem(ctx, ["services", name, field], `must lie under the service's path ${why}: the load balancer forwards ${prefix} and ${prefix}/* to the app unchanged, so the app serves under it and the deploy gate requests this path through the load balancer; use ${show(`${prefix}${given}`)}, or give the service a domain or \`path: /\`, got ${show(given)}`);
+            }
+        }
     }
 }
 

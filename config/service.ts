@@ -91,9 +91,9 @@ export const serviceSchema = closed({
     memory: z.number(says("must be a number of MiB")).optional().meta({ description: "Task memory in MiB, valid for the cpu value; Express allows 512 to 8192.", default: DEFAULTS.service.memory }),
     architecture: oneOf(ARCHITECTURES as unknown as ["x86_64", "arm64"]).optional()
         .meta({ description: "CPU architecture of the image and tasks (arm64: Fargate only).", default: DEFAULTS.service.architecture }),
-    healthCheckPath: path().optional().meta({ description: "Path the load balancer probes; must answer 200 when healthy.", default: DEFAULTS.service.healthCheckPath }),
+    healthCheckPath: path().optional().meta({ description: "Path the load balancer probes and the deploy gate requests; must answer 200 when healthy. Behind a path prefix on the shared load balancer it must lie under the prefix, and defaults to <prefix>/health.", default: DEFAULTS.service.healthCheckPath }),
     versionPath: path().optional()
-        .meta({ description: "A path that answers with the deployed commit. When set, the deploy gate checks it; otherwise the gate needs nothing from the app." }),
+        .meta({ description: "A path that answers with the deployed commit. When set, the deploy gate checks it; otherwise the gate needs nothing from the app. Behind a path prefix on the shared load balancer it must lie under the prefix." }),
     desiredCount: int(0, 1000).optional().meta({ description: "Tasks at first deploy; autoscaling moves it within scaling.", default: DEFAULTS.service.desiredCount }),
     scaling: scalingSchema.optional(),
     environment: mapOf(z.union([z.string(), z.number(), z.boolean()], { error: "must be a string, number or boolean" })).optional()

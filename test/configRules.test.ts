@@ -178,6 +178,20 @@ describe("config: the front door", () => {
         ]);
     });
 
+    it("refuses a health check or version path outside the service's path prefix, saying which path to use", () => {
+        // GIVEN api at /api and site at its default /site, with probes at the app's root
+        const p = problems(two({ healthCheckPath: "/health" }, { path: "/api", healthCheckPath: "/healthz?full=1", versionPath: "/api/version" }));
+        // THEN each names the key, the prefix, the path to use instead, and what was given; /api/version is fine
+        assert.deepEqual(p, [
+            "ecs-ship:services.site.healthCheckPath: must lie under the service's path /site (the default path of a service without a domain on the shared load balancer): the load balancer forwards /site and /site/* to the app unchanged, so the app serves under it and the deploy gate requests this path through the load balancer; use \"/site/health\", or give the service a domain or `path: /`, got \"/health\"",
+            "ecs-ship:services.api.healthCheckPath: must lie under the service's path /api: the load balancer forwards /api and /api/* to the app unchanged, so the app serves under it and the deploy gate requests this path through the load balancer; use \"/api/healthz?full=1\", or give the service a domain or `path: /`, got \"/healthz?full=1\"",
+        ].sort());
+        // AND probes under the prefix, or on a service reached by host or catch-all, are accepted
+        parseSettings(two({ path: "/", healthCheckPath: "/health" }, { path: "/api", healthCheckPath: "/api?deep=1", versionPath: "/api/v" }));
+        // (api's default path is /api, so /api/health lies under it)
+        parseSettings(two({ domain: "shop.example.com", healthCheckPath: "/up" }, { healthCheckPath: "/api/health" }));
+    });
+
     it("refuses a zone without a domain, naming the service's own key", () => {
         assert.deepEqual(problems(raw({ services: { site: fargate({ hostedZone: "example.com" }) } })), [
             "ecs-ship:services.site.hostedZone: applies only with this service's domain set, got \"example.com\" without it",

@@ -101,6 +101,17 @@ describe(`property: generated stack files (seed ${SEED})`, function () {
                 loadBalancers: fargate.length === 0 ? 0 : shared ? 1 : fargate.length, certificates: [...domains.values()].filter((c) => !c).length,
                 aliases: domains.size, alarms: 2 * fargate.filter((v) => v.alarms?.enabled !== false).length,
             }), stackYaml(s));
+            // AND each Fargate service's probe is what its target group probes, and the gate's request for it
+            // (the path on the url's host) falls under the url's path, so its rule routes it to this service
+            for (const [n, v] of Object.entries<Record<string, any>>(s.values.services)) {
+                if (v.mode !== "fargate") continue;
+                const out = (p.outputs.services as Record<string, { url: string; healthCheckPath: string }>)[n];
+                const tg = p.resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup" && r.parent === `ecs-ship-${s.stack}-${n}`)!;
+                assert.equal(out.healthCheckPath, tg.inputs.healthCheck.path, n);
+                const prefix = new URL(out.url).pathname.replace(/\/$/, "");
+                const probe = new URL(out.healthCheckPath, out.url).pathname;
+                assert.ok(probe === prefix || probe.startsWith(`${prefix}/`), `${n}: ${probe} is not under ${out.url}`);
+            }
             // AND its cost section renders: an estimate where the price table has the region, the reason where not
             const cost = await planCost(p, { markdown: false, assume: [] });
             assert.equal("unavailable" in cost.json, !(s.region in PRICES.regions), cost.text);

@@ -108,6 +108,30 @@ describe("FargateService behind the shared load balancer", () => {
         ]);
     });
 
+    it("probes /health under its path prefix by default, since the load balancer passes the prefix on unchanged", async () => {
+        // GIVEN a service on /web with no healthCheckPath  WHEN created
+        const lb = await shared();
+        const svc = new FargateService(NAME, serviceArgs(lb));
+        await settled();
+        // THEN its target group probes /web/health, and it says so for the deploy gate
+        assert.equal(cloud.ofType("aws:lb/targetGroup:TargetGroup")[0].inputs.healthCheck.path, "/web/health");
+        assert.equal(svc.healthCheckPath, "/web/health");
+    });
+
+    it("refuses a health check path outside its path prefix, which the gate could not reach through the load balancer", async () => {
+        const lb = await shared();
+        await assert.rejects(async () => {
+            new FargateService(NAME, serviceArgs(lb, { healthCheckPath: "/health" }));
+            await settled();
+        }, (e: Error) => {
+            assert.match(e.message, /healthCheckPath: must lie under the service's path prefix "\/web", which reaches the app unchanged, so the health check is reachable through the load balancer; got "\/health"/);
+            return true;
+        });
+        // AND one under it is taken as given
+        const ok = new FargateService(`${NAME}2`, serviceArgs(lb, { healthCheckPath: "/web/healthz" }));
+        assert.equal(ok.healthCheckPath, "/web/healthz");
+    });
+
     it("waits for its rules before the ECS service starts (ECS rejects a target group no listener uses)", async () => {
         const lb = await shared();
         new FargateService(NAME, serviceArgs(lb));

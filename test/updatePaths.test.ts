@@ -143,7 +143,11 @@ describe("Update paths (real program, planned twice)", function () {
         // GIVEN prod's web alone on www.example.com, behind its own load balancer
         const www = (s: Record<string, any>) => { s.web.domain = "www.example.com"; };
         // WHEN a second Fargate service is added, so the stack moves to one shared load balancer
-        const c = await change("prod", "to-shared", (s) => { s.api = { ...structuredClone(s.web), domain: undefined, path: "/api" }; delete s.api.domain; }, www);
+        const c = await change("prod", "to-shared", (s) => {
+            // An API that serves under /api, its probes too (the shared load balancer passes the prefix on)
+            s.api = { ...structuredClone(s.web), path: "/api", healthCheckPath: "/api/health", versionPath: "/api/version" };
+            delete s.api.domain;
+        }, www);
         // THEN the domain's one alias record is updated to point at the shared load balancer, not
         // handed to a new record resource whose record set the old one's delete would remove
         assert.deepEqual(c.filter((x) => x.type === "aws:route53/record:Record").map((x) => [x.action, x.name, x.changed.join(",")]), [["update", "ecs-ship-prod-www.example.com-dns", "aliases"]]);

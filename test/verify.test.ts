@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import {
@@ -361,6 +362,27 @@ describe("verify gate: HTTP against real apps", () => {
         const log: string[] = [];
         await checkHttp(healthz(other!.url), undefined, deps(realClock, log), Date.now() + 5000, fast(realClock), 2000);
         assert.deepStrictEqual(log, [`web: GET ${other!.url}/healthz -> 200`]);
+    });
+
+    it("requests the paths from the host's root when the url ends in a path prefix (shared load balancer)", async () => {
+        // GIVEN an app that serves only under /api, as the shared load balancer passes /api/* on unchanged,
+        // and the outputs of a service routed there: url https://<lb>/api, healthCheckPath /api/health
+        const seen: string[] = [];
+        const server = http.createServer((req, res) => {
+            seen.push(req.url!);
+            if (req.url === "/api/health") res.end("ok");
+            else if (req.url === "/api/version") res.end(JSON.stringify({ version: SHA }));
+            else { res.statusCode = 404; res.end(); }
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+        const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        const log: string[] = [];
+        // WHEN the gate checks it
+        await checkHttp({ ...fargate, url: `${origin}/api`, healthCheckPath: "/api/health", versionPath: "/api/version" }, SHA, deps(realClock, log), Date.now() + 5000, fast(realClock), 2000);
+        // THEN it asked for /api/health and /api/version, not /api/api/health
+        assert.deepStrictEqual(seen, ["/api/health", "/api/version"]);
+        assert.deepStrictEqual(log, [`web: GET ${origin}/api/health -> 200, and ${origin}/api/version reports ${SHA}`]);
     });
 
     it("fails with the mismatch code when /version is another commit", async () => {

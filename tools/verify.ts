@@ -5,7 +5,7 @@
 //
 // For each service in the stack outputs: the service deployment started since --since (an ISO 8601
 // time, taken just before `pulumi up`) is SUCCESSFUL, the image digest the stack outputs name is what
-// runs, <url><healthCheckPath> answers 200, and, when the service sets versionPath, <url><versionPath>
+// runs, <healthCheckPath> on the url's host answers 200, and, when the service sets versionPath, <versionPath>
 // reports the expected commit (--sha, else GITHUB_SHA). Retries back off exponentially up to --deadline
 // seconds (default 600). Exit codes: tools/verifyGate.ts and docs/ci-cd.md. A failure prints one line,
 // "verify: <reason>" (a GitHub error annotation inside Actions), saying what was expected, what was

@@ -7,8 +7,9 @@
 //      every page read) reaches SUCCESSFUL. ROLLBACK_* and STOP* fail at once.
 //   2. ECS: what serves is exactly the image digest this run pushed or pinned (stack output imageDigest):
 //      every Fargate task definition that still has running tasks, every Express active configuration.
-//   3. HTTP: GET <url><healthCheckPath> answers 200; then, only when the stack sets versionPath,
-//      GET <url><versionPath> reports the expected commit.
+//   3. HTTP: GET <healthCheckPath> on the url's host answers 200; then, only when the stack sets versionPath,
+//      GET <versionPath> there reports the expected commit. (The paths are the app's own, from its host's
+//      root: behind a path prefix they already include it, and the url ends in it.)
 // All polling shares one deadline, with exponential backoff.
 //
 // Exit codes (docs/ci-cd.md, "The deploy gate"):

@@ -34,8 +34,13 @@ export function readVersion(body: string | undefined): string | undefined {
 
 /** Waits until the health path answers 200 and, when versionPath is set, the expected commit is reported. */
 export async function checkHttp(target: ServiceTarget, expectedSha: string | undefined, deps: GateDeps, deadlineAt: number, retry: Retry, requestTimeoutMs: number): Promise<void> {
-    const health = `${target.url}${target.healthCheckPath}`;
-    const version = target.versionPath ? `${target.url}${target.versionPath}` : undefined;
+    // The paths are the app's own, from the root of its host: behind a path prefix on the shared load
+    // balancer the url already ends in that prefix (https://shop.example.com/api) and the health check
+    // is /api/health, which the load balancer passes on unchanged. So resolve them against the url's
+    // origin instead of appending them to the url.
+    const onHost = (p: string) => new URL(p, target.url).toString();
+    const health = onHost(target.healthCheckPath);
+    const version = target.versionPath ? onHost(target.versionPath) : undefined;
     let lastServed: string | undefined;
     for (let attempt = 0; ; attempt++) {
         let state: string;

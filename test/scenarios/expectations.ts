@@ -84,7 +84,7 @@ export const SCENARIOS: Record<string, Scenario> = {
         counts: { repositories: 2, images: 2, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 4, certificates: 1, dnsRecords: 2, networks: 1 },
         services: {
             storefront: { mode: "fargate", listeners: byHost("shop.example.com") },
-            api: { mode: "fargate", listeners: ["HTTP:80 redirect host shop.example.com path /api,/api/*", "HTTPS:443 forward host shop.example.com path /api,/api/*"] },
+            api: { mode: "fargate", listeners: ["HTTP:80 redirect host shop.example.com path /api,/api/*", "HTTPS:443 forward host shop.example.com path /api,/api/*"], healthCheckPath: "/api/health" },
         },
     },
     "front-door-options": {
@@ -96,8 +96,8 @@ export const SCENARIOS: Record<string, Scenario> = {
         counts: { repositories: 3, images: 3, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 1, listenerRules: 3, networks: 1 },
         services: {
             site: { mode: "fargate", listeners: ["HTTP:80 forward path /*"] },
-            api: { mode: "fargate", listeners: ["HTTP:80 forward path /api/v1,/api/v1/*"] },
-            docs: { mode: "fargate", listeners: byPath("docs") },
+            api: { mode: "fargate", listeners: ["HTTP:80 forward path /api/v1,/api/v1/*"], healthCheckPath: "/api/v1/health" },
+            docs: { mode: "fargate", listeners: byPath("docs"), healthCheckPath: "/docs/health" },
         },
     },
     "front-door-single": {
@@ -277,11 +277,11 @@ export const SCENARIOS: Record<string, Scenario> = {
             repositories: 8, images: 8, expressServices: 4, fargateServices: 6, taskDefinitions: 6, loadBalancers: 1, listeners: 1, listenerRules: 6, networks: 1,
         },
         services: {
-            web: { mode: "fargate", listeners: byPath("web") }, api: { mode: "express", subnets: "default" }, auth: { mode: "fargate", listeners: byPath("auth") },
+            web: { mode: "fargate", listeners: byPath("web"), healthCheckPath: "/web/health" }, api: { mode: "express", subnets: "default" }, auth: { mode: "fargate", listeners: byPath("auth"), healthCheckPath: "/auth/health" },
             cart: { mode: "express", subnets: "default" }, admin: { mode: "express", subnets: "default" },
-            media: { mode: "fargate", listeners: byPath("media") }, mail: { mode: "express", subnets: "default" }, pay: { mode: "fargate", listeners: byPath("pay") },
-            search: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/search@${DIGEST1}`, listeners: byPath("search") },
-            feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}`, listeners: byPath("feed") },
+            media: { mode: "fargate", listeners: byPath("media"), healthCheckPath: "/media/health" }, mail: { mode: "express", subnets: "default" }, pay: { mode: "fargate", listeners: byPath("pay"), healthCheckPath: "/pay/health" },
+            search: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/search@${DIGEST1}`, listeners: byPath("search"), healthCheckPath: "/search/health" },
+            feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}`, listeners: byPath("feed"), healthCheckPath: "/feed/health" },
         },
     },
     // Names of length-limited resources are derived to fit (components/naming.ts); the pre-flight
@@ -290,8 +290,8 @@ export const SCENARIOS: Record<string, Scenario> = {
         // Two Fargate services share one load balancer whose derived name fits 32 characters; a path rule each.
         counts: { repositories: 3, images: 3, expressServices: 1, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 1, listenerRules: 2, networks: 1 },
         services: {
-            "backend-api": { mode: "fargate", listeners: ["HTTP:80 forward path /backend-api,/backend-api/*"], desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 } },
-            "customer-notifications-worker": { mode: "fargate", listeners: ["HTTP:80 forward path /customer-notifications-worker,/customer-notifications-worker/*"] },
+            "backend-api": { mode: "fargate", listeners: ["HTTP:80 forward path /backend-api,/backend-api/*"], healthCheckPath: "/backend-api/health", desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 } },
+            "customer-notifications-worker": { mode: "fargate", listeners: ["HTTP:80 forward path /customer-notifications-worker,/customer-notifications-worker/*"], healthCheckPath: "/customer-notifications-worker/health" },
             "admin-dashboard": { mode: "express", port: 80, healthCheckPath: "/", subnets: "default" },
         },
     },
@@ -311,9 +311,9 @@ export const SCENARIOS: Record<string, Scenario> = {
         // on each; adm has no certificate of its own but is forwarded on the HTTPS listener web's brought.
         counts: { ...built, ...oneExpress, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 4, networks: 1 },
         services: {
-            web: { mode: "fargate", listeners: ["HTTP:80 redirect path /web,/web/*", "HTTPS:443 forward path /web,/web/*"], desiredCount: 2, scaling: { min: 2, max: 8, metric: "requests", target: 1000 } },
+            web: { mode: "fargate", listeners: ["HTTP:80 redirect path /web,/web/*", "HTTPS:443 forward path /web,/web/*"], healthCheckPath: "/web/health", desiredCount: 2, scaling: { min: 2, max: 8, metric: "requests", target: 1000 } },
             api: { mode: "express", port: 8000, healthCheckPath: "/healthz", subnets: "default" },
-            adm: { mode: "fargate", image: `ghcr.io/agency/admin@${DIGEST2}`, port: 3000, listeners: ["HTTP:80 forward path /adm,/adm/*", "HTTPS:443 forward path /adm,/adm/*"] },
+            adm: { mode: "fargate", image: `ghcr.io/agency/admin@${DIGEST2}`, port: 3000, listeners: ["HTTP:80 forward path /adm,/adm/*", "HTTPS:443 forward path /adm,/adm/*"], healthCheckPath: "/adm/health" },
         },
     },
     "scaling-memory": {

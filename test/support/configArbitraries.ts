@@ -187,6 +187,12 @@ function withFrontDoor(g: GeneratedStack): fc.Arbitrary<GeneratedStack> {
             const key = shared ? routeKey(name, svc) : svc.domain ?? `-${name}`;
             if (taken.has(key)) { delete svc.domain; delete svc.path; }
             taken.add(shared ? routeKey(name, svc) : svc.domain ?? `-${name}`);
+            // Behind a path prefix the app serves under it, and so do its probes.
+            const prefix = shared ? routeKey(name, svc).split("|")[1] : "";
+            for (const field of ["healthCheckPath", "versionPath"]) {
+                const p = svc[field];
+                if (prefix && typeof p === "string" && p.split("?")[0] !== prefix && !p.startsWith(`${prefix}/`)) svc[field] = `${prefix}${p}`;
+            }
             if (svc.domain) {
                 const { certificateArn, zone } = domains[DOMAINS.findIndex((d) => d.domain === svc.domain)];
                 delete svc.certificateArn;
