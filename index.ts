@@ -10,6 +10,7 @@ import { FargateService } from "./components/fargateService";
 import { GithubOidcTrust } from "./components/githubOidcTrust";
 import { StackNetwork } from "./components/network";
 import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
+import { ecrRepositoryArn } from "./components/permissionsBoundary";
 import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
 import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
 import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
@@ -60,6 +61,19 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     domains: [...zones].map(([name, zoneId]) => ({ name, zoneId, createsCertificate: !domainOwners.get(name)!.certificateArn })),
     alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
     alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
+    // Task definitions: exactly the Fargate services' families (each named after its service). Express keeps its own.
+    taskDefinitionFamilies: fargate.map((s) => serviceResourceName(settings.stack, s.name)),
+    // One pattern per kind of role the services have scopes every service's roles, so adding a service adds no policy.
+    passRoleKinds: [
+        "exec" as const,
+        ...(settings.services.some((s) => (s.taskPolicyStatements ?? []).length > 0) ? ["task" as const] : []),
+        ...(settings.services.some((s) => s.mode === "express") ? ["infra" as const] : []),
+    ],
+    // Stack roles pull only from the stack's repositories and its prebuilt images' ones.
+    imageRepositoryArns: settings.services.flatMap((s) => {
+        const arn = s.image.kind === "ref" ? ecrRepositoryArn(s.image.ref) : undefined;
+        return arn ? [arn] : [];
+    }),
 }, {
     ...opts,
     // The deploy role cannot delete itself, its policies, the boundary or the provider, so
@@ -152,9 +166,8 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
 
 const deployed = settings.services.map((svc) => {
     const registry = registryFor(svc);
+    // The deploy role passes this service's roles through the trust's patterns (passRoleKinds above).
     const service = serviceFor(svc, imageOf(svc, registry));
-    // The deploy role may pass exactly this service's roles, each only to its AWS service.
-    trust.allowPassRole(svc.name, service.passRoles);
     return { svc, registry, service };
 });
 

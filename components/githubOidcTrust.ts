@@ -13,7 +13,7 @@ import { PassRoleGrant } from "./serviceArgs";
 import {
     GITHUB_OIDC_URL, IamDocument, IamStatement, STACK_TAG, STS_AUDIENCE, StackScope,
     deployPolicies, deploySubjects, githubTrustPolicy, passRolePolicy, permissionsBoundary,
-    previewPolicy, pullRequestSubject, trustArgsProblems,
+    previewPolicy, pullRequestSubject, taskDefinitionPolicyNames, trustArgsProblems,
 } from "./trustPolicies";
 
 export const GITHUB_OIDC_TRUST_TYPE = "ecs-ship:index:GithubOidcTrust";
@@ -74,6 +74,18 @@ export interface GithubOidcTrustArgs {
     alarmEmails?: string[];
     /** Existing SNS topics the deployment alarms notify; alarms may act only on these and the stack's own topics. @default [] */
     alarmTopicArns?: string[];
+    /**
+     * Task definition families of the stack's Fargate services: the deploy role registers revisions in exactly
+     * these, and only with one may it describe or deregister task definitions. @default [] - none
+     */
+    taskDefinitionFamilies?: string[];
+    /**
+     * Kinds of service role the deploy role may pass by derived-name pattern (one statement for every service).
+     * @default [] - only the exact roles `allowPassRole` names
+     */
+    passRoleKinds?: ("exec" | "task" | "infra")[];
+    /** ECR repositories of prebuilt images; with the stack's own, the only ones a stack role may pull from. @default [] */
+    imageRepositoryArns?: string[];
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -147,6 +159,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
                 domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
                 alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns,
+                taskDefinitionFamilies: a.taskDefinitionFamilies, passRoleKinds: a.passRoleKinds, imageRepositoryArns: a.imageRepositoryArns,
             }));
         }
 
@@ -179,6 +192,8 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             attach("deploy-network", deployRole, docs.network);
             attach("deploy-iam", deployRole, docs.iam);
             attach("deploy-edge", deployRole, docs.edge);
+            // The task definitions' policies, as many as the families need (known before the account is).
+            for (const key of taskDefinitionPolicyNames(a.taskDefinitionFamilies, a.region)) attach(`deploy-${key}`, deployRole, docs.apply((d) => d[key]));
         }
     }
 
@@ -206,6 +221,7 @@ interface Normalized {
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
     domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[];
+    taskDefinitionFamilies: string[]; passRoleKinds: ("exec" | "task" | "infra")[]; imageRepositoryArns: string[];
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -254,6 +270,9 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         domains: args.domains ?? [],
         alarmEmails: args.alarmEmails ?? [],
         alarmTopicArns: args.alarmTopicArns ?? [],
+        taskDefinitionFamilies: args.taskDefinitionFamilies ?? [],
+        passRoleKinds: args.passRoleKinds ?? [],
+        imageRepositoryArns: args.imageRepositoryArns ?? [],
         region: args.region,
         project: args.project ?? d.project,
     };

@@ -146,7 +146,8 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(ROLE, "update", ["iam:UntagRole"], own, `${TF}/iam/role.go (roleUpdateTags)`, serviceRole),
     ...row(ROLE, "delete", ["iam:ListInstanceProfilesForRole"], own, `${TF}/iam/role.go (deleteRole: instance profiles first)`, serviceRole),
     ...row(ROLE, "delete", ["iam:DeleteRole"], own, `${TF}/iam/role.go (deleteRole)`, bounded()),
-    ...row(ROLE_POLICY, "create", ["iam:PutRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy.go (PutRolePolicy)`, bounded()),
+    // PutRolePolicy (a role policy's create and update) is the administrator's: the deploy role holds no
+    // PutRolePolicy, because an inline policy may hold anything the boundary admits (docs/security-model.md).
     ...row(ROLE_POLICY, "read", ["iam:GetRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy.go (GetRolePolicy)`),
     ...row(ROLE_POLICY, "delete", ["iam:DeleteRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy.go (DeleteRolePolicy)`, bounded()),
     ...row(ATTACHMENT, "create", ["iam:AttachRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy_attachment.go (AttachRolePolicy)`, { where: notTrust, context: (r, s) => ({ "iam:PermissionsBoundary": boundaryOf(s), "iam:PolicyARN": String(r.inputs.policyArn) }) }),

@@ -171,7 +171,7 @@ export const EXPRESS_INFRASTRUCTURE_POLICY = EXPRESS_INFRASTRUCTURE_POLICY_ARN;
  * (ELB, security groups, scaling, alarms), `iam` (roles with the boundary, and every guard Deny),
  * `edge` (deployment alarms, their topics, and the custom domains' certificates and records).
  */
-export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument; edge: IamDocument } {
+export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument; edge: IamDocument } & Record<string, IamDocument> {
     const a = stackArns(s);
     const bound = { "iam:PermissionsBoundary": s.boundaryArn };
     const build: IamStatement[] = [
@@ -185,12 +185,6 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // DescribeServiceDeployments/Revisions authorize the service and the deployment (or
         // revision) ARN both. Source: Service Authorization Reference for Amazon ECS.
         { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_READ, ...ECS_SERVICE_WRITE, ...ECS_ROLLOUT_READ], Resource: [a.service, a.serviceDeployment, a.serviceRevision] },
-        // RegisterTaskDefinition's resource is the family, so the prefix applies; the tag holds it to this stack.
-        { Sid: "EcsRegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:TagResource"], Resource: a.taskDefinition, Condition: { StringEquals: onCreate(s) } },
-        { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:DeleteTaskDefinitions", "ecs:ListTagsForResource", "ecs:UntagResource"], Resource: a.taskDefinition },
-        // Describe/DeregisterTaskDefinition support no resource type (Service Authorization
-        // Reference for Amazon ECS); Deregister only marks a revision INACTIVE (docs/security-model.md).
-        { Sid: "EcsTaskDefinitionsAnyResource", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"], Resource: "*" },
         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"], Resource: [a.logGroup, `${a.logGroup}:*`] },
         // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
         { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
@@ -240,7 +234,10 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // Inline policies only where the stack writes them: secrets on execution roles, the
         // app's permissions on task roles. No trust-policy edits at all: the trust of every
         // stack role is a constant (serviceTrustPolicy), set once by CreateRole.
-        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
+        // PutRolePolicy is granted nowhere: an inline policy may hold anything the boundary admits (every
+        // service's secrets and task statements) and IAM has no key on a policy's content, so an
+        // administrator writes them (docs/security-model.md). Deleting one only takes permissions away.
+        { Sid: "RoleInline", Effect: "Allow", Action: "iam:DeleteRolePolicy", Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
@@ -248,6 +245,7 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         { Sid: "RolesRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
         { Sid: "PoliciesRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
         { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
+        ...passRoleStatements(s),
         // Source: IAM User Guide, "Service-linked role permissions" (iam:AWSServiceName).
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: a.serviceLinkedRole, Condition: { StringEquals: { "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"] } } },
         // Guards. An explicit Deny wins over every Allow. Source: IAM User Guide, "Policy evaluation logic".
@@ -259,7 +257,68 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         { Sid: "DenyOtherStacks", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onExisting(s), Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" } } },
         { Sid: "DenyOtherStackTags", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onCreate(s), Null: { [`aws:RequestTag/${STACK_TAG}`]: "false" } } },
     ];
-    return { build: doc(build), network: doc(network), iam: doc(iam), edge: doc(edgeStatements(s)) };
+    return { build: doc(build), network: doc(network), iam: doc(iam), edge: doc(edgeStatements(s)), ...taskDefinitionPolicies(s) };
+}
+
+/**
+ * One pattern per kind of service role instead of a statement per service: `ecs-ship-<stack>-*-exec-???????`
+ * (ROLE_KIND_PATTERNS), tagged for this stack (the pattern of stack `dev` also matches stack `dev-eu`'s
+ * names), each kind only to the service it is for. Source: IAM User Guide, "Grant a user permissions to
+ * pass a role to an AWS service" (iam:PassedToService); Service Authorization Reference for IAM (PassRole
+ * on a role: aws:ResourceTag).
+ */
+function passRoleStatements(s: StackScope): IamStatement[] {
+    const a = stackArns(s);
+    const kinds = new Set(s.passRoleKinds ?? []);
+    const tasks = [...(kinds.has("exec") ? [a.execRole] : []), ...(kinds.has("task") ? [a.taskRole] : [])];
+    const out: IamStatement[] = [];
+    if (tasks.length > 0) out.push({ Sid: "PassToEcsTasks", Effect: "Allow", Action: "iam:PassRole", Resource: tasks, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com", ...onExisting(s) } } });
+    if (kinds.has("infra")) out.push({ Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: a.infraRole, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com", ...onExisting(s) } } });
+    return out;
+}
+
+/** Characters a `tasks` policy's family list may take, leaving the rest of IAM's 6,144 for its statements. */
+export const TASK_FAMILIES_BUDGET = 4500;
+
+/**
+ * The task definitions of the stack's Fargate services, by exact family: `tasks`, then `tasks-2`, … when the
+ * families outgrow one managed policy (IAM User Guide, "IAM and AWS STS quotas": managed policy 6,144
+ * characters). A stack with no family (Express only: ECS keeps an Express service's task definitions
+ * itself) gets none, so it cannot describe or deregister anyone's task definitions either.
+ */
+export function taskDefinitionPolicies(s: StackScope): Record<string, IamDocument> {
+    const out: Record<string, IamDocument> = {};
+    taskFamilyChunks(s.taskDefinitionFamilies ?? [], s.region).forEach((families, i) => {
+        const chunk = families.map((f) => `arn:${s.partition}:ecs:${s.region}:${s.accountId}:task-definition/${f}:*`);
+        out[i === 0 ? "tasks" : `tasks-${i + 1}`] = doc([
+            // RegisterTaskDefinition's resource is the family: exactly the stack's, never a new one under its
+            // prefix or another stack's that shares it. Source: Service Authorization Reference for Amazon ECS.
+            { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:DeleteTaskDefinitions", "ecs:ListTagsForResource", "ecs:UntagResource"], Resource: chunk },
+            // Describe/DeregisterTaskDefinition support no resource type (Service Authorization Reference for
+            // Amazon ECS), so they reach every family in the account; only stacks with families get them
+            // (docs/security-model.md, "What AWS cannot scope").
+            ...(i === 0 ? [{ Sid: "EcsTaskDefinitionsAnyResource", Effect: "Allow" as const, Action: ["ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"], Resource: "*" }] : []),
+        ]);
+    });
+    return out;
+}
+
+/** The policy names `taskDefinitionPolicies` returns, known before the account and partition are. */
+export function taskDefinitionPolicyNames(families: string[], region: string): string[] {
+    return taskFamilyChunks(families, region).map((_, i) => (i === 0 ? "tasks" : `tasks-${i + 1}`));
+}
+
+/**
+ * The families split into even chunks that each fit TASK_FAMILIES_BUDGET, measured with the longest
+ * partition and a 12-digit account, so the split depends only on the families and the region.
+ */
+function taskFamilyChunks(families: string[], region: string): string[][] {
+    const sorted = [...new Set(families)].sort();
+    if (sorted.length === 0) return [];
+    const size = sorted.reduce((n, f) => n + `"arn:aws-us-gov:ecs:${region}:000000000000:task-definition/${f}:*",`.length, 0);
+    const count = Math.ceil(size / TASK_FAMILIES_BUDGET);
+    const per = Math.ceil(sorted.length / count);
+    return Array.from({ length: Math.ceil(sorted.length / per) }, (_, i) => sorted.slice(i * per, (i + 1) * per));
 }
 
 /**
@@ -324,8 +383,11 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         { Sid: "EcrRead", Effect: "Allow", Action: ECR_READ, Resource: a.repository },
         { Sid: "EcsRead", Effect: "Allow", Action: ["ecs:DescribeClusters", ...ECS_SERVICE_READ, ...ECS_ROLLOUT_READ], Resource: [a.cluster, a.service, a.serviceDeployment, a.serviceRevision] },
-        { Sid: "EcsTaskDefinitionTags", Effect: "Allow", Action: "ecs:ListTagsForResource", Resource: a.taskDefinition },
-        { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
+        // Only a stack with task definitions of its own reads any (DescribeTaskDefinition has no resource type).
+        ...((s.taskDefinitionFamilies ?? []).length === 0 ? [] : [
+            { Sid: "EcsTaskDefinitionTags", Effect: "Allow", Action: "ecs:ListTagsForResource", Resource: a.taskDefinition },
+            { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
+        ] as IamStatement[]),
         { Sid: "LogsRead", Effect: "Allow", Action: "logs:ListTagsForResource", Resource: [a.logGroup, `${a.logGroup}:*`] },
         // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
         { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
