@@ -228,8 +228,8 @@ export function passRolePolicy(grants: { roleArn: string; service: PassedToServi
 export { EXPRESS_SERVICE_LINKED_ROLES, ecrRepositoryArn, permissionsBoundary } from "./permissionsBoundary";
 export {
     EXPRESS_INFRASTRUCTURE_POLICY, ROLE_KIND_PATTERNS, TASK_EXECUTION_POLICY, clusterNamePattern, deployPolicies, previewPolicy, stackArns,
-    taskDefinitionPolicies, taskDefinitionPolicyNames,
 } from "./stackPolicies";
+export { taskDefinitionPolicies, taskDefinitionPolicyNames } from "./taskDefinitionPolicies";
 
 function doc(statements: IamStatement[]): IamDocument {
     return { Version: "2012-10-17", Statement: statements };

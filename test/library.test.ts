@@ -182,6 +182,13 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         assert.equal(one("aws:iam/rolePolicy:RolePolicy").name, "ecs-ship-dev-github-pass-web");
     });
 
+    it("lets the deploy role register task definitions in exactly the example service's family", () => {
+        // GIVEN the example's taskDefinitionFamilies  WHEN its deploy-tasks policy is read
+        const doc = JSON.parse(ofType("aws:iam/policy:Policy").find((r) => r.name === "ecs-ship-dev-github-deploy-tasks")!.inputs.policy);
+        // THEN it names that one family, every revision
+        assert.deepEqual(doc.Statement[0].Resource.map((a: string) => a.split(":").slice(5).join(":")), ["task-definition/ecs-ship-dev-web:*"]);
+    });
+
     it("builds the image into an immutable repository named by the example, tagged with the commit", () => {
         const repo = one("aws:ecr/repository:Repository");
         assert.equal(repo.inputs.name, "ecs-ship-dev-web");

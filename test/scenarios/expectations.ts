@@ -62,6 +62,19 @@ const byPath = (path: string) => [`HTTP:80 forward path /${path},/${path}/*`];
 const byHost = (host: string) => [`HTTP:80 redirect host ${host}`, `HTTPS:443 forward host ${host}`];
 
 /** One Fargate and one Express service, both built, on the stack's network. */
+/** The hundred-services scenario's services, in its stack file's order. */
+const HUNDRED = [
+    "catalog", "cart", "checkout", "orders", "payments", "refunds", "invoices", "billing", "pricing", "promotions",
+    "coupons", "loyalty", "reviews", "ratings", "search", "suggest", "recommend", "inventory", "stock", "warehouse",
+    "shipping", "tracking", "returns", "customers", "accounts", "profiles", "auth", "sessions", "tokens", "permissions",
+    "teams", "orgs", "notify", "email", "sms", "push", "webhooks", "events", "audit", "reports",
+    "analytics", "metrics", "dashboards", "exports", "imports", "media", "images", "thumbs", "videos", "uploads",
+    "files", "documents", "templates", "content", "pages", "blog", "comments", "forums", "chat", "support",
+    "tickets", "faq", "help", "feedback", "surveys", "forms", "scheduler", "calendar", "bookings", "slots",
+    "partners", "vendors", "suppliers", "contracts", "quotes", "tax", "currency", "geo", "maps", "stores",
+    "kiosk", "pos", "mobile-api", "web-api", "admin", "backoffice", "cms", "gateway", "graphql", "health",
+    "status", "flags", "config", "ledger", "wallet", "fraud", "risk", "kyc", "compliance", "archive",
+];
 const built = { repositories: 2, images: 2 };
 const oneFargate = { fargateServices: 1, taskDefinitions: 1, loadBalancers: 1, listeners: 1, networks: 1 };
 const oneExpress = { expressServices: 1 };
@@ -271,6 +284,12 @@ export const SCENARIOS: Record<string, Scenario> = {
         services: { web: { mode: "fargate", architecture: "ARM64", capacity: ["FARGATE_SPOT"], cpu: 512, memory: 1024 } },
     },
     // ---- Whole teams ----
+    // A hundred Fargate services on one shared load balancer: exactly its quota of rules and target groups
+    // (ELB User Guide, "Quotas for your Application Load Balancers": 100 each), and the trust within IAM's.
+    "hundred-services": {
+        counts: { repositories: 100, images: 100, fargateServices: 100, taskDefinitions: 100, loadBalancers: 1, listeners: 1, listenerRules: 100, networks: 1 },
+        services: Object.fromEntries(HUNDRED.map((n) => [n, { mode: "fargate" as const, listeners: byPath(n), healthCheckPath: `/${n}/health` }])),
+    },
     "ten-services": {
         counts: {
             // Six Fargate services, one load balancer (issue 16): one listener, one rule each by /<service>.
