@@ -24,8 +24,8 @@ const COPY = JSON.parse(fs.readFileSync(FILE, "utf8")) as { PolicyName: string; 
  */
 const NEVER_GRANTED = [
     // RequestCertificate has no resource type (Service Authorization Reference for AWS Certificate Manager): it is
-    // authorized on "*", which the statement's certificate ARN does not match, so the statement never grants it.
-    // The boundary admits it anyway on the request tag (EcsCreated), should a later version name "*".
+    // authorized on "*", which the statement's certificate ARN does not match, so the statement never grants it
+    // (and the infrastructure role's permissions are the policy's and the boundary's intersection).
     "CertificateOperations: acm:RequestCertificate",
     // The three Describe actions have no resource type either (Service Authorization Reference for Application
     // Auto Scaling), so the statement's scalable-target ARN never matches them. The boundary admits them on "*".

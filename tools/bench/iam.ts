@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { IAM_QUOTAS, policySize } from "../../components/limits";
+import { physicalName } from "../mockCloud";
 import { plan } from "../planner";
 
 const COUNTS = [10, 50, 100];
@@ -64,9 +65,12 @@ export async function run(): Promise<void> {
     for (const n of COUNTS) {
         const p = await plan("bench", { stackFile: stackFile(n), env: { GITHUB_SHA: "0".repeat(40) } });
         if (p.violations.length > 0) out.write(`  ${n} services: the pre-flight refuses the plan: ${p.violations.map((v) => v.detail).join("; ")}\n`);
-        tables.push(new Map(documents(p.resources as any).map((r) => [r.document.replace(/\(\d+\)/, "(N)"), r])));
+        // Attachments and inline policies name their role by its physical name, as the pre-flight reads it.
+        const resources = p.resources.map((r) => ({ ...r, physicalName: physicalName(r.type, r.name, r.inputs) }));
+        tables.push(new Map(documents(resources).map((r) => [r.document.replace(/\(\d+\)/, "(N)"), r])));
     }
-    const keys = [...new Set(tables.flatMap((t) => [...t.keys()]))];
+    // Rows in the order of the largest plan, which has every document the smaller ones have.
+    const keys = [...new Set([...tables[tables.length - 1].keys(), ...tables.flatMap((t) => [...t.keys()])])];
     const width = Math.max(...keys.map((k) => k.length)) + 2;
     out.write(`\n${"document".padEnd(width)}${COUNTS.map((n) => `${n} services`.padStart(16)).join("")}     quota\n`);
     for (const k of keys) {
