@@ -54,6 +54,9 @@ const ATTACKS: Attack[] = [
     { area: "IAM", what: "rewrite its own managed policy", action: "iam:CreatePolicyVersion", resource: (t) => t.deployPolicy },
     { area: "IAM", what: "add an inline policy to itself", action: "iam:PutRolePolicy", resource: (t) => t.deployRole },
     { area: "IAM", what: "pass the execution role to Lambda", action: "iam:PassRole", resource: (t) => t.execRole, context: () => ({ "iam:PassedToService": "lambda.amazonaws.com" }) },
+    // The pass-role patterns match names by kind; the stack's tag keeps them to its own roles.
+    { area: "IAM", what: "pass another stack's execution role (its name shares the prefix)", action: "iam:PassRole", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.other}-web-exec-1a2b3c4`, context: (t) => ({ "iam:PassedToService": "ecs-tasks.amazonaws.com", [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
+    { area: "IAM", what: "pass an execution-named role not tagged for the stack", action: "iam:PassRole", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.stack}-evil-exec-1a2b3c4`, context: () => ({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }) },
     { area: "IAM", what: "assume the execution role", action: "sts:AssumeRole", resource: (t) => t.execRole },
     { area: "IAM", what: "give the execution role another stack's tag", action: "iam:TagRole", resource: (t) => t.execRole, context: (t) => tagged(t.other) },
     { area: "IAM", what: "create an access key for a user", action: "iam:CreateAccessKey", resource: () => `arn:aws:iam::${ACCOUNT}:user/admin` },
