@@ -8,6 +8,10 @@
 // GitHub environment on a push to main; deploy of a stack in an environment; rollback and destroy, started
 // on main, in the stack's environment when it has one (.github/workflows/*.yml).
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Plan, plan } from "../tools/planner";
 import { GithubRepository, deploySubjects, githubTrustPolicy, pullRequestSubject, subjectRepository, trustArgsProblems } from "../components/trustPolicies";
 import { PROVIDER_ARN, assumeWithToken } from "./support/iamSim";
 
@@ -113,5 +117,34 @@ describe("GithubOidcTrust: both subject formats", () => {
                 'repository: must name exactly one repository as "owner/name", with no wildcard or id (put the ids in ownerId and repositoryId), got "acme@123456/shop@456789"',
             ]);
         });
+    });
+});
+
+describe("GithubOidcTrust: ownerId and repositoryId planned through index.ts", function () {
+    this.timeout(120_000);
+    const stackFile = (github: string) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-subjects-"));
+        const file = path.join(dir, "Pulumi.dev.yaml");
+        fs.writeFileSync(file, `config:\n  aws:region: us-east-1\n  ecs-ship:github: ${github}\n  ecs-ship:services:\n    web: { mode: express, image: { context: app } }\n`);
+        return file;
+    };
+    const trustOf = (p: Plan, kind: "deploy" | "preview") => {
+        const role = p.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === `ecs-ship-dev-github-${kind}`);
+        assert.ok(role, `no ${kind} role`);
+        const policy = (role.displayInputs as Record<string, unknown>).assumeRolePolicy;
+        return (typeof policy === "string" ? JSON.parse(policy) : policy) as { Statement: { Condition: { StringEquals: Record<string, string[]> } }[] };
+    };
+    const subjects = (p: Plan, kind: "deploy" | "preview") => trustOf(p, kind).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+
+    it("with the ids, both roles trust only the immutable subjects", async () => {
+        const p = await plan("dev", { stackFile: stackFile("{ repository: acme/shop, ownerId: 123456, repositoryId: 456789, deployEnvironments: [production] }"), env: { GITHUB_SHA: "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39" } });
+        assert.deepStrictEqual(subjects(p, "deploy"), ["repo:acme@123456/shop@456789:ref:refs/heads/main", "repo:acme@123456/shop@456789:environment:production"]);
+        assert.deepStrictEqual(subjects(p, "preview"), ["repo:acme@123456/shop@456789:pull_request"]);
+    });
+
+    it("without them, the name-only subjects, as before", async () => {
+        const p = await plan("dev", { stackFile: stackFile("{ repository: acme/shop }"), env: { GITHUB_SHA: "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39" } });
+        assert.deepStrictEqual(subjects(p, "deploy"), ["repo:acme/shop:ref:refs/heads/main"]);
+        assert.deepStrictEqual(subjects(p, "preview"), ["repo:acme/shop:pull_request"]);
     });
 });
