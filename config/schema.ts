@@ -46,8 +46,8 @@ export const SUBJECT_FORMAT_HELP = "repositories created, renamed or transferred
     + "repo:OWNER@<ownerId>/NAME@<repositoryId>:… (check with `gh api repos/OWNER/NAME/actions/oidc/customization/sub` and the repository's "
     + "Settings > Actions > OIDC page); for those set ownerId and repositoryId to the numbers `gh api repos/OWNER/NAME --jq '{ownerId: .owner.id, repositoryId: .id}'` prints";
 
-const githubId = (which: string) => int(1, Number.MAX_SAFE_INTEGER).optional()
-    .meta({ description: `The ${which}'s immutable numeric id. Set with the other id, the roles trust only GitHub's immutable subject \`repo:OWNER@<ownerId>/NAME@<repositoryId>:…\` and refuse the name-only one; ${SUBJECT_FORMAT_HELP}.` });
+const githubId = (which: string, jq: string) => int(1, Number.MAX_SAFE_INTEGER).optional()
+    .meta({ description: `The ${which}'s immutable numeric id (\`gh api repos/OWNER/NAME --jq ${jq}\`). Set with the other id, the roles trust only GitHub's immutable subject \`repo:OWNER@<ownerId>/NAME@<repositoryId>:…\` and refuse the name-only one. Which form a repository uses: docs/ci-cd.md.` });
 
 export const githubSchema = closed({
     repository: z.string(says('must be "owner/name"', 'is required, as "owner/name"'))
@@ -55,8 +55,8 @@ export const githubSchema = closed({
         .refine((r) => !r.includes("@"), { error: `must be "owner/name" without ids: ${SUBJECT_FORMAT_HELP}`, abort: true })
         .regex(REPOSITORY, { error: 'must be "owner/name" (letters, digits, "-", and "." or "_" in the name)' })
         .meta({ description: "The GitHub repository whose workflows may deploy, as owner/name. No wildcards." }),
-    ownerId: githubId("repository owner"),
-    repositoryId: githubId("repository"),
+    ownerId: githubId("repository owner", ".owner.id"),
+    repositoryId: githubId("repository", ".id"),
     deployBranches: listOf(exactName("branch"), "branch names").optional()
         .meta({ description: "Branches whose pushes may assume the deploy role.", default: DEFAULTS.github.deployBranches }),
     deployEnvironments: listOf(exactName("environment"), "environment names").optional()
