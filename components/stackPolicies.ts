@@ -232,9 +232,9 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
         { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole] },
         { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: bound } },
-        // Inline policies only where the stack writes them: secrets on execution roles, the
-        // app's permissions on task roles. No trust-policy edits at all: the trust of every
-        // stack role is a constant (serviceTrustPolicy), set once by CreateRole.
+        // Inline policies (secrets on execution roles, the app's permissions on task roles) are only
+        // deleted. No trust-policy edits at all: the trust of every stack role is a constant
+        // (serviceTrustPolicy), set once by CreateRole.
         // PutRolePolicy is granted nowhere: an inline policy may hold anything the boundary admits (every
         // service's secrets and task statements) and IAM has no key on a policy's content, so an
         // administrator writes them (docs/security-model.md). Deleting one only takes permissions away.
@@ -277,7 +277,6 @@ function passRoleStatements(s: StackScope): IamStatement[] {
     if (kinds.has("infra")) out.push({ Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: a.infraRole, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com", ...onExisting(s) } } });
     return out;
 }
-
 
 /**
  * The front door's permissions (`edge`): the services' deployment alarms and notification topics,
