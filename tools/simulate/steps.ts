@@ -30,7 +30,7 @@ export interface Step {
     old?: RecordedResource;
     /** The desired state after it (create, update, create-replacement). */
     new?: RecordedResource;
-    /** Top-level inputs that differ, or "<input> ← <dependency>" for a dependency that is replaced. */
+    /** Top-level inputs that differ, else "(input from replaced <name>)" for an input whose source is replaced. */
     changed: string[];
     /** The inputs among them that force the replacement. */
     replaceBecause: string[];
@@ -79,7 +79,7 @@ export function deriveSteps(before: RecordedResource[], after: RecordedResource[
         if (!changed.length && !followed.length) continue;
         const replaceBecause = forcing(r.type, changed);
         if (!replaceBecause.length) {
-            steps.push({ ...base, op: "update", old: prev, new: r, changed: [...changed, ...followed], replaceBecause });
+            steps.push({ ...base, op: "update", old: prev, new: r, changed: changed.length ? changed : followed, replaceBecause });
             continue;
         }
         replaced.add(r.name);
