@@ -2,8 +2,11 @@
 // after a stack-file edit and simulated against the model of the AWS account (tools/simulate). Each
 // one failed on the code the issue was filed against, at the step and rule named in its comment.
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { rulePriority } from "../components/frontDoor";
-import { explain, transition } from "./support/transitions";
+import { ROOT } from "../tools/planner";
+import { SHA, explain, stackFile, transition } from "./support/transitions";
 
 const SERVICES = "ecs-ship:services";
 /** prod's web alone on www.example.com, behind its own load balancer, with the certificate ecs-ship creates. */
@@ -77,5 +80,14 @@ describe("Transitions: the defects of issue 24, simulated against AWS's rules", 
         const t = await transition("dev", "remove-express", (c) => { c[SERVICES].api = structuredClone(c[SERVICES].web); }, (c) => { delete c[SERVICES].api; });
         assert.ok(!t.failure, explain(t));
         assert.ok(t.steps.some((s) => s.op === "delete" && s.type === "pulumi-nodejs:dynamic:DrainBarrier"), explain(t));
+    });
+
+    it("npm run plan -- --from: one Fargate service → two exits 0, every step accepted", () => {
+        const before = stackFile("prod", "cli-one", www);
+        const after = stackFile("prod", "cli-two", (c) => { www(c); addApi(c); });
+        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), "--stack", "prod", "--stack-file", after, "--from", before],
+            { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+        assert.match(r.stdout, /^Every step is one AWS accepts/m);
     });
 });

@@ -16,12 +16,15 @@ export interface Simulation {
     failure?: { step: Step } & Refusal;
 }
 
-/** Simulates the update from `before` (the stack as deployed) to `after` (the stack as planned now). */
-export function simulate(before: RecordedResource[], after: RecordedResource[]): Simulation {
+/**
+ * Simulates the update from `before` (the stack as deployed) to `after` (the stack as planned now).
+ * `modules`: the packages a user's install has (default: this package.json's dependencies and peers).
+ */
+export function simulate(before: RecordedResource[], after: RecordedResource[], options: { modules?: Set<string> } = {}): Simulation {
     const steps = deriveSteps(before, after);
     const replaced = new Set(steps.filter((s) => s.op === "create-replacement").map((s) => s.urn));
     const doomed = new Set(steps.filter((s) => s.op === "delete" || s.op === "delete-replaced").map((s) => s.urn));
-    const account = new Account(before, after, replaced, doomed);
+    const account = new Account(before, after, replaced, doomed, options.modules);
     for (const step of steps) {
         const refusal = account.apply(step, replaced);
         if (refusal) return { steps, failure: { step, ...refusal } };
