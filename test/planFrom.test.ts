@@ -40,7 +40,7 @@ describe("npm run plan -- --from", function () {
         assert.equal(doc.failure.op, "update");
         assert.match(doc.failure.name, /^ecs-ship-prod-(web|api)-https?-rule$/);
         assert.deepEqual(doc.steps.find((s: { n: number }) => s.n === doc.failure.step).name, doc.failure.name);
-        assert.match(r.stderr, new RegExp(`^plan: this change would fail on AWS at step ${doc.failure.step} \\(update ${doc.failure.name}\\): .*PriorityInUse`, "m"));
+        assert.match(r.stderr, new RegExp(`^plan: this change would fail on AWS at step ${doc.failure.step}: update aws:lb/listenerRule:ListenerRule ${doc.failure.name}: .*PriorityInUse`, "m"));
         assert.doesNotMatch(r.stderr, STACK_FRAME);
     });
 

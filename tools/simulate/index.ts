@@ -45,7 +45,7 @@ export function failureSentence(sim: Simulation): string | undefined {
     const f = sim.failure;
     if (!f) return undefined;
     const verb = f.rule.kind === "refused" ? `AWS refuses it with ${f.rule.code}` : `AWS accepts it, and then: ${f.rule.code}`;
-    return `this change would fail on AWS at step ${f.step.n} (${f.step.op} ${f.step.name}): ${f.detail}; ${verb}. Rule ${f.rule.id}: ${f.rule.says}. Source: ${f.rule.source}`;
+    return `this change would fail on AWS at step ${f.step.n}: ${f.step.op} ${f.step.type} ${f.step.name}: ${f.detail}; ${verb}. Rule ${f.rule.id}: ${f.rule.says}. Source: ${f.rule.source}`;
 }
 
 /** The simulation as text: every step, then the verdict. */
