@@ -167,15 +167,21 @@ export function accepted(s: GeneratedStack, sha: string): boolean {
     }
 }
 
-/** A mutation of `a` by operator `op` (trying the next operators when one does not apply), or undefined. */
-function mutate(a: GeneratedStack, op: number, r: number, sha: string): Variant | undefined {
+/**
+ * A mutation of `a` by operator `op`, or, when it does not apply to `a`, by the next operator not in
+ * `used`; undefined when none applies. The operator taken is added to `used`.
+ */
+export function mutate(a: GeneratedStack, op: number, r: number, sha: string, used = new Set<string>()): Variant | undefined {
     for (let k = 0; k < OPERATORS.length; k++) {
         const name = OPERATORS[(op + k) % OPERATORS.length];
+        if (k > 0 && used.has(name)) continue;
         const s = structuredClone(a);
         const what = MUTATIONS[name](s, r);
         if (what === undefined) continue;
         repair(s);
-        if (accepted(s, sha)) return { what, stack: s };
+        if (!accepted(s, sha)) continue;
+        used.add(name);
+        return { what, stack: s };
     }
     return undefined;
 }
@@ -191,13 +197,17 @@ function asSameStack(a: GeneratedStack, b: GeneratedStack): GeneratedStack {
 
 /** A family of versions of one stack: A, B, and `mutations` mutations of A, each one the configuration accepts. */
 export function family(mutations: number, sha: string): fc.Arbitrary<Variant[]> {
-    return fc.record({ a: validStack, b: validStack, ops: fc.array(fc.tuple(fc.nat(OPERATORS.length - 1), fc.nat()), { minLength: mutations, maxLength: mutations }) })
+    // Distinct operators per family, drawn without fast-check's bias toward the first and the last.
+    const ops = fc.tuple(fc.shuffledSubarray(OPERATORS.map((_, i) => i), { minLength: mutations, maxLength: mutations }), fc.array(fc.noBias(fc.nat(1 << 20)), { minLength: mutations, maxLength: mutations }))
+        .map(([o, r]) => o.map((op, i) => [op, r[i]] as const));
+    return fc.record({ a: validStack, b: validStack, ops })
         .map(({ a, b, ops }) => {
             const out: Variant[] = [{ what: "A", stack: a }];
             const same = asSameStack(a, b);
             if (accepted(same, sha)) out.push({ what: "B", stack: same });
+            const used = new Set(ops.map(([op]) => OPERATORS[op]));
             for (const [op, r] of ops) {
-                const m = mutate(a, op, r, sha);
+                const m = mutate(a, op, r, sha, used);
                 if (m) out.push(m);
             }
             return out;
