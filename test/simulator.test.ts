@@ -45,6 +45,18 @@ describe("update simulator: the engine's steps", () => {
             "delete-replaced tg port", "create-replacement tg port", "update l (input from replaced tg)",
         ]);
     });
+
+    it("takes over a resource registered under an alias: an update, not a create and a delete", () => {
+        const base = [lb("alb"), tg("a"), listener("http", "alb", 80)];
+        const old = rule("api-rule", "http", "alb", 5, "a");
+        const renamed = { ...rule("rule-5", "http", "alb", 5, "a"), aliases: [old.urn] };
+        assert.deepEqual(deriveSteps([...base, old], [...base, renamed]), []);
+        const moved = { ...rule("rule-5", "http", "alb", 6, "a"), aliases: [old.urn] };
+        assert.deepEqual(deriveSteps([...base, old], [...base, moved]).map((s) => `${s.op} ${s.name} ${s.old?.name}`), ["update rule-5 api-rule"]);
+        // without the alias, the new rule takes priority 5 while the old one still holds it
+        assert.equal(ruleId([...base, old], [...base, rule("rule-5", "http", "alb", 5, "a")]), RULES.rulePriorityUnique.id);
+        assert.equal(ruleId([...base, old], [...base, renamed]), undefined);
+    });
 });
 
 describe("update simulator: AWS's rules", () => {

@@ -44,6 +44,8 @@ export interface RecordedResource {
     deleteBeforeReplace?: boolean;
     /** `ignoreChanges` paths: on an update the engine keeps the recorded inputs at these. */
     ignoreChanges?: string[];
+    /** URNs of `aliases`: the engine takes a resource in the state under one of them for this one. */
+    aliases?: string[];
     /** State the mock returned (what `pulumi up` would read back). */
     state: Record<string, any>;
 }

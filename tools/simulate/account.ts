@@ -52,9 +52,11 @@ export class Account {
 
     /**
      * `replaced`: URNs replaced create-before-delete (their new halves get their own identity);
-     * `doomed`: URNs this update deletes, in full or their old halves.
+     * `doomed`: URNs this update deletes, in full or their old halves;
+     * `aliasOf`: the URN in the state of each resource that takes it over by an alias.
      */
-    constructor(before: RecordedResource[], after: RecordedResource[], replaced: Set<string>, private readonly doomed: Set<string>, private readonly modules = installedModules()) {
+    constructor(before: RecordedResource[], after: RecordedResource[], private readonly replaced: Set<string>, private readonly doomed: Set<string>,
+        private readonly aliasOf = new Map<string, string>(), private readonly modules = installedModules()) {
         const region = String(before.concat(after).find((r) => r.type === "pulumi:providers:aws")?.inputs.region ?? "us-east-1");
         const index = (side: Side, r: RecordedResource, uid: string) => {
             for (const key of [r.state.arn, r.state.dnsName, mockId(r.type, r.name, r.inputs, region)]) {
@@ -66,17 +68,18 @@ export class Account {
             this.live.set(r.urn, { uid: r.urn, side: "before", res: r });
             if (r.type === T.record) this.recordSets.set(recordKey(r.inputs), r.urn);
         }
-        for (const r of after.filter((x) => x.custom)) index("after", r, this.uidAfter(r, replaced));
+        for (const r of after.filter((x) => x.custom)) index("after", r, this.uidAfter(r));
     }
 
-    private uidAfter(r: RecordedResource, replaced: Set<string>): string {
-        return replaced.has(r.urn) ? `${r.urn}#replacement` : r.urn;
+    /** The identity of a planned resource in the account: its replacement's, else the one it takes over or its own. */
+    private uidAfter(r: RecordedResource): string {
+        return this.replaced.has(r.urn) ? `${r.urn}#replacement` : this.aliasOf.get(r.urn) ?? r.urn;
     }
 
     /** Checks one step and applies it; returns why AWS would refuse or break it, if it would. */
-    apply(step: Step, replaced: Set<string>): Refusal | undefined {
+    apply(step: Step): Refusal | undefined {
         if (step.op === "delete" || step.op === "delete-replaced") {
-            const e = this.live.get(step.urn);
+            const e = this.live.get(step.old?.urn ?? step.urn);
             if (!e) return undefined;
             // retainOnDelete: the engine drops the resource from the state and calls no AWS API.
             const refusal = e.res.retainOnDelete ? undefined : this.checkDelete(e);
@@ -84,7 +87,7 @@ export class Account {
             return refusal;
         }
         const res = step.new!;
-        const e: Entity = { uid: step.op === "create-replacement" ? this.uidAfter(res, replaced) : step.urn, side: "after", res };
+        const e: Entity = { uid: this.uidAfter(res), side: "after", res };
         const refusal = this.checkWrite(step, e);
         if (refusal) return refusal;
         this.live.set(e.uid, e);

@@ -23,10 +23,11 @@ export interface Simulation {
 export function simulate(before: RecordedResource[], after: RecordedResource[], options: { modules?: Set<string> } = {}): Simulation {
     const steps = deriveSteps(before, after);
     const replaced = new Set(steps.filter((s) => s.op === "create-replacement").map((s) => s.urn));
-    const doomed = new Set(steps.filter((s) => s.op === "delete" || s.op === "delete-replaced").map((s) => s.urn));
-    const account = new Account(before, after, replaced, doomed, options.modules);
+    const doomed = new Set(steps.filter((s) => s.op === "delete" || s.op === "delete-replaced").map((s) => s.old?.urn ?? s.urn));
+    const aliasOf = new Map(steps.filter((s) => s.old && s.new && s.old.urn !== s.new.urn).map((s) => [s.new!.urn, s.old!.urn]));
+    const account = new Account(before, after, replaced, doomed, aliasOf, options.modules);
     for (const step of steps) {
-        const refusal = account.apply(step, replaced);
+        const refusal = account.apply(step);
         if (refusal) return { steps, failure: { step, ...refusal } };
     }
     return { steps };

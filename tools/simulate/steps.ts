@@ -63,12 +63,21 @@ export function deriveSteps(before: RecordedResource[], after: RecordedResource[
     const old = new Map(custom(before).map((r) => [r.urn, r]));
     const next = custom(after);
     const nextUrns = new Set(next.map((r) => r.urn));
+    // A resource registered with `aliases` takes over the one in the state under an alias URN: the
+    // engine updates or replaces it instead of creating one and deleting the other (Pulumi docs,
+    // "aliases", https://www.pulumi.com/docs/iac/concepts/options/aliases/).
+    const aliased = new Set<string>();
     const steps: Omit<Step, "n">[] = [];
     const replaced = new Set<string>();
     const deferred: RecordedResource[] = [];
     for (const r of next) {
         ruleFor(r.type);
-        const prev = old.get(r.urn);
+        let prev = old.get(r.urn);
+        const alias = prev ? undefined : (r.aliases ?? []).find((u) => old.has(u) && !nextUrns.has(u) && !aliased.has(u));
+        if (alias) {
+            prev = old.get(alias);
+            aliased.add(alias);
+        }
         const base = { type: r.type, name: r.name, urn: r.urn };
         if (!prev) {
             steps.push({ ...base, op: "create", new: r, changed: [], replaceBecause: [] });
@@ -91,10 +100,11 @@ export function deriveSteps(before: RecordedResource[], after: RecordedResource[
     const deferredUrns = new Set(deferred.map((r) => r.urn));
     for (const r of [...custom(before)].reverse()) {
         const base = { type: r.type, name: r.name, urn: r.urn, old: r, changed: [], replaceBecause: [] };
-        if (!nextUrns.has(r.urn)) {
+        if (!nextUrns.has(r.urn) && !aliased.has(r.urn)) {
             ruleFor(r.type);
             steps.push({ ...base, op: "delete" });
         } else if (deferredUrns.has(r.urn)) {
+            // The old half, under the URN the state holds it by.
             steps.push({ ...base, op: "delete-replaced" });
         }
     }
