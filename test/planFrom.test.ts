@@ -1,7 +1,9 @@
 // `npm run plan -- --from <stack file | git ref>`: the steps of a change, checked against AWS's rules,
 // through the command line as a user and the preview workflow run it.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../tools/planner";
 import { SHA, stackFile } from "./support/transitions";
@@ -15,32 +17,50 @@ function cli(args: string[]) {
         { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** prod with two services on the shared load balancer, at explicit priorities. */
-const two = (web: number, api: number) => (c: Record<string, any>) => {
+/** prod with two services on the shared load balancer, each on its own domain. */
+const two = stackFile("prod", "two", (c) => {
     const s = c[SERVICES];
     s.web.domain = "www.example.com";
-    s.web.priority = web;
-    s.api = { ...structuredClone(s.web), domain: "api.example.com", priority: api };
-};
+    s.api = { ...structuredClone(s.web), domain: "api.example.com" };
+});
+
+/**
+ * A commit of HEAD's tree with some files edited, made with git's plumbing through a temporary index:
+ * an object in the repository's store only, on no branch, the working tree untouched.
+ */
+function commitWith(edits: Record<string, (text: string) => string>): string {
+    const index = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-index-")), "index");
+    const git = (args: string[], input?: string) => execFileSync("git", args, { cwd: ROOT, env: { ...process.env, GIT_INDEX_FILE: index }, input, encoding: "utf8" }).trim();
+    git(["read-tree", "HEAD"]);
+    for (const [file, edit] of Object.entries(edits)) {
+        const before = git(["show", `HEAD:${file}`]);
+        const after = edit(before);
+        assert.notEqual(after, before, `${file}: the edit changed nothing`);
+        git(["update-index", "--cacheinfo", `100644,${git(["hash-object", "-w", "--stdin"], after)},${file}`]);
+    }
+    const tree = git(["write-tree"]);
+    return git(["-c", "user.name=ecs-ship test", "-c", "user.email=test@example.com", "commit-tree", tree, "-p", "HEAD", "-m", "test: the program as a pull request's base"]);
+}
 
 describe("npm run plan -- --from", function () {
     this.timeout(240_000);
 
-    it("exits 2 on a change AWS refuses, naming the step and the rule, with pure JSON on stdout", () => {
-        // GIVEN two services whose explicit priorities are swapped: each rule is moved in place
-        // (SetRulePriorities) onto a priority the other still holds
-        const before = stackFile("prod", "swap-before", two(100, 200));
-        const after = stackFile("prod", "swap", two(200, 100));
-        const r = cli(["--stack", "prod", "--stack-file", after, "--from", before, "--json"]);
-        // THEN exit 2; stdout is one JSON document (pipe-safe), stderr says where and why
+    it("exits 2 on a program change AWS would refuse, naming the step and the rule, with pure JSON on stdout", () => {
+        // GIVEN a commit (a git object only: no branch, no working tree) whose program names the shared
+        // load balancer's rules differently, with no alias, and whose prod runs two services on it
+        const before = commitWith({
+            "components/fargateLoadBalancer.ts": (t) => t.replace("new aws.lb.ListenerRule(sharedRuleName(shared.name, listener, route.priority),", "new aws.lb.ListenerRule(`${name}-${listener}-rule-v0`,"),
+            "Pulumi.prod.yaml": () => fs.readFileSync(two, "utf8"),
+        });
+        // WHEN today's program plans the same stack file from that commit
+        const r = cli(["--stack", "prod", "--stack-file", two, "--from", before, "--json"]);
+        // THEN each new rule would be created at the priority its old self still holds until the deletes at the end
         assert.equal(r.status, 2, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.equal(doc.failure.rule, "rule-priority-unique");
-        assert.equal(doc.failure.code, "PriorityInUse");
-        assert.equal(doc.failure.op, "update");
-        assert.match(doc.failure.name, /^ecs-ship-prod-(web|api)-https?-rule$/);
-        assert.deepEqual(doc.steps.find((s: { n: number }) => s.n === doc.failure.step).name, doc.failure.name);
-        assert.match(r.stderr, new RegExp(`^plan: this change would fail on AWS at step ${doc.failure.step}: update aws:lb/listenerRule:ListenerRule ${doc.failure.name}: .*PriorityInUse`, "m"));
+        assert.deepEqual([doc.failure.rule, doc.failure.code, doc.failure.op, doc.failure.type], ["rule-priority-unique", "PriorityInUse", "create", "aws:lb/listenerRule:ListenerRule"]);
+        assert.equal(doc.steps.find((s: { n: number }) => s.n === doc.failure.step).name, doc.failure.name);
+        assert.ok(doc.steps.some((s: { op: string; name: string }) => s.op === "delete" && /-rule-v0$/.test(s.name)), "the old rules are deleted at the end");
+        assert.match(r.stderr, new RegExp(`^plan: this change would fail on AWS at step ${doc.failure.step}: create aws:lb/listenerRule:ListenerRule ${doc.failure.name}: .*PriorityInUse`, "m"));
         assert.doesNotMatch(r.stderr, STACK_FRAME);
     });
 

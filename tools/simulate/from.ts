@@ -54,7 +54,9 @@ export async function planBefore(from: string, stack: string, stackFile: string 
         throw new FromError(`plan: --from must be a stack file or a git ref (a branch, tag or commit), got ${JSON.stringify(from)}: no such file, and git knows no such commit`);
     }
     const top = git(["rev-parse", "--show-toplevel"]).trim();
-    const file = path.relative(top, path.resolve(stackFile ?? path.join(ROOT, `Pulumi.${stack}.yaml`)));
+    // The stack's file at the ref: the one given, or Pulumi.<stack>.yaml when the one given lies outside the repository.
+    const given = path.relative(top, path.resolve(stackFile ?? path.join(ROOT, `Pulumi.${stack}.yaml`)));
+    const file = given.startsWith("..") || path.isAbsolute(given) ? path.relative(top, path.join(ROOT, `Pulumi.${stack}.yaml`)) : given;
     const label = `${file} at ${from}`;
     try {
         git(["cat-file", "-e", `${from}:${file}`]);
