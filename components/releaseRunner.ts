@@ -100,9 +100,9 @@ export async function runRelease(run: ReleaseRun, ecs: Sender, readLogs: LogRead
         if (statuses[statuses.length - 1] !== status) statuses.push(status);
         if (status === "STOPPED") return judge(run, t, taskArn, statuses, readLogs);
         if (clock.now() >= deadline) {
-            await ecs.send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: `ecs-ship: release timed out after ${minutes(run.timeoutSeconds)} minutes` }));
+            await ecs.send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: `ecs-ship: release timed out after ${minutes(run.timeoutSeconds)}` }));
             const lines = await lastLines(run, taskArn, readLogs);
-            throw new Error(`ecs-ship: the release task ${taskArn} of ${run.service} did not finish within ${minutes(run.timeoutSeconds)} minutes `
+            throw new Error(`ecs-ship: the release task ${taskArn} of ${run.service} did not finish within ${minutes(run.timeoutSeconds)} `
                 + `(last status ${status}); it was stopped, and the service was not changed. Raise release.timeoutMinutes if the command needs longer.${logTail(lines)}`);
         }
         await clock.sleep(run.pollSeconds * 1000);
@@ -137,8 +137,9 @@ function logTail(lines: string[]): string {
     return lines.length ? `\nLast ${lines.length} log line(s):\n${lines.map((l) => `  ${l}`).join("\n")}` : "\n(The task wrote no log lines.)";
 }
 
-function minutes(seconds: number): number {
-    return Math.round(seconds / 60);
+function minutes(seconds: number): string {
+    const m = Math.round(seconds / 60);
+    return `${m} minute${m === 1 ? "" : "s"}`;
 }
 
 /** GetLogEvents, newest last, at most `limit` lines. Source: Amazon CloudWatch Logs API Reference, GetLogEvents (startFromHead false: the latest events). */
