@@ -23,10 +23,10 @@ export const sidecarSchema = closed({
         .meta({ description: "Its variables from Secrets Manager or SSM Parameter Store; the execution role may read exactly these." }),
     healthCheck: closed({
         command: commandSchema.meta({ description: "Exec form, or starting with CMD or CMD-SHELL as ECS takes it." }),
-        intervalSeconds: int(L.intervalSeconds.min, L.intervalSeconds.max).optional().meta({ default: 30 }),
-        timeoutSeconds: int(L.timeoutSeconds.min, L.timeoutSeconds.max).optional().meta({ default: 5 }),
-        retries: int(L.retries.min, L.retries.max).optional().meta({ default: 3 }),
-        startPeriodSeconds: int(L.startPeriodSeconds.min, L.startPeriodSeconds.max).optional(),
+        intervalSeconds: int(L.intervalSeconds.min, L.intervalSeconds.max).optional().meta({ description: "Seconds between checks.", default: 30 }),
+        timeoutSeconds: int(L.timeoutSeconds.min, L.timeoutSeconds.max).optional().meta({ description: "Seconds a check may take before it counts as failed.", default: 5 }),
+        retries: int(L.retries.min, L.retries.max).optional().meta({ description: "Failed checks in a row before the container is unhealthy.", default: 3 }),
+        startPeriodSeconds: int(L.startPeriodSeconds.min, L.startPeriodSeconds.max).optional().meta({ description: "Seconds after start during which failed checks do not count. Default: none." }),
     }).optional().meta({ description: "A container health check (Amazon ECS API Reference, HealthCheck)." }),
     dependsOn: mapOf(oneOf(DEPENDENCY_CONDITIONS as unknown as ["START", "COMPLETE", "SUCCESS", "HEALTHY"])).optional()
         .meta({ description: "Containers it starts after, by name (the service's own name for the main container, or another sidecar), with the condition." }),
