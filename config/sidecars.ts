@@ -57,7 +57,10 @@ export function checkSidecars(serviceName: string, s: Record<string, unknown>, c
         // The Express API takes one container: `primaryContainer`, and no list of further containers.
         // Source: Amazon ECS API Reference, CreateExpressGatewayService
         // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateExpressGatewayService.html),
-        // request parameters: primaryContainer (ExpressGatewayContainer), no other container parameter.
+        // request parameters: primaryContainer (ExpressGatewayContainer), no other container parameter; the AWS CLI
+        // reference lists them all (https://docs.aws.amazon.com/cli/latest/reference/ecs/create-express-gateway-service.html:
+        // execution-role-arn, infrastructure-role-arn, service-name, cluster, health-check-path, primary-container,
+        // task-role-arn, network-configuration, cpu, memory, scaling-target, tags).
         problem(ctx, [serviceName, "sidecars"], `Express Mode runs one container per task (CreateExpressGatewayService takes only a primaryContainer, Amazon ECS API Reference); sidecars are allowed only with mode: fargate, got ${show(Object.keys(sidecars))}`);
         return;
     }
