@@ -72,7 +72,6 @@ export function runTaskInput(run: ReleaseRun): Record<string, unknown> {
         startedBy: RELEASE_STARTED_BY,
         networkConfiguration: { awsvpcConfiguration: { subnets: run.subnets, securityGroups: run.securityGroups.length ? run.securityGroups : undefined, assignPublicIp: run.assignPublicIp ? "ENABLED" : "DISABLED" } },
         overrides: { containerOverrides: [{ name: run.containerName, command: run.command }] },
-        propagateTags: "TASK_DEFINITION",
     };
 }
 

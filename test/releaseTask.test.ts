@@ -57,7 +57,6 @@ describe("ReleaseTask provider (mocked ECS client)", () => {
             cluster: RUN.cluster, taskDefinition: RUN.taskDefinitionArn, launchType: "FARGATE", count: 1, startedBy: "ecs-ship-release",
             networkConfiguration: { awsvpcConfiguration: { subnets: RUN.subnets, securityGroups: RUN.securityGroups, assignPublicIp: "ENABLED" } },
             overrides: { containerOverrides: [{ name: "app", command: ["python", "manage.py", "migrate"] }] },
-            propagateTags: "TASK_DEFINITION",
         }]);
         assert.equal(out.id, TASK);
         assert.equal(out.outs.exitCode, 0);
