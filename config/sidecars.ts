@@ -5,16 +5,20 @@ import { CONTAINER_NAME } from "../components/fargateService";
 import { DEFAULTS } from "./defaults";
 import { bool, closed, int, listOf, mapOf, oneOf, problem, record, says, show } from "./rules";
 import { DNS_LABEL, ENV_NAME, SECRET_REF } from "./patterns";
+import { DIGEST_REF } from "../components/registryPolicies";
 import { commandSchema } from "./release";
 
 const L = HEALTH_CHECK_LIMITS;
-/** An image reference by digest or by tag: no space, no scheme. */
-const IMAGE_REF = /^[a-z0-9][a-z0-9._\/:-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
+/**
+ * Sidecars run by digest, like the service's own image: a tag can move under a running stack, and the
+ * policy pack's mandatory image-pinned-by-digest rule (policy/rules.ts) checks every container of a
+ * task definition.
+ */
+const SIDECAR_IMAGE = "must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits> (`docker buildx imagetools inspect <image>:<tag>` prints it), since a tag can move under a running stack";
 
 export const sidecarSchema = closed({
-    image: z.string(says("must be an image reference, by digest (<registry>/<repository>@sha256:<64 hex>) or by tag", "is required: an image reference"))
-        .regex(IMAGE_REF, { error: "must be an image reference, by digest (<registry>/<repository>@sha256:<64 hex>) or by tag" })
-        .meta({ description: "The sidecar's image, by digest (recommended: it cannot change under a running stack) or by tag. It must run on the service's architecture." }),
+    image: z.string(says(SIDECAR_IMAGE, "is required: an image pinned by digest")).regex(DIGEST_REF, { error: SIDECAR_IMAGE })
+        .meta({ description: "The sidecar's image, pinned by digest (<registry>/<repository>@sha256:<64 hex>), built for the service's architecture." }),
     essential: bool().optional().meta({ description: "When it stops, the whole task stops (ECS's default).", default: true }),
     ports: listOf(int(1, 65535), "ports").optional().meta({ description: "Ports it listens on inside the task; no load balancer reaches them." }),
     environment: mapOf(z.union([z.string(), z.number(), z.boolean()], { error: "must be a string, number or boolean" })).optional()

@@ -85,13 +85,13 @@ describe("config: sidecars", () => {
         assert.deepEqual(problems(raw(fargate({ port: 9901, sidecars: { proxy } }))), [
             "ecs-ship:services.web.sidecars.proxy.ports: 9901 is already taken by the service's port (web); containers of a task share its network, got 9901",
         ]);
-        assert.deepEqual(problems(raw(fargate({ sidecars: { proxy, agent: { image: "public.ecr.aws/datadog/agent:7", ports: [9901] } } }))), [
+        assert.deepEqual(problems(raw(fargate({ sidecars: { proxy, agent: { image: "public.ecr.aws/datadog/agent@sha256:6b8e3f0a1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7", ports: [9901] } } }))), [
             "ecs-ship:services.web.sidecars.agent.ports: 9901 is already taken by sidecar proxy; containers of a task share its network, got 9901",
         ]);
     });
 
     it("dependsOn: unknown targets, HEALTHY without a health check, SUCCESS on an essential container, and circles", () => {
-        const agent = (dependsOn: Record<string, string>) => ({ image: "public.ecr.aws/datadog/agent:7", dependsOn });
+        const agent = (dependsOn: Record<string, string>) => ({ image: "public.ecr.aws/datadog/agent@sha256:6b8e3f0a1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7", dependsOn });
         assert.deepEqual(problems(raw(fargate({ sidecars: { proxy, agent: agent({ db: "START" }) } }))), [
             'ecs-ship:services.web.sidecars.agent.dependsOn.db: must name the main container (web) or another sidecar (proxy), got "db"',
         ]);
@@ -109,9 +109,15 @@ describe("config: sidecars", () => {
         ]);
     });
 
+    it("takes sidecar images by digest only, as the policy pack requires of every container", () => {
+        assert.deepEqual(problems(raw(fargate({ sidecars: { proxy: { image: "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.12.0-prod" } } }))), [
+            'ecs-ship:services.web.sidecars.proxy.image: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits> (`docker buildx imagetools inspect <image>:<tag>` prints it), since a tag can move under a running stack, got "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.12.0-prod"',
+        ]);
+    });
+
     it("rejects a bad name, a missing image and a health check out of range", () => {
         assert.match(problems(raw(fargate({ sidecars: { Proxy: proxy } })))[0], /^ecs-ship:services\.web\.sidecars\.Proxy: sidecar name must be a lowercase DNS label/);
-        assert.deepEqual(problems(raw(fargate({ sidecars: { proxy: { ports: [9901] } } }))), ["ecs-ship:services.web.sidecars.proxy.image: is required: an image reference, got nothing"]);
+        assert.deepEqual(problems(raw(fargate({ sidecars: { proxy: { ports: [9901] } } }))), ["ecs-ship:services.web.sidecars.proxy.image: is required: an image pinned by digest, got nothing"]);
         assert.deepEqual(problems(raw(fargate({ sidecars: { proxy: { ...proxy, healthCheck: { command: ["true"], intervalSeconds: 1 } } } }))), [
             "ecs-ship:services.web.sidecars.proxy.healthCheck.intervalSeconds: must be an integer from 5 to 300, got 1",
         ]);

@@ -272,7 +272,7 @@ export const SCENARIOS: Record<string, Scenario> = {
                 mode: "fargate",
                 secretReads: ["arn:aws:ssm:us-east-1:123456789012:parameter/orders/datadog-api-key"],
                 sidecars: {
-                    agent: { image: "public.ecr.aws/datadog/agent:7", essential: false, ports: [8125], dependsOn: ["proxy HEALTHY"], logRetentionDays: 14 },
+                    agent: { image: "public.ecr.aws/datadog/agent@sha256:6b8e3f0a1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7", essential: false, ports: [8125], dependsOn: ["proxy HEALTHY"], logRetentionDays: 14 },
                     proxy: {
                         image: "public.ecr.aws/appmesh/aws-appmesh-envoy@sha256:1f4ca5b2a1c7d7e0a5e0f0c6f3c8b6d9e2a7c4b1d0e9f8a7b6c5d4e3f2a1b0c9",
                         essential: true, ports: [9901, 15000], dependsOn: ["app START"], logRetentionDays: 14,
