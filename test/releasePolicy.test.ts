@@ -51,3 +51,25 @@ describe("policy pack over the release and sidecar scenarios", function () {
         assert.match(found[0], /proxy|\[1\]/);
     });
 });
+
+describe("cost of release tasks", function () {
+    this.timeout(120000);
+    it("prices each release run as one on-demand Fargate task of the revision it runs, from the stated assumptions", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { estimateCost } = require("../components/cost/model");
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { DEFAULT_ASSUMPTIONS } = require("../components/cost/assumptions");
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { PRICES } = require("../components/cost/priceTable");
+        const p = await plan("prod", { stackFile: path.join(ROOT, "test/scenarios/release-fargate/Pulumi.prod.yaml"), env: { GITHUB_SHA: SHA } });
+        const e = estimateCost(p.resources, "eu-west-1", { assumptions: { ...DEFAULT_ASSUMPTIONS, releasesPerMonth: 30, releaseMinutes: 10 } });
+        const items = e.services.flatMap((s: any) => s.items).filter((i: any) => i.resource === "ecs-ship-prod-web-release");
+        // 30 runs × 10 minutes = 5 task-hours of a 0.5 vCPU / 1 GB task
+        assert.deepEqual(items.map((i: any) => [i.item, i.quantity.expected, i.priceKey]), [
+            ["release tasks: Fargate vCPU", 2.5, "fargateX86VcpuHour"],
+            ["release tasks: Fargate memory", 5, "fargateX86GbHour"],
+        ]);
+        const rate = PRICES.regions["eu-west-1"].fargateX86VcpuHour;
+        assert.equal(items[0].cost.expected, 2.5 * rate);
+    });
+});
