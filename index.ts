@@ -204,4 +204,6 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
     healthCheckPath: service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
     versionPath: svc.versionPath,
+    // The release command, so the deploy gate can say what a failed release leaves (docs/workloads.md).
+    release: svc.release ? { command: svc.release.command } : undefined,
 }]));

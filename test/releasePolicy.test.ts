@@ -73,3 +73,33 @@ describe("cost of release tasks", function () {
         assert.equal(items[0].cost.expected, 2.5 * rate);
     });
 });
+
+describe("the deploy gate on a service with a release", () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { parseServices, releaseHint } = require("../tools/verifyGate");
+    const outputs = (release: unknown) => ({
+        services: {
+            web: {
+                mode: "fargate", url: "http://alb.example", serviceArn: "arn:aws:ecs:eu-west-1:123456789012:service/ecs-ship-prod-cluster-be69318/ecs-ship-prod-web",
+                imageDigest: `sha256:${"a".repeat(64)}`, healthCheckPath: "/health", release,
+            },
+        },
+    });
+
+    it("reads the release command from the stack outputs, and explains what a failed release leaves when an old version serves", () => {
+        const [web] = parseServices(outputs({ command: ["python", "manage.py", "migrate"] }), "prod");
+        assert.deepEqual(web.release, ["python", "manage.py", "migrate"]);
+        assert.equal(releaseHint(web), '. If this run\'s `pulumi up` failed at its release task (["python","manage.py","migrate"]), this is what a failed release leaves: '
+            + "the old version serving, the service untouched, nothing half-migrated by the deploy itself; the error of `pulumi up` names the task, "
+            + 'its exit code and its last log lines, and the next `pulumi up` runs the release again (docs/workloads.md, "Release tasks")');
+        const [plain] = parseServices(outputs(undefined), "prod");
+        assert.equal(releaseHint(plain), "");
+    });
+
+    it("is fed by index.ts: the planned stack exports each service's release command", async function () {
+        this.timeout(120000);
+        const p = await plan("prod", { stackFile: path.join(ROOT, "test/scenarios/release-fargate/Pulumi.prod.yaml"), env: { GITHUB_SHA: SHA } });
+        const web = (p.outputs.services as any).web;
+        assert.deepEqual(web.release, { command: ["python", "manage.py", "migrate", "--noinput"] });
+    });
+});
