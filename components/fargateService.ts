@@ -157,7 +157,7 @@ export class FargateService extends pulumi.ComponentResource {
         const logGroup = createLogGroup(this, name, a.logRetentionDays, tags);
         // The execution role reads the sidecars' secrets too: it starts every container of the task.
         const roles = createTaskRoles(this, name, { ...a, secrets: { ...a.secrets, ...sidecarSecrets(a.sidecars) } }, a.permissionsBoundary);
-        const { albSg, taskSg } = this.createSecurityGroups(name, a);
+        const { albSg, taskSg, taskEgress } = this.createSecurityGroups(name, a);
         const front: ServiceFront = a.sharedLoadBalancer
             ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined)
             : createOwnFront(this, name, a, albSg!);
@@ -179,7 +179,12 @@ export class FargateService extends pulumi.ComponentResource {
             logStreamPrefix: CONTAINER_NAME,
             timeoutMinutes: a.release.timeoutMinutes,
             service: name,
-        }, { parent: this, dependsOn: roles.policies }) : undefined;
+        }, {
+            parent: this,
+            // The task pulls its image and reads its secrets through the group's egress rule: the provider
+            // removes AWS's default allow-all egress, so on a first deploy the rule must exist first.
+            dependsOn: [...roles.policies, taskEgress],
+        }) : undefined;
         const service = new aws.ecs.Service(`${name}-svc`, {
             cluster: a.clusterArn,
             taskDefinition: taskDefinition.arn,
@@ -272,8 +277,8 @@ export class FargateService extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, { ...rule, securityGroupId: taskSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: albSgId }, { parent: this });
         // Egress stays open: without VPC endpoints (about $7.30/month each per AZ), a task reaches
         // ECR, CloudWatch Logs, Secrets Manager and the app's own dependencies over the internet.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
-        return { albSg, taskSg };
+        const taskEgress = new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
+        return { albSg, taskSg, taskEgress };
     }
 
     private createTaskDefinition(

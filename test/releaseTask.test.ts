@@ -179,8 +179,10 @@ describe("ReleaseTask in the planned stacks", () => {
         assert.deepEqual(release.inputs.securityGroups, svc.inputs.networkConfiguration.securityGroups);
         assert.equal(release.inputs.timeoutSeconds, 20 * 60);
         assert.ok(svc.dependsOn.includes("ecs-ship-prod-web-release"));
-        // It needs the execution role's policies (image pull, secrets) before the task starts.
+        // It needs the execution role's policies (image pull, secrets) and the tasks' egress rule (no egress
+        // without it: the provider removes AWS's default rule) before the task starts.
         assert.ok(release.dependsOn.includes("ecs-ship-prod-web-exec-secrets"));
+        assert.ok(release.dependsOn.includes("ecs-ship-prod-web-task-egress"));
     });
 
     it("Express: a task definition of its own (family <service>-release) with the service's image, variables, secrets and roles", () => {
