@@ -14,6 +14,8 @@ import { ecrRepositoryArn } from "./components/permissionsBoundary";
 import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
 import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
 import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
+import { sidecarSecrets } from "./components/sidecars";
+import { sidecarsForComponent } from "./config/sidecars";
 
 // Validates everything first: invalid configuration throws before any resource exists.
 const settings = loadSettings();
@@ -56,7 +58,7 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     stackTags: settings.tags,
     taskPermissions: settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
     // The boundary admits exactly the configured secrets, named by the secret ARN (no JSON key or version).
-    secretArns: settings.services.flatMap((s) => Object.values(s.secrets ?? {}).map(secretResourceArn)),
+    secretArns: settings.services.flatMap((s) => Object.values({ ...s.secrets, ...sidecarSecrets(s.sidecars) }).map(secretResourceArn)),
     secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
     // The deploy role may write certificates and records only for these names, in these zones, and
     // subscribe only these addresses.
@@ -134,13 +136,15 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
     // Only what the stack file sets is passed; each component applies its own defaults.
     const {
         name: _name, mode: _mode, image: _image, spot, certificateArn: _cert, deregistrationDelay, healthCheckGracePeriod,
-        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, ...shared
+        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, release, sidecars, ...shared
     } = svc;
     const common = {
         ...shared,
         image,
         taskPolicyStatements: svc.taskPolicyStatements as aws.iam.PolicyStatement[] | undefined,
         permissionsBoundary: trust.permissionsBoundaryArn,
+        // config checked that a release has its command (given, or the Procfile's release line).
+        release: release ? { command: release.command!, timeoutMinutes: release.timeoutMinutes } : undefined,
     };
     if (svc.mode === "express") {
         return new ExpressService(name, {
@@ -148,6 +152,8 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
             serviceName: name,
             cluster: cluster.name,
             subnetIds: network?.publicSubnetIds,
+            // The release task runs where the service's tasks do: these subnets, or the default VPC's.
+            releaseNetwork: release ? { subnetIds: network?.publicSubnetIds ?? defaultSubnetIds(), assignPublicIp: true } : undefined,
         }, opts);
     }
     return new FargateService(name, {
@@ -163,7 +169,18 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
         domain: svc.domain ? { name: svc.domain } : undefined,
         sharedLoadBalancer: sharedLb?.listener,
         route: routes[svc.name],
+        sidecars: sidecarsForComponent(svc.name, sidecars),
     }, opts);
+}
+
+/** The default VPC's default subnets, looked up once: where Express runs without a network. */
+let defaultSubnets: pulumi.Output<string[]> | undefined;
+function defaultSubnetIds(): pulumi.Output<string[]> {
+    if (!defaultSubnets) {
+        const vpc = aws.ec2.getVpcOutput({ default: true }, { provider });
+        defaultSubnets = aws.ec2.getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }] }, { provider }).ids;
+    }
+    return defaultSubnets;
 }
 
 const deployed = settings.services.map((svc) => {
@@ -202,4 +219,6 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
     healthCheckPath: service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
     versionPath: svc.versionPath,
+    // The release command, so the deploy gate can say what a failed release leaves (docs/workloads.md).
+    release: svc.release ? { command: svc.release.command } : undefined,
 }]));

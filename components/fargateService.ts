@@ -10,6 +10,8 @@ import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms, deploymentAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
+import { ReleaseSettings, ReleaseTask, releaseProblems } from "./releaseTask";
+import { SidecarSettings, createSidecarLogGroups, sidecarContainers, sidecarProblems, sidecarSecrets } from "./sidecars";
 import {
     DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
@@ -78,6 +80,17 @@ export interface FargateServiceArgs extends ServiceSettings {
      * @default - both alarms with ALARM_DEFAULTS, no notification
      */
     alarms?: AlarmSettings;
+    /**
+     * A command run as one task of the new task definition before each rollout that changes it
+     * (a database migration); a non-zero exit fails the deployment before the service changes
+     * (components/releaseTask.ts). @default - none
+     */
+    release?: ReleaseSettings;
+    /**
+     * Extra containers in the task, by name; `dependsOn` names the main container `app`
+     * (components/sidecars.ts). @default - none
+     */
+    sidecars?: Record<string, SidecarSettings>;
 }
 
 /** FargateServiceArgs with every default applied. */
@@ -132,20 +145,46 @@ export class FargateService extends pulumi.ComponentResource {
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
         const a = normalizeFargateArgs(args);
-        const problems = fargateArgsProblems(name, a);
+        const problems = [
+            ...fargateArgsProblems(name, a),
+            ...releaseProblems(a.release),
+            ...sidecarProblems(a.sidecars, { containerName: CONTAINER_NAME, serviceName: CONTAINER_NAME, port: a.port }),
+        ];
         if (problems.length > 0) throw argumentsError(this, problems);
         const tags = a.tags;
 
         // Same roles and log group as ExpressService (serviceRoles.ts), so both modes match.
         const logGroup = createLogGroup(this, name, a.logRetentionDays, tags);
-        const roles = createTaskRoles(this, name, a, a.permissionsBoundary);
-        const { albSg, taskSg } = this.createSecurityGroups(name, a);
+        // The execution role reads the sidecars' secrets too: it starts every container of the task.
+        const roles = createTaskRoles(this, name, { ...a, secrets: { ...a.secrets, ...sidecarSecrets(a.sidecars) } }, a.permissionsBoundary);
+        const { albSg, taskSg, taskEgress } = this.createSecurityGroups(name, a);
         const front: ServiceFront = a.sharedLoadBalancer
             ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined)
             : createOwnFront(this, name, a, albSg!);
         const tg = front.tg;
         const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix }, tags);
         const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
+        // The release runs the new revision in the tasks' own subnets and security group, so it reaches
+        // what the service reaches (its database); the service waits for it to exit 0.
+        const release = a.release ? new ReleaseTask(`${name}-release`, {
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            cluster: a.clusterArn,
+            taskDefinitionArn: taskDefinition.arn,
+            containerName: CONTAINER_NAME,
+            command: a.release.command,
+            subnets: a.taskSubnetIds,
+            securityGroups: [taskSg.id],
+            assignPublicIp: a.assignPublicIp,
+            logGroup: logGroup.name,
+            logStreamPrefix: CONTAINER_NAME,
+            timeoutMinutes: a.release.timeoutMinutes,
+            service: name,
+        }, {
+            parent: this,
+            // The task pulls its image and reads its secrets through the group's egress rule: the provider
+            // removes AWS's default allow-all egress, so on a first deploy the rule must exist first.
+            dependsOn: [...roles.policies, taskEgress],
+        }) : undefined;
         const service = new aws.ecs.Service(`${name}-svc`, {
             cluster: a.clusterArn,
             taskDefinition: taskDefinition.arn,
@@ -189,7 +228,7 @@ export class FargateService extends pulumi.ComponentResource {
             // remove the service (and drain its tasks) before its listeners and target group.
             // The role policies must outlive the service, or tasks stopping during delete lose
             // their permissions.
-            dependsOn: [...front.waitFor, ...roles.policies],
+            dependsOn: [...front.waitFor, ...roles.policies, ...(release ? [release] : [])],
             // Autoscaling owns the running count after the first deploy; without this, every
             // `pulumi up` would reset it to desiredCount and undo a scale-out.
             ignoreChanges: ["desiredCount"],
@@ -242,8 +281,8 @@ export class FargateService extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, { ...rule, securityGroupId: taskSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: albSgId }, { parent: this });
         // Egress stays open: without VPC endpoints (about $7.30/month each per AZ), a task reaches
         // ECR, CloudWatch Logs, Secrets Manager and the app's own dependencies over the internet.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
-        return { albSg, taskSg };
+        const taskEgress = new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
+        return { albSg, taskSg, taskEgress };
     }
 
     private createTaskDefinition(
@@ -253,6 +292,9 @@ export class FargateService extends pulumi.ComponentResource {
         roles: { executionRole: aws.iam.Role; taskRole?: aws.iam.Role },
     ): aws.ecs.TaskDefinition {
         const region = aws.getRegionOutput({}, { parent: this }).region;
+        const sidecarLogs = createSidecarLogGroups(this, name, a.sidecars, a.logRetentionDays, a.tags);
+        const sidecars = sidecarContainers(a.sidecars, { containerName: CONTAINER_NAME, serviceName: CONTAINER_NAME, port: a.port },
+            Object.fromEntries(Object.entries(sidecarLogs).map(([k, g]) => [k, g.name])), region);
         const containerDefinitions = pulumi.jsonStringify([{
             name: CONTAINER_NAME,
             image: a.image,
@@ -265,7 +307,7 @@ export class FargateService extends pulumi.ComponentResource {
                 logDriver: "awslogs",
                 options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": CONTAINER_NAME },
             },
-        }]);
+        }, ...sidecars]);
         return new aws.ecs.TaskDefinition(`${name}-td`, {
             family: name,
             networkMode: "awsvpc",

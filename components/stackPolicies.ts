@@ -36,6 +36,8 @@ export function stackArns(s: StackScope) {
         serviceDeployment: `arn:${p}:ecs:${r}:${a}:service-deployment/${cluster}/${n}-*`,
         serviceRevision: `arn:${p}:ecs:${r}:${a}:service-revision/${cluster}/${n}-*`,
         taskDefinition: `arn:${p}:ecs:${r}:${a}:task-definition/${n}-*:*`,
+        // Tasks in the stack's cluster: the release tasks the deploy role starts (releaseRunner.ts).
+        task: `arn:${p}:ecs:${r}:${a}:task/${cluster}/*`,
         logGroup: `arn:${p}:logs:${r}:${a}:log-group:${n}-*`,
         // ELB names cannot carry the prefix once shortened (components/naming.ts), so ELB
         // resources are matched by type here and held to the stack by their tag.
@@ -296,6 +298,14 @@ function edgeStatements(s: StackScope): IamStatement[] {
         { Sid: "TopicCreate", Effect: "Allow", Action: ["sns:CreateTopic", "sns:TagResource"], Resource: a.topic, Condition: { StringEquals: onCreate(s) } },
         // A subscription's ARN is its topic's plus an id, so the topic pattern covers both.
         { Sid: "Topics", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:ListTagsForResource", "sns:TagResource", "sns:UntagResource", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"], Resource: a.topic },
+        // Release tasks (components/releaseRunner.ts): run only the stack's task definitions, only in its
+        // cluster; watch and stop only tasks of that cluster; read only the stack's log streams. RunTask's
+        // resource is the task definition, with ecs:cluster as a condition; DescribeTasks and StopTask act on
+        // the task; GetLogEvents on the log stream. Source: Service Authorization Reference for Amazon ECS
+        // and for Amazon CloudWatch Logs. iam:PassRole of the task's roles is the pass grant of its service.
+        { Sid: "ReleaseRun", Effect: "Allow", Action: "ecs:RunTask", Resource: a.taskDefinition, Condition: { ArnLike: { "ecs:cluster": a.cluster } } },
+        { Sid: "ReleaseWatch", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: a.task },
+        { Sid: "ReleaseLogs", Effect: "Allow", Action: "logs:GetLogEvents", Resource: `${a.logGroup}:log-stream:*` },
     ];
     const emails = [...new Set(s.alarmEmails ?? [])];
     if (emails.length > 0) {

@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackPrefix } from "../components/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
+import { releaseFromProcfile } from "./release";
 import { GithubValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
 export { CONFIG_KEYS, SERVICE_MODES, ServiceMode, NAT_STRATEGIES, AWS_REGIONS } from "./schema";
@@ -142,6 +143,10 @@ function resolveServices(values: Record<string, ServiceValues>, raw: RawConfig, 
         }
         const env = environment === undefined ? undefined
             : Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]));
+        // A built image's release may come from its folder's Procfile (config/release.ts).
+        if (rest.release && rest.release.command === undefined && image.context !== undefined) {
+            rest.release = { ...rest.release, command: releaseFromProcfile(`ecs-ship:services.${name}.release`, image.context, raw.projectDir, problems) };
+        }
         return { name, ...rest, image: source, environment: env };
     });
 }

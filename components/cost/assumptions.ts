@@ -28,6 +28,10 @@ export interface CostAssumptions {
     insightsGbPerTaskMonth: number;
     /** DNS queries per hosted zone per month, millions. */
     dnsMillionQueriesPerMonth: number;
+    /** Deployments per month that run a service's release command (each one a new task definition revision). */
+    releasesPerMonth: number;
+    /** Minutes one release task runs, from start to exit (a migration). */
+    releaseMinutes: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
@@ -45,6 +49,9 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
     // About one ~1.5 KB performance event per task per minute: 43,800 × 1.5 KB ≈ 0.066 GB.
     insightsGbPerTaskMonth: 0.07,
     dnsMillionQueriesPerMonth: 1,
+    // About one deployment each working day, and a few minutes of migration each.
+    releasesPerMonth: 20,
+    releaseMinutes: 5,
 });
 
 /** Allowed range per assumption: [min, max]. */
@@ -60,6 +67,8 @@ const RANGES: Record<keyof CostAssumptions, [number, number]> = {
     expressAlbZones: [2, 30],
     insightsGbPerTaskMonth: [0, 1_000],
     dnsMillionQueriesPerMonth: [0, 1_000_000],
+    releasesPerMonth: [0, 100_000],
+    releaseMinutes: [0, 120],
 };
 
 /** A bad `--assume` value: names the key, what is allowed, and what was given. */

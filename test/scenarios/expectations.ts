@@ -250,6 +250,50 @@ export const SCENARIOS: Record<string, Scenario> = {
             },
         },
     },
+    // ---- Release tasks and sidecars (issue 27) ----
+    "release-fargate": {
+        // The release runs the service's own task definition: no task definition of its own.
+        counts: { repositories: 1, images: 1, ...oneFargate, secretPolicies: 1 },
+        services: {
+            web: {
+                mode: "fargate", cpu: 512, memory: 1024,
+                environment: { DJANGO_SETTINGS_MODULE: "shop.settings.production" },
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/shop/db-Xy12Ab" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/shop/db-Xy12Ab"],
+                release: { command: ["python", "manage.py", "migrate", "--noinput"], timeoutMinutes: 20, family: "ecs-ship-prod-web" },
+            },
+        },
+    },
+    "release-express": {
+        // Express manages the service's task definition, so the release has one of its own.
+        counts: { repositories: 1, images: 1, ...oneExpress, taskDefinitions: 1, secretPolicies: 1 },
+        services: {
+            web: {
+                mode: "express",
+                environment: { DJANGO_SETTINGS_MODULE: "shop.settings.staging" },
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/shop/db-Qw34Er" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/shop/db-Qw34Er"],
+                release: { command: ["python", "manage.py", "migrate", "--noinput"], timeoutMinutes: 15, family: "ecs-ship-staging-web-release" },
+            },
+        },
+    },
+    "sidecar-proxy": {
+        // The agent's secret is read by the execution role, which starts every container of the task.
+        counts: { repositories: 1, images: 1, ...oneFargate, secretPolicies: 1 },
+        services: {
+            api: {
+                mode: "fargate",
+                secretReads: ["arn:aws:ssm:us-east-1:123456789012:parameter/orders/datadog-api-key"],
+                sidecars: {
+                    agent: { image: "public.ecr.aws/datadog/agent@sha256:6b8e3f0a1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7", essential: false, ports: [8125], dependsOn: ["proxy HEALTHY"], logRetentionDays: 14 },
+                    proxy: {
+                        image: "public.ecr.aws/appmesh/aws-appmesh-envoy@sha256:1f4ca5b2a1c7d7e0a5e0f0c6f3c8b6d9e2a7c4b1d0e9f8a7b6c5d4e3f2a1b0c9",
+                        essential: true, ports: [9901, 15000], dependsOn: ["app START"], logRetentionDays: 14,
+                    },
+                },
+            },
+        },
+    },
     "secrets-express": {
         counts: { repositories: 1, images: 1, ...oneExpress, secretPolicies: 1 },
         services: {
