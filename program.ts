@@ -1,5 +1,9 @@
-// The ecs-ship program: read the stack's settings, compose the components, export outputs.
+// The ecs-ship program as one function: read the stack's settings, compose the components, return
+// the stack outputs. A project's index.ts is one line that calls it (`export = ecsShip();`), in this
+// repository and in every repository `npx ecs-ship init` sets up.
 // Nothing else lives here: validation is in config/, resources and their defaults in components/.
+// The body stays at the left margin, as it was when it was index.ts's top level.
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ServiceConfig, loadSettings } from "./config";
@@ -14,7 +18,15 @@ import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
 import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
 import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
 
-// Validates everything first: invalid configuration throws before any resource exists.
+/** What a stack exports: its name, the trust's roles, the cluster and each service's outputs. */
+export type EcsShipOutputs = ReturnType<typeof ecsShip>;
+
+/**
+ * Plans and deploys the current stack: its settings are read from the stack file (validated first,
+ * so invalid configuration throws before any resource exists), and build contexts are resolved from
+ * the repository root. Returns the stack's outputs; export them from the program.
+ */
+export function ecsShip() {
 const settings = loadSettings();
 const { prefix, github, backend, network: networkSettings } = settings;
 
@@ -103,8 +115,18 @@ function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
     return new ContainerRegistry(`${name}-registry`, {
         repositoryName: name,
         ...settings.registry,
-        build: { context: svc.image.context, dockerfile: svc.image.dockerfile, tag: svc.image.tag, architecture: svc.architecture },
+        build: { context: buildContext(svc.image.context), dockerfile: svc.image.dockerfile, tag: svc.image.tag, architecture: svc.architecture },
     }, opts);
+}
+
+/**
+ * A stack file's context is relative to the repository root; Docker resolves it from the program's
+ * folder (where Pulumi runs it), so it is handed over relative to that. The same text when Pulumi.yaml
+ * sits at the root.
+ */
+function buildContext(context: string): string {
+    const root = settings.repositoryRoot;
+    return root === undefined ? context : path.relative(process.cwd(), path.resolve(root, context)) || ".";
 }
 
 /** The image a service runs: the pushed digest, or the prebuilt reference. */
@@ -165,12 +187,13 @@ for (const [domain, zoneId] of zones) {
     domainAlias(`${prefix}-${domain}-dns`, { name: domain, zoneId }, sharedLb?.listener ?? { dnsName: owner.loadBalancerDns, zoneId: owner.loadBalancerZoneId }, { provider });
 }
 
-export const stack = settings.stack;
-export const providerArn = trust.providerArn;
-export const deployRoleArn = trust.deployRoleArn;
-export const previewRoleArn = trust.previewRoleArn;
-export const clusterArn = cluster.arn;
-export const services = Object.fromEntries(deployed.map(({ svc, registry, service }) => [svc.name, {
+return {
+    stack: settings.stack,
+    providerArn: trust.providerArn,
+    deployRoleArn: trust.deployRoleArn,
+    previewRoleArn: trust.previewRoleArn,
+    clusterArn: cluster.arn,
+    services: Object.fromEntries(deployed.map(({ svc, registry, service }) => [svc.name, {
     mode: svc.mode,
     url: service.url,
     serviceArn: service.serviceArn,
@@ -187,4 +210,6 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
     healthCheckPath: service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
     versionPath: svc.versionPath,
-}]));
+}])),
+};
+}

@@ -116,29 +116,60 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         return found[0];
     };
 
-    it("publishes compiled JavaScript and declarations of the library, and no tests, sources or program", () => {
-        // GIVEN the packed file list  THEN the library entry and its declarations are there
+    it("publishes compiled JavaScript: the library, the program as ecsShip(), the command, the policy pack and the workflows it writes", () => {
+        // GIVEN the packed file list  THEN the library entry, the program, the command and what init writes are there
         const files = packed.files.map((f) => f.path).sort();
-        for (const f of ["package.json", "dist/index.js", "dist/index.d.ts", "dist/fargateService.js", "dist/fargateService.d.ts", "dist/githubOidcTrust.js", "dist/network.d.ts"]) {
+        for (const f of [
+            "package.json", "dist/lib.js", "dist/lib.d.ts", "dist/program.js", "dist/program.d.ts", "dist/components/fargateService.js",
+            "dist/components/fargateService.d.ts", "dist/config/index.js", "dist/cli/index.js", "dist/tools/planner.js", "dist/tools/plan.js",
+            "dist/components/cost/prices.json", "dist/policy/index.js", "dist/policy/package.json", "dist/policy/PulumiPolicy.yaml",
+            ".github/workflows/deploy.yml", ".github/workflows/rollback.yml", "schema/stack.schema.json",
+        ]) {
             assert.ok(files.includes(f), `${f} is not published; got ${files.join(", ")}`);
         }
-        // AND every other file is JavaScript, a declaration or a source map under dist/, or the package's own docs
-        const other = files.filter((f) => !/^dist\/[A-Za-z]+\.(js|d\.ts|js\.map)$/.test(f) && !["package.json", "README.md", "LICENSE"].includes(f));
+        // AND every other file is compiled output under dist/, a workflow init renders, or the package's own docs and schema
+        const other = files.filter((f) => !/^dist\/([a-z]+\/)*[A-Za-z-]+\.(js|d\.ts|js\.map|json)$/.test(f)
+            && !/^\.github\/workflows\/[a-z]+\.yml$/.test(f)
+            && !["package.json", "README.md", "LICENSE", "dist/policy/PulumiPolicy.yaml", "schema/stack.schema.json", "docs/configuration.md"].includes(f));
         assert.deepEqual(other, []);
-        // AND no test, TypeScript source or program file
-        assert.deepEqual(files.filter((f) => /test|\.ts$/.test(f) && !f.endsWith(".d.ts")), []);
-        assert.deepEqual(files.filter((f) => /(^|\/)(index\.ts|config|limits|planner|mockCloud)/.test(f)), []);
+        // AND no test, benchmark or TypeScript source, and not this repository's own index.ts (init writes an app's)
+        assert.deepEqual(files.filter((f) => /test|bench|\.ts$/.test(f) && !f.endsWith(".d.ts")), []);
+        assert.deepEqual(files.filter((f) => /^dist\/index\./.test(f)), []);
+    });
+
+    it("declares every module its JavaScript loads: Node's own, its dependencies, or its peers", () => {
+        // GIVEN every require() of every published JavaScript file, read from the installed package
+        const installed = path.join(work, "example", "node_modules", "ecs-ship");
+        const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+        const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+        const builtins = new Set(require("module").builtinModules as string[]);
+        const loaded = new Map<string, string>();
+        for (const f of packed.files.map((x) => x.path).filter((x) => x.endsWith(".js"))) {
+            for (const m of fs.readFileSync(path.join(installed, f), "utf8").matchAll(/require\("([^".][^"]*)"\)/g)) {
+                const spec = m[1].replace(/^node:/, "");
+                const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+                if (!builtins.has(name) && !loaded.has(name)) loaded.set(name, f);
+            }
+        }
+        // THEN each is declared (and the scan found the SDK and the validator, so it did read the files)
+        assert.ok(loaded.has("@pulumi/pulumi") && loaded.has("zod"), [...loaded.keys()].join(", "));
+        assert.deepEqual([...loaded].filter(([name]) => !declared.has(name)).map(([name, file]) => `${name} (${file})`), []);
     });
 
     it("points package.json's entry at the compiled library, not at the program", () => {
         // GIVEN the published manifest  THEN main, types and exports name dist/index
         const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-        assert.equal(manifest.main, "dist/index.js");
-        assert.equal(manifest.types, "dist/index.d.ts");
-        assert.deepEqual(manifest.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
+        assert.equal(manifest.main, "dist/lib.js");
+        assert.equal(manifest.types, "dist/lib.d.ts");
+        assert.deepEqual(manifest.exports["."], { types: "./dist/lib.d.ts", default: "./dist/lib.js" });
+        assert.deepEqual(manifest.bin, { "ecs-ship": "dist/cli/index.js" });
         assert.equal(manifest.private, undefined);
-        // AND the Pulumi SDKs are peers, never the package's own copies (two copies of @pulumi/pulumi break a program)
-        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/pulumi"]);
+        // AND every module it loads is a peer, never the package's own copy: two copies of @pulumi/pulumi break a
+        // program (@pulumi/policy depends on it, so it is a peer too), and the validator, the YAML reader and the
+        // ECS client are installed once beside them (npm installs peers with the package since npm 7)
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), [
+            "@aws-sdk/client-ecs", "@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/policy", "@pulumi/pulumi", "yaml", "zod",
+        ]);
         assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
     });
 
@@ -155,7 +186,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     });
 
     it("loads the library's compiled JavaScript from node_modules/ecs-ship, sharing the program's Pulumi SDK", () => {
-        assert.ok(result.library.endsWith(path.join("example", "node_modules", "ecs-ship", "dist", "index.js")), result.library);
+        assert.ok(result.library.endsWith(path.join("example", "node_modules", "ecs-ship", "dist", "lib.js")), result.library);
         assert.equal(result.sdkOfLibrary, result.sdkOfProgram);
     });
 
@@ -216,6 +247,8 @@ describe("the program in this repository", () => {
         // (pulumi/pulumi, sdk/nodejs/cmd/run/run.ts).
         const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
         assert.match(project, /^main: index\.ts$/m);
-        assert.ok(fs.existsSync(path.join(ROOT, "index.ts")));
+        // AND index.ts is the thin caller an app gets: it runs ecsShip() and exports what it returns
+        const code = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("//"));
+        assert.deepEqual(code, ['import { ecsShip } from "./program"; export = ecsShip();']);
     });
 });

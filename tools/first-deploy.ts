@@ -11,6 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ENVIRONMENTS_FILE, loadEnvironments, roleVariable } from "./environments";
+import { projectRoot } from "./project";
 
 export class FirstDeployError extends Error {}
 
@@ -77,7 +78,7 @@ export function apply(vars: Variable[], repo: string | undefined, run = spawnSyn
     }
 }
 
-export function main(argv: string[], root = path.resolve(__dirname, "..")): number {
+export function main(argv: string[], root = projectRoot()): number {
     try {
         const args: Record<string, string> = {};
         let doApply = false;
