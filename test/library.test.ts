@@ -241,6 +241,39 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     });
 });
 
+/** Whether a caret range (^M.m.p, the only form the manifests here use) accepts a version: same major, not older. */
+function caretAccepts(range: string, version: string): boolean {
+    const r = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range);
+    const v = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
+    if (!r || !v) throw new Error(`not a caret range and a version: ${range}, ${version}`);
+    const [rm, rn, rp] = r.slice(1).map(Number), [vm, vn, vp] = v.slice(1).map(Number);
+    return rm === vm && (vn > rn || (vn === rn && vp >= rp));
+}
+
+describe("examples/package.json, as a user installs it", () => {
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "package.json"), "utf8"));
+    const peers: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).peerDependencies;
+
+    it("asks for every peer ecs-ship loads in a range that peer's range accepts, so npm install resolves", () => {
+        // GIVEN the example's own dependencies  THEN each @pulumi peer it names is in ecs-ship's major, at or above its floor
+        const named = Object.keys(example.dependencies).filter((d) => d in peers);
+        assert.deepEqual(named.sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/pulumi"]);
+        for (const dep of named) {
+            const floor = example.dependencies[dep].slice(1);
+            assert.ok(caretAccepts(peers[dep], floor), `examples pins ${dep} ${example.dependencies[dep]}, which ecs-ship's peer ${peers[dep]} refuses`);
+            // AND the versions installed here (what the example was planned with above) satisfy it
+            const installed = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", dep, "package.json"), "utf8")).version;
+            assert.ok(caretAccepts(example.dependencies[dep], installed), `${dep} ${installed} does not satisfy ${example.dependencies[dep]}`);
+        }
+    });
+
+    it("the check refuses the pin examples/ once had: @pulumi/docker ^4.6.2 against the peer ^5.2.0", () => {
+        assert.equal(caretAccepts(peers["@pulumi/docker"], "4.6.2"), false);
+        assert.equal(caretAccepts("^5.2.0", "5.10.0"), true);
+        assert.equal(caretAccepts("^5.2.0", "5.1.9"), false);
+    });
+});
+
 describe("the program in this repository", () => {
     it("is still index.ts for `pulumi up`, named in Pulumi.yaml because package.json now points at the library", () => {
         // Pulumi's Node.js runtime runs Pulumi.yaml's `main`, else package.json's `exports`, else its `main`
