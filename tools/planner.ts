@@ -22,6 +22,8 @@ export interface Plan {
     assumptions: string[];
     /** The account after this run's `pulumi up`: pass it to the next plan to plan a re-run. */
     world: World;
+    /** The folder of the Pulumi.yaml planned (comparison plans read the same project). */
+    projectDir?: string;
 }
 
 export interface PlanOptions {
@@ -98,7 +100,7 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
         if (asyncErrors.length) throw asyncErrors[0];
         const violations = preflight(cloud.resources.map((r) => ({ ...r, physicalName: physicalName(r.type, r.name, r.inputs) })));
         cloud.commitRun();
-        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world };
+        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world, projectDir };
     } finally {
         process.off("unhandledRejection", onRejection);
         if (savedSha === undefined) delete process.env.GITHUB_SHA;
