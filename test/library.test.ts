@@ -12,12 +12,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
+import { Packed, packOnce } from "./support/pack";
 
 const ROOT = path.resolve(__dirname, "..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
-interface PackResult { filename: string; files: { path: string }[] }
 interface Planned { type: string; name: string; parent: string | null; inputs: Record<string, any> }
 interface RunResult { library: string; sdkOfLibrary: string; sdkOfProgram: string; resources: Planned[]; outputs: Record<string, unknown> }
 
@@ -29,12 +29,6 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv =
         const err = e as { stdout?: Buffer; stderr?: Buffer; message: string };
         throw new Error(`${file} ${args.join(" ")} failed in ${cwd}:\n${err.stdout?.toString() ?? ""}\n${err.stderr?.toString() ?? ""}\n${err.message}`);
     }
-}
-
-/** npm may print lifecycle output before its JSON; the JSON is the last top-level array. */
-function lastJsonArray<T>(text: string): T {
-    const start = text.lastIndexOf("\n[") >= 0 ? text.lastIndexOf("\n[") + 1 : text.indexOf("[");
-    return JSON.parse(text.slice(start)) as T;
 }
 
 /** The plain-JavaScript runner: the mock cloud, then the compiled program, then what was registered. */
@@ -66,7 +60,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     // Packing compiles the library, and the example is compiled against its declarations.
     this.timeout(600_000);
     let work: string;
-    let packed: PackResult;
+    let packed: Packed;
     let typeCheck: string;
     let snippets: string[];
     let result: RunResult;
@@ -74,8 +68,9 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     before(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-lib-"));
         // `npm pack` runs `prepack` (npm run build), so a clean clone needs no build step first.
-        packed = lastJsonArray<PackResult[]>(run(NPM, ["pack", "--json", "--pack-destination", work], ROOT))[0];
-        const tarball = path.join(work, packed.filename);
+        // Packed once for this content, shared with the other package tests (test/support/pack.ts).
+        packed = packOnce();
+        const tarball = packed.tarball;
 
         // A copy of examples/, in a directory whose parent's node_modules is this repository's.
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(work, "node_modules"), "dir");
