@@ -15,7 +15,7 @@ const USAGE = `usage: npx ecs-ship <command> [options]
              [--yes] [--force]
   upgrade    rewrite .github/workflows for the installed version and print the diff [--check]
   plan       what \`pulumi up\` would create, offline (same options as \`npm run plan\`; --help)
-  environments | verify | rollback | first-deploy   the tools the workflows run
+  environments | verify | rollback | first-deploy | github-checks   the tools the workflows run
 `;
 
 const INIT_FLAGS: Record<string, keyof InitOptions> = {
@@ -131,6 +131,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         case "rollback": return require("../tools/rollback").main(rest);
         case "first-deploy": return require("../tools/first-deploy").main(rest);
         case "verify": return require("../tools/verify").main(rest);
+        case "github-checks": return require("../tools/githubChecks").main(rest);
         case "--version": case "-v": process.stdout.write(`${packageManifest().version}\n`); return 0;
         case undefined: case "--help": case "-h": process.stdout.write(USAGE); return command === undefined ? 2 : 0;
         default: return fail(`ecs-ship: unknown command ${JSON.stringify(command)}\n${USAGE}`);

@@ -4,6 +4,7 @@
 // project, one stack file per environment, .github/environments.json and the workflows. It never
 // overwrites a file without --force.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { repositoryRoot } from "../config";
 import { exposedPort, findDockerfiles, remoteRepository } from "./detect";
@@ -127,13 +128,25 @@ export function filesFor(o: InitOptions): Record<string, string> {
     const environments = {
         environments: o.stacks.map((stack, i) => (i === 0 ? { stack } : { stack, githubEnvironment: stack, approval: true })),
     };
-    return {
+    const project: Record<string, string> = {
         "Pulumi.yaml": PROJECT_YAML,
         "index.ts": INDEX_TS,
         ...Object.fromEntries(o.stacks.map((s) => [`Pulumi.${s}.yaml`, stackFile(o, s)])),
         ".github/environments.json": JSON.stringify(environments, null, 2) + "\n",
-        ...Object.fromEntries(Object.entries(currentWorkflows()).map(([f, text]) => [`.github/workflows/${f}`, text])),
     };
+    // The workflows are made from these files as they will be (deploy.yml has a job per environment):
+    // rendered from a scratch copy, so nothing is written before every file is known.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-init-"));
+    try {
+        for (const [file, text] of Object.entries(project)) {
+            fs.mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+            fs.writeFileSync(path.join(scratch, file), text);
+        }
+        const workflows = currentWorkflows(scratch);
+        return { ...project, ...Object.fromEntries(Object.entries(workflows).map(([f, text]) => [`.github/workflows/${f}`, text])) };
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+    }
 }
 
 /** The three commands after init: install, plan offline, deploy the first stack once as an administrator. */

@@ -11,6 +11,8 @@
 // from the app's own review.
 import * as fs from "fs";
 import * as path from "path";
+import { deployWorkflow } from "../tools/deployWorkflow";
+import { loadEnvironments } from "../tools/environments";
 import { packageManifest, packageRoot } from "./packageInfo";
 
 export const WORKFLOW_FILES = ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml"];
@@ -18,6 +20,10 @@ export const WORKFLOW_FILES = ["deploy.yml", "destroy.yml", "preview.yml", "roll
 /** Where this repository's workflows run its tools from source, and what an app's repository runs instead. */
 const REWRITES: Array<[RegExp, string]> = [
     [/node --require ts-node\/register\/transpile-only tools\/(environments|rollback)\.ts/g, "npx ecs-ship $1"],
+    [/node --require ts-node\/register\/transpile-only tools\/githubChecks\.ts/g, "npx ecs-ship github-checks"],
+    // deploy.yml is made from the app's .github/environments.json by `upgrade`, which also checks it.
+    [/node --require ts-node\/register\/transpile-only tools\/deployWorkflow\.ts --check/g, "npx ecs-ship upgrade --check"],
+    [/npm run -s workflows:generate/g, "npx ecs-ship upgrade"],
     [/npm run -s plan --/g, "npx ecs-ship plan"],
     [/npm run verify --/g, "npx ecs-ship verify"],
     [/npm run verify\b/g, "npx ecs-ship verify"],
@@ -27,8 +33,8 @@ const REWRITES: Array<[RegExp, string]> = [
     [/^ *if \[ -f policy\/package-lock\.json \]; then npm ci --no-audit --no-fund --prefix policy; fi\n/gm, ""],
 ];
 
-/** What must not be left in an app's workflow: a path into this repository's checkout. */
-const LEFTOVER = /tools\/|npm run |policyPacks: policy$|--prefix policy/m;
+/** What must not be left in an app's workflow, outside comments (which may name the package's sources): a path into this repository's checkout. */
+const LEFTOVER = /^(?!\s*#).*(tools\/|npm run |policyPacks: policy$|--prefix policy)/m;
 
 export function header(version: string): string {
     return `# Written by ecs-ship ${version} (npx ecs-ship init). \`npx ecs-ship upgrade\` rewrites it for the installed version.\n`;
@@ -39,15 +45,21 @@ export function renderWorkflow(source: string, version: string): string {
     let text = source;
     for (const [pattern, replacement] of REWRITES) text = text.replace(pattern, replacement);
     const left = LEFTOVER.exec(text);
-    if (left) throw new Error(`ecs-ship: a shipped workflow still refers to this repository (${JSON.stringify(left[0])}); extend REWRITES in cli/workflows.ts`);
+    if (left) throw new Error(`ecs-ship: a shipped workflow still refers to this repository (${JSON.stringify(left[1])}); extend REWRITES in cli/workflows.ts`);
     return header(version) + text;
 }
 
-/** Every workflow this version writes, by file name. */
-export function currentWorkflows(): Record<string, string> {
+/**
+ * Every workflow this version writes for the repository at `repoRoot`, by file name: deploy.yml made from
+ * its .github/environments.json (a job per stack, tools/deployWorkflow.ts), the others as shipped.
+ */
+export function currentWorkflows(repoRoot: string): Record<string, string> {
     const dir = path.join(packageRoot(), ".github", "workflows");
     const { version } = packageManifest();
-    return Object.fromEntries(WORKFLOW_FILES.map((f) => [f, renderWorkflow(fs.readFileSync(path.join(dir, f), "utf8"), version)]));
+    return Object.fromEntries(WORKFLOW_FILES.map((f) => {
+        const source = f === "deploy.yml" ? deployWorkflow(loadEnvironments(repoRoot)) : fs.readFileSync(path.join(dir, f), "utf8");
+        return [f, renderWorkflow(source, version)];
+    }));
 }
 
 /** A unified diff of two texts (whole-line, longest common subsequence), with three lines of context. */
@@ -91,7 +103,7 @@ export function upgradeWorkflows(repoRoot: string, check = false): UpgradeResult
     const dir = path.join(repoRoot, ".github", "workflows");
     const changed: string[] = [];
     let diff = "";
-    for (const [file, text] of Object.entries(currentWorkflows())) {
+    for (const [file, text] of Object.entries(currentWorkflows(repoRoot))) {
         const target = path.join(dir, file);
         const before = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
         if (before === text) continue;

@@ -149,7 +149,12 @@ describe("npx ecs-ship init, in an app's own repository", function () {
             assert.ok(text.startsWith(`# Written by ecs-ship ${version} (npx ecs-ship init).`));
             assert.doesNotMatch(text, /tools\/|npm run |policyPacks: policy$/m);
             if (file !== "destroy.yml") assert.match(text, /npx ecs-ship (environments|verify)/);
-            if (file === "deploy.yml") assert.match(text, /^ {10}policyPacks: node_modules\/ecs-ship\/dist\/policy$/m);
+            if (file === "deploy.yml") {
+                // a job per environment init asked for, the policy pack from the package, checked by upgrade
+                assert.match(text, /^ +policyPacks: node_modules\/ecs-ship\/dist\/policy$/m);
+                assert.match(text, /^ +run: npx ecs-ship upgrade --check$/m);
+                for (const stack of ["dev", "prod"]) assert.match(text, new RegExp(`^ +stack-name: ${stack}$`, "m"));
+            }
         });
     }
 
