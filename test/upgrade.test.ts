@@ -38,7 +38,7 @@ describe("npx ecs-ship upgrade: the workflows, from the previous version's files
     it("shows the change as a unified diff: the tools of a checkout become the package's commands", () => {
         const { diff } = upgradeWorkflows(repo);
         const rollback = diff.slice(diff.indexOf("--- a/.github/workflows/rollback.yml"));
-        assert.match(rollback, /^\+\+\+ b\/\.github\/workflows\/rollback\.yml\n@@ -1,\d+ \+1,\d+ @@\n/);
+        assert.match(rollback, /^--- a\/\.github\/workflows\/rollback\.yml\n\+\+\+ b\/\.github\/workflows\/rollback\.yml\n@@ -1,\d+ \+1,\d+ @@\n/);
         assert.ok(rollback.includes(`\n+${header(VERSION).trimEnd()}\n`), rollback.slice(0, 400));
         assert.match(rollback, /^-.*node --require ts-node\/register\/transpile-only tools\/rollback\.ts pin --stack "\$STACK" --commit "\$COMMIT"$/m);
         assert.match(rollback, /^\+ +npx ecs-ship rollback pin --stack "\$STACK" --commit "\$COMMIT"$/m);
@@ -46,7 +46,7 @@ describe("npx ecs-ship upgrade: the workflows, from the previous version's files
         assert.match(rollback, /^\+ +policyPacks: node_modules\/ecs-ship\/dist\/policy$/m);
         // AND deploy.yml becomes a job per environment of the repository's own environments file
         const deploy = diff.slice(diff.indexOf("--- a/.github/workflows/deploy.yml"), diff.indexOf("--- a/.github/workflows/destroy.yml"));
-        assert.match(deploy, /^\+ +npx ecs-ship upgrade --check$/m);
+        assert.match(deploy, /^\+ +run: npx ecs-ship upgrade --check$/m);
         // AND every removed or added line of the diff is a real difference (no unchanged line marked)
         const removed = diff.split("\n").filter((l) => l.startsWith("-") && !l.startsWith("---")).length;
         const added = diff.split("\n").filter((l) => l.startsWith("+") && !l.startsWith("+++")).length;
