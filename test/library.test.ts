@@ -9,10 +9,11 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
-import { Packed, packOnce } from "./support/pack";
+import { Packed, installTarball, packOnce } from "./support/pack";
 
 const ROOT = path.resolve(__dirname, "..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -30,6 +31,45 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv =
         throw new Error(`${file} ${args.join(" ")} failed in ${cwd}:\n${err.stdout?.toString() ?? ""}\n${err.stderr?.toString() ?? ""}\n${err.message}`);
     }
 }
+
+/** Modules a compiled file loads by bare name, at any depth (a `require` inside a function counts). */
+function requiredModules(js: string): string[] {
+    return [...js.matchAll(/\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g)].map((m) => m[1]);
+}
+
+/** The JavaScript files under a folder, at any depth, relative to it. */
+function jsFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory()
+        ? jsFiles(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : e.name.endsWith(".js") ? [e.name] : []));
+}
+
+/** A package name from a module specifier: `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
+const packageOf = (spec: string) => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
+
+/**
+ * Run in the clean folder: loads every module the installed package's dist/ requires, as a file in
+ * dist/ resolves it, then every file of dist/ itself. Prints what loaded and what failed.
+ */
+const LOADER = `
+const fs = require("fs");
+const path = require("path");
+const { createRequire } = require("module");
+const dist = path.dirname(require.resolve("ecs-ship"));
+const fromDist = createRequire(path.join(dist, "index.js"));
+const [modules] = process.argv.slice(2).map((a) => JSON.parse(a));
+const out = { dist, loaded: [], failed: [] };
+const attempt = (what, load) => {
+    try { load(); out.loaded.push(what); } catch (e) { out.failed.push(what + ": " + String(e && e.message || e).split("\\n")[0]); }
+};
+for (const m of modules) attempt(m, () => fromDist(m));
+// Every file but the entry points that act when loaded: the command, the plan, and the policy pack (which starts
+// Pulumi's analyzer server).
+const SCRIPTS = ["cli/index.js", "tools/plan.js", "policy/index.js"];
+const files = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory()
+    ? files(path.join(dir, e.name)).map((f) => e.name + "/" + f) : e.name.endsWith(".js") ? [e.name] : []);
+for (const f of files(dist).filter((f) => !SCRIPTS.includes(f)).sort()) attempt("dist/" + f, () => require(path.join(dist, f)));
+process.stdout.write(JSON.stringify(out));
+`;
 
 /** The plain-JavaScript runner: the mock cloud, then the compiled program, then what was registered. */
 const RUNNER = `
@@ -64,6 +104,9 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     let typeCheck: string;
     let snippets: string[];
     let result: RunResult;
+    let published: { dependencies?: Record<string, string>; peerDependencies: Record<string, string> };
+    let distModules: string[];
+    let clean: { dist: string; loaded: string[]; failed: string[] };
 
     before(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-lib-"));
@@ -81,7 +124,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         manifest.dependencies = { "ecs-ship": `file:${tarball}` };
         delete manifest.devDependencies;
         fs.writeFileSync(path.join(example, "package.json"), JSON.stringify(manifest, null, 2));
-        run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"], example);
+        installTarball(example, tarball);
 
         // The code blocks of docs/components.md are compiled with the example, so the page cannot drift.
         snippets = [...fs.readFileSync(path.join(ROOT, "docs", "components.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -98,6 +141,24 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         fs.writeFileSync(path.join(example, "mock", "mockCloud.js"), mockJs);
         fs.writeFileSync(path.join(example, "runner.js"), RUNNER);
         result = JSON.parse(run(process.execPath, ["runner.js"], example, { GITHUB_SHA: SHA }));
+
+        // The tarball alone in a clean folder, with nothing above it to borrow modules from: npm installs
+        // what the package declares, and the peers are there as a program that installs them provides them.
+        published = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        const cleanDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-clean-"));
+        fs.writeFileSync(path.join(cleanDir, "package.json"), JSON.stringify({ name: "clean-install", private: true, dependencies: { "ecs-ship": `file:${tarball}` } }));
+        installTarball(cleanDir, tarball);
+        for (const peer of Object.keys(published.peerDependencies)) {
+            fs.mkdirSync(path.dirname(path.join(cleanDir, "node_modules", peer)), { recursive: true });
+            fs.symlinkSync(fs.realpathSync(path.join(ROOT, "node_modules", peer)), path.join(cleanDir, "node_modules", peer), "dir");
+        }
+        const installedDist = path.join(cleanDir, "node_modules", "ecs-ship", "dist");
+        distModules = [...new Set(jsFiles(installedDist)
+            .flatMap((f) => requiredModules(fs.readFileSync(path.join(installedDist, f), "utf8"))))].sort();
+        fs.writeFileSync(path.join(cleanDir, "loader.js"), LOADER);
+        const env = { ...process.env, NODE_PATH: "" };
+        clean = JSON.parse(execFileSync(process.execPath, ["loader.js", JSON.stringify(distModules)], { cwd: cleanDir, env, stdio: ["ignore", "pipe", "pipe"] }).toString());
+        fs.rmSync(cleanDir, { recursive: true, force: true });
     });
 
     after(() => {
@@ -132,25 +193,6 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         assert.deepEqual(files.filter((f) => /^dist\/index\./.test(f)), []);
     });
 
-    it("declares every module its JavaScript loads: Node's own, its dependencies, or its peers", () => {
-        // GIVEN every require() of every published JavaScript file, read from the installed package
-        const installed = path.join(work, "example", "node_modules", "ecs-ship");
-        const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
-        const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
-        const builtins = new Set(require("module").builtinModules as string[]);
-        const loaded = new Map<string, string>();
-        for (const f of packed.files.map((x) => x.path).filter((x) => x.endsWith(".js"))) {
-            for (const m of fs.readFileSync(path.join(installed, f), "utf8").matchAll(/require\("([^".][^"]*)"\)/g)) {
-                const spec = m[1].replace(/^node:/, "");
-                const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-                if (!builtins.has(name) && !loaded.has(name)) loaded.set(name, f);
-            }
-        }
-        // THEN each is declared (and the scan found the SDK and the validator, so it did read the files)
-        assert.ok(loaded.has("@pulumi/pulumi") && loaded.has("zod"), [...loaded.keys()].join(", "));
-        assert.deepEqual([...loaded].filter(([name]) => !declared.has(name)).map(([name, file]) => `${name} (${file})`), []);
-    });
-
     it("points package.json's entry at the compiled library, not at the program", () => {
         // GIVEN the published manifest  THEN main, types and exports name dist/index
         const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -159,13 +201,31 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         assert.deepEqual(manifest.exports["."], { types: "./dist/lib.d.ts", default: "./dist/lib.js" });
         assert.deepEqual(manifest.bin, { "ecs-ship": "dist/cli/index.js" });
         assert.equal(manifest.private, undefined);
-        // AND every module it loads is a peer, never the package's own copy: two copies of @pulumi/pulumi break a
-        // program (@pulumi/policy depends on it, so it is a peer too), and the validator, the YAML reader and the
-        // ECS client are installed once beside them (npm installs peers with the package since npm 7)
-        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), [
-            "@aws-sdk/client-ecs", "@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/policy", "@pulumi/pulumi", "yaml", "zod",
-        ]);
-        assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
+        // AND the Pulumi SDKs are peers, never the package's own copies (two copies of @pulumi/pulumi break a program;
+        // @pulumi/policy, which the policy pack loads, depends on it, so it is a peer too)
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/policy", "@pulumi/pulumi"]);
+        // AND what the program, the plan and the gate load besides are its own: the validator, the YAML reader, the ECS client
+        assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ["@aws-sdk/client-ecs", "yaml", "zod"]);
+    });
+
+    it("declares every module dist/ loads at run time: a peer, a dependency, or part of Node", () => {
+        // GIVEN the modules the compiled library requires by name, inside functions too (the drain barrier
+        // loads the ECS client only when a delete runs)
+        assert.ok(distModules.includes("@aws-sdk/client-ecs"), distModules.join(", "));
+        // THEN each is Node's own, or declared; the dependencies are exactly the rest
+        const builtin = (m: string) => builtinModules.includes(m.replace(/^node:/, ""));
+        const peers = Object.keys(published.peerDependencies);
+        const needed = [...new Set(distModules.filter((m) => !builtin(m)).map(packageOf))].filter((p) => !peers.includes(p)).sort();
+        assert.deepEqual(Object.keys(published.dependencies ?? {}).sort(), needed);
+    });
+
+    it("installed alone in a clean folder, loads every module dist/ requires, and every file of dist/", () => {
+        // GIVEN the tarball installed with only what it declares (its peers provided as a program provides them)
+        // WHEN each module is required as a file in dist/ resolves it
+        // THEN none is missing: a module that is only a devDependency here would throw "Cannot find module"
+        assert.deepEqual(clean.failed, []);
+        assert.deepEqual(clean.loaded.filter((m) => !m.startsWith("dist/")), distModules);
+        assert.ok(clean.loaded.includes("dist/components/drainBarrier.js") && clean.loaded.includes("dist/lib.js") && clean.loaded.includes("dist/program.js"), clean.loaded.join(", "));
     });
 
     it("type-checks the example against the published declarations", () => {

@@ -64,3 +64,49 @@ export function packOnce(): Packed {
         throw new Error(`npm pack failed in ${ROOT}:\n${err.stdout?.toString() ?? ""}\n${err.stderr?.toString() ?? ""}\n${err.message}`);
     }
 }
+
+/**
+ * A package-lock.json for a folder that installs only the tarball: the package, and the tree of its
+ * `dependencies` exactly as this repository's lock has it (same versions, same nesting, same
+ * integrity). npm then installs offline from the cache, which `npm ci` filled, without asking the
+ * registry for any version.
+ */
+export function tarballLock(name: string, tarball: string): string {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    const locked: Record<string, any> = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")).packages;
+    const tree: Record<string, any> = {};
+    // Node's resolution over the lock's paths: the package's own node_modules, then each parent's.
+    const visit = (from: string, dep: string, optional: boolean) => {
+        for (let base = from; ; base = base.includes("/node_modules/") ? base.slice(0, base.lastIndexOf("/node_modules/")) : "") {
+            const key = `${base ? `${base}/` : ""}node_modules/${dep}`;
+            if (locked[key]) {
+                if (tree[key]) return;
+                const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = locked[key];
+                tree[key] = entry;
+                for (const d of Object.keys(entry.dependencies ?? {})) visit(key, d, false);
+                for (const d of Object.keys(entry.optionalDependencies ?? {})) visit(key, d, true);
+                return;
+            }
+            if (!base) {
+                if (optional) return;
+                throw new Error(`package-lock.json has no ${dep} that ${from || "the package"} can load`);
+            }
+        }
+    };
+    for (const dep of Object.keys(manifest.dependencies ?? {})) visit("", dep, false);
+    return JSON.stringify({
+        name, lockfileVersion: 3, requires: true,
+        packages: {
+            "": { name, dependencies: { "ecs-ship": `file:${tarball}` } },
+            "node_modules/ecs-ship": { version: manifest.version, resolved: `file:${tarball}`, dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies },
+            ...tree,
+        },
+    }, null, 2);
+}
+
+/** Installs what a folder's package.json and tarballLock name, offline, without the peers. */
+export function installTarball(dir: string, tarball: string): void {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    fs.writeFileSync(path.join(dir, "package-lock.json"), tarballLock(manifest.name, tarball));
+    execFileSync(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+}
