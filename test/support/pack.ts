@@ -98,7 +98,8 @@ export function tarballLock(name: string, tarball: string): string {
         name, lockfileVersion: 3, requires: true,
         packages: {
             "": { name, dependencies: { "ecs-ship": `file:${tarball}` } },
-            "node_modules/ecs-ship": { version: manifest.version, resolved: `file:${tarball}`, dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies },
+            // `bin` as npm records it, or npm links no command from the lock (node_modules/.bin/ecs-ship)
+            "node_modules/ecs-ship": { version: manifest.version, resolved: `file:${tarball}`, dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies, bin: manifest.bin },
             ...tree,
         },
     }, null, 2);
