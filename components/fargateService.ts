@@ -141,6 +141,14 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly healthCheckPath: string;
     /** Roles the deploy role must be allowed to pass, and to which service. */
     public readonly passRoles: PassRoleGrant[];
+    /** What a program building on the service needs: its task definition, ECS service, task security group (to let
+     * the tasks reach a database, say), target group, and its listeners (own load balancer) or rules (shared one). */
+    public readonly taskDefinition: aws.ecs.TaskDefinition;
+    public readonly service: aws.ecs.Service;
+    public readonly taskSecurityGroup: aws.ec2.SecurityGroup;
+    public readonly targetGroup: aws.lb.TargetGroup;
+    public readonly listeners: aws.lb.Listener[];
+    public readonly listenerRules: aws.lb.ListenerRule[];
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
@@ -253,6 +261,8 @@ export class FargateService extends pulumi.ComponentResource {
         this.certificateArn = pulumi.output(a.certificateArn);
         this.healthCheckPath = a.healthCheckPath;
         this.passRoles = roles.passRoles;
+        this.taskDefinition = taskDefinition; this.service = service; this.taskSecurityGroup = taskSg;
+        this.targetGroup = tg; this.listeners = front.listeners; this.listenerRules = front.rules;
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
             loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,
