@@ -78,7 +78,11 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
     alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
     // Task definitions: exactly the Fargate services' families (each named after its service). Express keeps its own.
-    taskDefinitionFamilies: fargate.map((s) => serviceResourceName(settings.stack, s.name)),
+    // Express services with a release command add the release task's own family (components/releaseTask.ts).
+    taskDefinitionFamilies: [
+        ...fargate.map((s) => serviceResourceName(settings.stack, s.name)),
+        ...settings.services.filter((s) => s.mode === "express" && s.release).map((s) => `${serviceResourceName(settings.stack, s.name)}-release`),
+    ],
     // One pattern per kind of role the services have scopes every service's roles, so adding a service adds no policy.
     passRoleKinds: [
         "exec" as const,

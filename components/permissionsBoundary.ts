@@ -131,7 +131,19 @@ function secretStatements(s: StackScope): IamStatement[] {
     if (sm.length) out.push({ Sid: "ExecSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: sm });
     if (ssm.length) out.push({ Sid: "ExecParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: ssm });
     const keys = [...new Set(s.secretsKmsKeyArns ?? [])].sort();
-    if (keys.length && refs.length) out.push({ Sid: "ExecSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keys });
+    if (keys.length === 1 && refs.length) out.push({ Sid: "ExecSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keys });
+    // With several keys (one per service, say) the list would grow the boundary towards IAM's 6,144-character
+    // managed-policy quota, so the ceiling is any key, but only when Secrets Manager or Parameter Store decrypts
+    // on the role's behalf (kms:ViaService; AWS KMS Developer Guide, "kms:ViaService",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    // That reads nothing more: the statements above still name exactly the configured secrets, and a direct
+    // Decrypt carries no kms:ViaService, so it is not admitted. The roles' own policies keep naming the keys.
+    else if (keys.length > 1 && refs.length) {
+        out.push({
+            Sid: "ExecSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:*:kms:*:*:key/*",
+            Condition: { StringLike: { "kms:ViaService": ["secretsmanager.*.amazonaws.com", "ssm.*.amazonaws.com"] } },
+        });
+    }
     return out;
 }
 

@@ -246,6 +246,30 @@ describe("IAM escalation: the boundary admits exactly the configured secrets", f
         assert.notEqual(await bounded("kms:Decrypt", `arn:aws:kms:${R}:key/1f1e1d1c-1b1a-4019-8018-171615141312`), "Allowed");
     });
 
+    it("with a key per service, admits decryption only through Secrets Manager or Parameter Store, never directly", async () => {
+        // GIVEN the same stack with a second customer-managed key, on the Express service: the boundary then
+        // stops listing keys (it would grow towards IAM's managed-policy quota) and uses kms:ViaService
+        const second = "arn:aws:kms:us-east-1:123456789012:key/2c3d4e5f-6a7b-4c8d-9e0f-a1b2c3d4e5f6";
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-keys-")), "Pulumi.staging-eu-central-1.yaml");
+        fs.writeFileSync(file, fs.readFileSync(path.join(__dirname, "fixtures", "Pulumi.full.yaml"), "utf8")
+            .replace("        SESSION_KEY: arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/session-QwErTy\n",
+                `        SESSION_KEY: arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/session-QwErTy\n      secretsKmsKeyArn: ${second}\n`));
+        const two = planIam(await plan("staging-eu-central-1", { env: { GITHUB_SHA: SHA }, stackFile: file }));
+        const decideTwo = async (resource: string, context?: Record<string, string>) =>
+            (await decideTyped(targetOf(two).execRole, { anything: ALLOW_ALL }, { action: "kms:Decrypt", resource, resourcePolicy: keyPolicy, context }, two.boundary)).decision;
+        const viaSecrets = { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" };
+        // WHEN a role with an allow-everything policy decrypts under that boundary
+        // THEN both keys decrypt for Secrets Manager, and no key decrypts when called directly or through another service
+        assert.deepEqual([
+            await decideTwo(second, viaSecrets),
+            await decideTwo(`arn:aws:kms:${R}:key/0b6f2a59-8c1d-4c4e-9a53-2f1d0c7e6b11`, { "kms:ViaService": "ssm.us-east-1.amazonaws.com" }),
+            await decideTwo(second),
+            await decideTwo(second, { "kms:ViaService": "s3.us-east-1.amazonaws.com" }),
+        ], ["Allowed", "Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]);
+        // AND the secrets it can read are still exactly the configured ones
+        assert.notEqual((await decideTyped(targetOf(two).execRole, { anything: ALLOW_ALL }, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${R}:secret:shop/other-AbCdEf` }, two.boundary)).decision, "Allowed");
+    });
+
     it("refuses the secret next door", async () => {
         // GIVEN the same stack
         // WHEN a bounded role reads a secret whose name shares the configured one's prefix

@@ -204,8 +204,9 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         // AND the Pulumi SDKs are peers, never the package's own copies (two copies of @pulumi/pulumi break a program;
         // @pulumi/policy, which the policy pack loads, depends on it, so it is a peer too)
         assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/policy", "@pulumi/pulumi"]);
-        // AND what the program, the plan and the gate load besides are its own: the validator, the YAML reader, the ECS client
-        assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ["@aws-sdk/client-ecs", "yaml", "zod"]);
+        // AND what the program, the plan and the gate load besides are its own: the validator, the YAML reader, the ECS
+        // client, and the log reader that quotes a failed release task's last lines
+        assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ["@aws-sdk/client-cloudwatch-logs", "@aws-sdk/client-ecs", "yaml", "zod"]);
     });
 
     it("declares every module dist/ loads at run time: a peer, a dependency, or part of Node", () => {

@@ -58,7 +58,7 @@ describe("plan: output through a pipe", function () {
     it("refuses --out without a file name, with exit code 2", () => {
         const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", PLAN, "--stack", "dev", "--out"], { cwd: ROOT, encoding: "utf8" });
         assert.equal(r.status, 2);
-        assert.match(r.stderr, /^plan: --out needs a file name, got ""; usage: npm run plan -- \[--stack <name>\] \[--json\] \[--stack-file <path>\] \[--out <file>\] .*\n$/);
+        assert.match(r.stderr, /^plan: --out needs a file name, got ""; usage: npm run plan -- \(or npx ecs-ship plan\) \[--stack <name>\] \[--json\] \[--stack-file <path>\] \[--out <file>\] .*\n$/);
     });
 });
 
