@@ -118,7 +118,7 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
     // Only what the stack file sets is passed; each component applies its own defaults.
     const {
         name: _name, mode: _mode, image: _image, spot, certificateArn: _cert, deregistrationDelay, healthCheckGracePeriod,
-        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, ...shared
+        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, deployment, ...shared
     } = svc;
     const common = {
         ...shared,
@@ -142,7 +142,7 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
         albSubnetIds: network!.albSubnetIds,
         taskSubnetIds: network!.taskSubnetIds,
         assignPublicIp: network!.assignPublicIp,
-        spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms,
+        spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms, deployment,
         // The URL only: the domain's record is kept below, one per domain, whichever load balancer serves it.
         domain: svc.domain ? { name: svc.domain } : undefined,
         sharedLoadBalancer: sharedLb?.listener,

@@ -18,6 +18,12 @@ export interface LoadBalancerSettings {
     tags?: Record<string, string>;
 }
 
+/** How a service with a deployment strategy forwards on the shared ALB (components/trafficShift.ts). */
+export interface SharedShift {
+    forward(tg: aws.lb.TargetGroup): aws.types.input.lb.ListenerRuleAction;
+    ruleOptions: pulumi.CustomResourceOptions;
+}
+
 /** The front of one service: where it is reached and what its ECS service must wait for. */
 export interface ServiceFront {
     tg: aws.lb.TargetGroup;
@@ -31,8 +37,8 @@ export interface ServiceFront {
 
 const HTTPS_REDIRECT = { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } };
 
-export function createTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings): aws.lb.TargetGroup {
-    return new aws.lb.TargetGroup(elbLogicalName(name, "tg"), {
+export function createTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, logicalName = elbLogicalName(name, "tg")): aws.lb.TargetGroup {
+    return new aws.lb.TargetGroup(logicalName, {
         port: a.port,
         protocol: "HTTP",
         targetType: "ip", // awsvpc tasks register by IP
@@ -122,12 +128,16 @@ export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBal
  * `priority` is updated in place by SetRulePriorities; `listener_arn` is ForceNew), and both depend
  * only on this service, so adding or removing another service leaves this one's rules alone.
  */
-export function createSharedFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, shared: SharedListener, route: Route, https: boolean): ServiceFront {
+export function createSharedFront(
+    parent: pulumi.Resource, name: string, a: LoadBalancerSettings, shared: SharedListener, route: Route, https: boolean, shift?: SharedShift,
+): ServiceFront {
     const tg = createTargetGroup(parent, name, a);
     const conditions = ruleConditions(route);
+    // With a deployment strategy, ECS owns the forward's weights (components/trafficShift.ts).
+    const forward = shift ? shift.forward(tg) : { type: "forward", targetGroupArn: tg.arn };
     const rule = (suffix: string, listenerArn: pulumi.Input<string>, action: aws.types.input.lb.ListenerRuleAction) =>
-        new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn, priority: route.priority, conditions, actions: [action], tags: a.tags }, { parent, dependsOn: shared.listeners });
-    const forward = { type: "forward", targetGroupArn: tg.arn };
+        new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn, priority: route.priority, conditions, actions: [action], tags: a.tags },
+            { parent, dependsOn: shared.listeners, ...(shift && action === forward ? shift.ruleOptions : {}) });
     const rules = https
         ? [rule("https-rule", shared.httpsListenerArn!, forward), rule("http-rule", shared.httpListenerArn, HTTPS_REDIRECT)]
         : [rule("http-rule", shared.httpListenerArn, forward), ...(shared.httpsListenerArn ? [rule("https-rule", shared.httpsListenerArn, forward)] : [])];

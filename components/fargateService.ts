@@ -10,8 +10,10 @@ import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
+import { DeploymentSettings, deploymentConfiguration, deploymentProblems, resolveDeployment, shiftsTraffic } from "./deploymentStrategy";
+import { ECS_OWNS_WEIGHTS, attachShift, createAlternateTargetGroup, weightedForward } from "./trafficShift";
 import {
-    DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT,
+    DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT, TLS_POLICY,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
 } from "./fargateSettings";
 
@@ -78,6 +80,12 @@ export interface FargateServiceArgs extends ServiceSettings {
      * @default - both alarms with ALARM_DEFAULTS, no notification
      */
     alarms?: AlarmSettings;
+    /**
+     * How a release reaches traffic: rolling, or canary, linear or blue/green between two target
+     * groups (components/deploymentStrategy.ts, components/trafficShift.ts).
+     * @default - rolling
+     */
+    deployment?: DeploymentSettings;
 }
 
 /** FargateServiceArgs with every default applied. */
@@ -132,7 +140,10 @@ export class FargateService extends pulumi.ComponentResource {
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
         const a = normalizeFargateArgs(args);
-        const problems = fargateArgsProblems(name, a);
+        const deployment = resolveDeployment(a.deployment);
+        const problems = [...fargateArgsProblems(name, a), ...deploymentProblems(deployment, {
+            shared: a.sharedLoadBalancer !== undefined, https: a.certificateArn !== undefined, sharedHttps: a.sharedLoadBalancer?.httpsListenerArn !== undefined,
+        })];
         if (problems.length > 0) throw argumentsError(this, problems);
         const tags = a.tags;
 
@@ -140,9 +151,15 @@ export class FargateService extends pulumi.ComponentResource {
         const logGroup = createLogGroup(this, name, a.logRetentionDays, tags);
         const roles = createTaskRoles(this, name, a, a.permissionsBoundary);
         const { albSg, taskSg } = this.createSecurityGroups(name, a);
+        // Canary, linear and blue/green: a second target group, rules ECS shifts, and its role.
+        const alt = shiftsTraffic(deployment) ? createAlternateTargetGroup(this, name, a) : undefined;
         const front: ServiceFront = a.sharedLoadBalancer
-            ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined)
+            ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined,
+                alt ? { forward: (t) => weightedForward(t.arn, alt.arn), ruleOptions: ECS_OWNS_WEIGHTS } : undefined)
             : createOwnFront(this, name, a, albSg!);
+        const shift = alt ? attachShift(this, name, deployment, front, alt, {
+            shared: a.sharedLoadBalancer !== undefined, albSecurityGroupId: albSg?.id, certificateArn: a.certificateArn, sslPolicy: TLS_POLICY, permissionsBoundary: a.permissionsBoundary, tags,
+        }) : undefined;
         const tg = front.tg;
         const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix }, tags);
         const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
@@ -161,7 +178,9 @@ export class FargateService extends pulumi.ComponentResource {
             // capacityProviderStrategy). Updates roll out new tasks anyway.
             forceNewDeployment: true,
             networkConfiguration: { subnets: a.taskSubnetIds, securityGroups: [taskSg.id], assignPublicIp: a.assignPublicIp },
-            loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port }],
+            loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port, advancedConfiguration: shift?.advancedConfiguration }],
+            // The strategy and its settings (undefined for rolling: the provider's default).
+            deploymentConfiguration: deploymentConfiguration(deployment),
             // A release whose tasks never turn healthy is stopped and the last good one restored.
             // Source: Amazon ECS Developer Guide, "How the Amazon ECS deployment circuit breaker detects failures".
             deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -185,7 +204,7 @@ export class FargateService extends pulumi.ComponentResource {
             // remove the service (and drain its tasks) before its listeners and target group.
             // The role policies must outlive the service, or tasks stopping during delete lose
             // their permissions.
-            dependsOn: [...front.waitFor, ...roles.policies],
+            dependsOn: [...front.waitFor, ...roles.policies, ...(shift?.waitFor ?? [])],
             // Autoscaling owns the running count after the first deploy; without this, every
             // `pulumi up` would reset it to desiredCount and undo a scale-out.
             ignoreChanges: ["desiredCount"],
@@ -209,7 +228,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.alarmNames = pulumi.all(alarms.map((x) => x.name));
         this.certificateArn = pulumi.output(a.certificateArn);
         this.healthCheckPath = a.healthCheckPath;
-        this.passRoles = roles.passRoles;
+        this.passRoles = [...roles.passRoles, ...(shift?.passRoles ?? [])];
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
             loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,

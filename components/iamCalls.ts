@@ -63,6 +63,8 @@ const notTrust = (r: PlannedResource) => !isTrust(r);
 const roleOfPolicy = (r: PlannedResource, s: CallScope) => [roleArn(s, String(r.inputs.role))];
 
 const TF = "Terraform AWS provider, internal/service";
+/** The role of a service's `loadBalancers[].advancedConfiguration`, when it shifts traffic. */
+const shiftRoleOf = (r: PlannedResource): unknown => (r.inputs.loadBalancers as { advancedConfiguration?: { roleArn?: unknown } }[] | undefined)?.[0]?.advancedConfiguration?.roleArn;
 const SAR = "Service Authorization Reference";
 
 function passRoleRows(type: string, keys: ("executionRoleArn" | "taskRoleArn" | "infrastructureRoleArn")[], source: string): ProviderCall[] {
@@ -205,6 +207,14 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     // ---- ECS service (Fargate) ----
     ...row(SERVICE, "create", ["ecs:CreateService"], own, `${TF}/ecs/service.go (CreateService with Tags)`, { requestTags: true }),
     ...row(SERVICE, "create", ["ecs:TagResource"], own, `${TF}/ecs/service.go; Amazon ECS Developer Guide, "Grant permission to tag resources on creation"`, { requestTags: true, context: () => ({ "ecs:CreateAction": "CreateService" }) }),
+    // A canary, linear or blue/green service passes its load-balancer role (components/trafficShift.ts) to ECS.
+    {
+        type: SERVICE, phase: "create", action: "iam:PassRole",
+        where: (r) => typeof shiftRoleOf(r) === "string",
+        arns: (r) => [String(shiftRoleOf(r))],
+        context: () => ({ "iam:PassedToService": "ecs.amazonaws.com" }),
+        source: `${TF}/ecs/service.go (load_balancer.advanced_configuration.role_arn); Amazon ECS Developer Guide, "Amazon ECS infrastructure IAM role for load balancers"`,
+    },
     ...row(SERVICE, "read", ["ecs:DescribeServices", "ecs:ListTagsForResource"], own, `${TF}/ecs/service.go (resourceServiceRead, waitServiceStable)`),
     ...row(SERVICE, "update", ["ecs:UpdateService", "ecs:UntagResource", "ecs:ListServiceDeployments"], own, `${TF}/ecs/service.go (resourceServiceUpdate; wait for steady state lists deployments)`),
     ...row(SERVICE, "update", ["ecs:TagResource"], own, `${TF}/ecs/service.go (tags)`, { requestTags: true }),

@@ -78,6 +78,11 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
                 "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy",
                 "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"],
         },
+        // ---- ECS infrastructure role for load balancers (components/trafficShift.ts) ----
+        // Only the stack's own target groups and rules, by the stack tag the provider puts on them; the
+        // role's own policy narrows this to one service's two groups and its rules. Source: AWS managed
+        // policy AmazonECSInfrastructureRolePolicyForLoadBalancers (its write actions).
+        { Sid: "TrafficShift", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:ModifyRule"], Resource: [`arn:${p}:elasticloadbalancing:${r}:${acct}:targetgroup/*`, `arn:${p}:elasticloadbalancing:${r}:${acct}:listener-rule/app/*`], Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } },
         { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: elb, Condition: { StringEquals: { ...ecsCreated, "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } } },
         { Sid: "SgTagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: sg, Condition: { StringEquals: { ...ecsCreated, "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"] } } },
         { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: `arn:${p}:ec2:${r}:${acct}:vpc/*` },

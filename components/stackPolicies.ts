@@ -20,7 +20,7 @@ export function clusterNamePattern(prefix: string): string {
  * service, but only the three kinds, and only with Pulumi's 7-character suffix. `?` matches
  * exactly one character. Source: IAM User Guide, "IAM JSON policy elements: Resource" (wildcards).
  */
-export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????" } as const;
+export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????", lb: "-lb-???????" } as const;
 
 export function stackArns(s: StackScope) {
     const { partition: p, region: r, accountId: a, prefix: n } = s;
@@ -67,6 +67,8 @@ export function stackArns(s: StackScope) {
         execRole: role("exec"),
         taskRole: role("task"),
         infraRole: role("infra"),
+        // The ECS infrastructure role for load balancers of a canary, linear or blue/green service (components/trafficShift.ts).
+        lbRole: role("lb"),
         policy: `arn:${p}:iam::${a}:policy/${n}-*`,
         trustRoles: `arn:${p}:iam::${a}:role/${s.trustName}-*`,
         trustPolicies: `arn:${p}:iam::${a}:policy/${s.trustName}-*`,
@@ -232,15 +234,15 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // Roles only of the three kinds a service creates, only with this boundary, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
         // entities" (iam:PermissionsBoundary).
-        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
         // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
-        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole] },
-        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: bound } },
+        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole] },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole], Condition: { StringEquals: bound } },
         // Inline policies only where the stack writes them: secrets on execution roles, the
-        // app's permissions on task roles. No trust-policy edits at all: the trust of every
+        // app's permissions on task roles, the traffic-shift rules on load-balancer roles. No trust-policy edits at all: the trust of every
         // stack role is a constant (serviceTrustPolicy), set once by CreateRole.
-        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
+        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: [a.execRole, a.taskRole, a.lbRole], Condition: { StringEquals: bound } },
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
