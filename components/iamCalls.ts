@@ -255,7 +255,10 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(RULE, "create", ["elasticloadbalancing:CreateRule"], listenerOf, `${TF}/elbv2/listener_rule.go (CreateRule with Tags; ${SAR}: authorized on the listener)`, { requestTags: true }),
     ...row(RULE, "create", ["elasticloadbalancing:AddTags"], own, `${TF}/elbv2/listener_rule.go; Elastic Load Balancing User Guide, "Tag resources on creation"`, { requestTags: true, context: () => ({ "elasticloadbalancing:CreateAction": "CreateRule" }) }),
     ...row(RULE, "read", ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"], any, `${TF}/elbv2/listener_rule.go (read; ${SAR}: Describe* have no resource type)`),
-    ...row(RULE, "update", ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:RemoveTags"], own, `${TF}/elbv2/listener_rule.go (resourceListenerRuleUpdate: priority, actions, conditions, tags)`),
+    ...row(RULE, "update", ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:RemoveTags"], own, `${TF}/elbv2/listener_rule.go (resourceListenerRuleUpdate: actions, conditions, tags)`),
+    // The traffic-shift rules on a service's own ALB have constant priorities (components/trafficShift.ts,
+    // OWN_RULE_PRIORITY), so the provider never moves them; only the shared ALB's rules change priority.
+    ...row(RULE, "update", ["elasticloadbalancing:SetRulePriorities"], own, `${TF}/elbv2/listener_rule.go (resourceListenerRuleUpdate: priority, SetRulePriorities)`, { where: (r) => !/-(prod|test)-rule$/.test(r.name) }),
     ...row(RULE, "update", ["elasticloadbalancing:AddTags"], own, `${TF}/elbv2/listener_rule.go (tags)`, { requestTags: true }),
     ...row(RULE, "delete", ["elasticloadbalancing:DeleteRule"], own, `${TF}/elbv2/listener_rule.go (DeleteRule)`),
     ...row(LISTENER_CERT, "create", ["elasticloadbalancing:AddListenerCertificates"], listenerOf, `${TF}/elbv2/listener_certificate.go (AddListenerCertificates; ${SAR}: on the listener)`),

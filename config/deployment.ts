@@ -14,7 +14,8 @@ const HEADER_VALUE = /^[^*?]{1,128}$/;
 function percent(min: number, max: number, step?: number) {
     const allowed = `must be a number from ${min} to ${max}${step ? ` in steps of ${step}` : ""}`;
     const e = says(allowed);
-    return z.number(e).min(min, e).max(max, e).refine((v) => !step || Math.abs(Math.round(v / step) * step - v) < 1e-9, e);
+    // One check, so a value both out of range and off the grid gets one message.
+    return z.number(e).refine((v) => v >= min && v <= max && (!step || Math.abs(Math.round(v / step) * step - v) < 1e-9), e);
 }
 
 export const testTrafficSchema = closed({
