@@ -181,6 +181,8 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     loadBalancerDnsName: service instanceof FargateService ? service.loadBalancerDns : undefined,
     certificateArn: service instanceof FargateService ? service.certificateArn : undefined,
     alarmNames: service instanceof FargateService ? service.alarmNames : undefined,
+    // The deploy gate's time budget follows the strategy (tools/verifyDeployment.ts).
+    deployment: service instanceof FargateService ? service.deployment : undefined,
     repositoryUrl: registry?.repositoryUrl,
     imageRef: imageOf(svc, registry),
     // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.

@@ -10,7 +10,7 @@ import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
-import { DeploymentSettings, deploymentConfiguration, deploymentProblems, resolveDeployment, shiftsTraffic } from "./deploymentStrategy";
+import { DeploymentSettings, deploymentConfiguration, deploymentProblems, resolveDeployment, shiftsTraffic, waitMinutes } from "./deploymentStrategy";
 import { ECS_OWNS_WEIGHTS, attachShift, createAlternateTargetGroup, weightedForward } from "./trafficShift";
 import {
     DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT, TLS_POLICY,
@@ -136,6 +136,8 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly healthCheckPath: string;
     /** Roles the deploy role must be allowed to pass, and to which service. */
     public readonly passRoles: PassRoleGrant[];
+    /** The deployment strategy and its designed waits in minutes, for the deploy gate's time budget. */
+    public readonly deployment: { strategy: string; waitMinutes: number };
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
@@ -228,6 +230,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.alarmNames = pulumi.all(alarms.map((x) => x.name));
         this.certificateArn = pulumi.output(a.certificateArn);
         this.healthCheckPath = a.healthCheckPath;
+        this.deployment = { strategy: deployment.strategy, waitMinutes: waitMinutes(deployment) };
         this.passRoles = [...roles.passRoles, ...(shift?.passRoles ?? [])];
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
