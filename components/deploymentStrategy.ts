@@ -3,6 +3,7 @@
 // Pure: no resources; the traffic-shift resources are in components/trafficShift.ts, and the
 // deploy gate (tools/verifyDeployment.ts) and the rollout bench read the same numbers.
 import type * as aws from "@pulumi/aws";
+import { HEALTH_CHECK } from "./fargateSettings";
 
 export const STRATEGIES = ["rolling", "canary", "linear", "blueGreen"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -156,4 +157,27 @@ export function deploymentProblems(d: ResolvedDeployment, at: { shared: boolean;
         out.push(`deployment.testTraffic: applies only to a service on its own load balancer (loadBalancer.shared: false), got ${JSON.stringify(d.testTraffic)} on the shared load balancer`);
     }
     return out;
+}
+
+/**
+ * Minutes until a release's new tasks are healthy: a start (image pull, app start) assumed at one
+ * minute, as the rollout bench assumes, plus one health round of the shipped health check.
+ */
+export const READY_MINUTES = Math.ceil((60 + HEALTH_CHECK.healthyThreshold * HEALTH_CHECK.interval + HEALTH_CHECK.timeout) / 60);
+
+/**
+ * The strategy of a planned ECS service, read back from its `deploymentConfiguration` inputs
+ * (the provider takes minutes as strings).
+ */
+export function plannedDeployment(c: { strategy?: unknown; bakeTimeInMinutes?: unknown; canaryConfiguration?: any; linearConfiguration?: any } | undefined): ResolvedDeployment {
+    const n = (v: unknown) => (v === undefined || v === null || v === "" ? undefined : Number(v));
+    const byApi = Object.entries(ECS_STRATEGY).find(([, api]) => api === c?.strategy)?.[0] as Strategy | undefined;
+    return resolveDeployment({
+        strategy: byApi ?? "rolling",
+        bakeMinutes: n(c?.bakeTimeInMinutes),
+        canaryPercent: n(c?.canaryConfiguration?.canaryPercent),
+        canaryBakeMinutes: n(c?.canaryConfiguration?.canaryBakeTimeInMinutes),
+        linearStepPercent: n(c?.linearConfiguration?.stepPercent),
+        linearStepMinutes: n(c?.linearConfiguration?.stepBakeTimeInMinutes),
+    });
 }

@@ -28,6 +28,8 @@ export interface CostAssumptions {
     insightsGbPerTaskMonth: number;
     /** DNS queries per hosted zone per month, millions. */
     dnsMillionQueriesPerMonth: number;
+    /** Releases per service per month: a canary, linear or blue/green release runs a second full set of tasks while it lasts. */
+    deploysPerMonth: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
@@ -45,6 +47,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
     // About one ~1.5 KB performance event per task per minute: 43,800 × 1.5 KB ≈ 0.066 GB.
     insightsGbPerTaskMonth: 0.07,
     dnsMillionQueriesPerMonth: 1,
+    deploysPerMonth: 20,
 });
 
 /** Allowed range per assumption: [min, max]. */
@@ -60,6 +63,7 @@ const RANGES: Record<keyof CostAssumptions, [number, number]> = {
     expressAlbZones: [2, 30],
     insightsGbPerTaskMonth: [0, 1_000],
     dnsMillionQueriesPerMonth: [0, 1_000_000],
+    deploysPerMonth: [0, 10_000],
 };
 
 /** A bad `--assume` value: names the key, what is allowed, and what was given. */
