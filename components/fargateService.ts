@@ -163,7 +163,7 @@ export class FargateService extends pulumi.ComponentResource {
             shared: a.sharedLoadBalancer !== undefined, albSecurityGroupId: albSg?.id, certificateArn: a.certificateArn, sslPolicy: TLS_POLICY, permissionsBoundary: a.permissionsBoundary, tags,
         }) : undefined;
         const tg = front.tg;
-        const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix }, tags);
+        const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix, alternateTargetGroup: alt?.arnSuffix }, tags);
         const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
         const service = new aws.ecs.Service(`${name}-svc`, {
             cluster: a.clusterArn,

@@ -82,6 +82,23 @@ describe("deployment strategies (real program)", function () {
         assert.deepEqual(pass.Statement.find((s: { Sid: string }) => s.Sid === "PassToEcs"), { Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: [arnOf(f.role)], Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com" } } });
     });
 
+    it("watches both target groups with the deployment alarms, wherever the new revision runs", () => {
+        // GIVEN cart (canary) and web (rolling)  WHEN planned
+        const alarm = (n: string) => own.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name === n)!;
+        const f = facts(own, "canary", "cart");
+        const suffix = (t: RecordedResource) => String(t.state.arnSuffix);
+        const [primary, alternate] = [f.tgs.find((t) => t.name.endsWith("-tg"))!, f.tgs.find((t) => t.name.endsWith("-tg2"))!];
+        // THEN cart's 5xx alarm sums the metric over both groups, and web's reads its one group
+        const q = alarm("ecs-ship-canary-cart-5xx").inputs.metricQueries as { id: string; expression?: string; metric?: { dimensions: { TargetGroup: string }; metricName: string; stat: string } }[];
+        assert.deepEqual(q.map((x) => x.id), ["primary", "alternate", "total"]);
+        assert.deepEqual(q.slice(0, 2).map((x) => x.metric!.dimensions.TargetGroup), [suffix(primary), suffix(alternate)]);
+        assert.deepEqual(q.slice(0, 2).map((x) => `${x.metric!.metricName}/${x.metric!.stat}`), ["HTTPCode_Target_5XX_Count/Sum", "HTTPCode_Target_5XX_Count/Sum"]);
+        assert.equal(q[2].expression, "FILL(primary, 0) + FILL(alternate, 0)");
+        assert.equal(alarm("ecs-ship-canary-cart-5xx").inputs.metricName, undefined);
+        assert.equal(alarm("ecs-ship-canary-web-5xx").inputs.metricName, "HTTPCode_Target_5XX_Count");
+        assert.equal(alarm("ecs-ship-canary-web-5xx").inputs.metricQueries, undefined);
+    });
+
     it("maps linear onto LINEAR with its step and step bake, the production rule on HTTPS and test traffic on its own port", () => {
         const f = facts(own, "canary", "search");
         assert.deepEqual(f.ecs.inputs.deploymentConfiguration, { strategy: "LINEAR", bakeTimeInMinutes: "5", linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: "4" } });
