@@ -92,6 +92,9 @@ export function shiftsTraffic(d: ResolvedDeployment): boolean {
 /**
  * The service's `deploymentConfiguration` for the strategy. Rolling keeps the provider's
  * default (no block), so a service that never sets `deployment` plans exactly as before.
+ * `bakeTimeInMinutes` is always sent for the other three: BLUE_GREEN requires it (Amazon ECS API
+ * Reference, DeploymentConfiguration, bakeTimeInMinutes: "You must provide this parameter when you
+ * use the BLUE_GREEN deployment strategy").
  * The provider takes the minute fields as strings (nullable ints): @pulumi/aws 7.48
  * types/input.d.ts, ServiceDeploymentConfiguration.bakeTimeInMinutes and the canary and
  * linear blocks; Terraform AWS provider, internal/service/ecs/service.go (nullable.TypeNullableInt).
