@@ -62,6 +62,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     domains: [...zones].map(([name, zoneId]) => ({ name, zoneId, createsCertificate: !domainOwners.get(name)!.certificateArn })),
     alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
     alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
+    // Canary, linear and blue/green services get a load-balancer role the boundary must admit.
+    shiftsTraffic: fargate.some((s) => (s.deployment?.strategy ?? "rolling") !== "rolling"),
 }, {
     ...opts,
     // The deploy role cannot delete itself, its policies, the boundary or the provider, so

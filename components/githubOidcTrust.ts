@@ -83,6 +83,11 @@ export interface GithubOidcTrustArgs {
     alarmEmails?: string[];
     /** Existing SNS topics the deployment alarms notify; alarms may act only on these and the stack's own topics. @default [] */
     alarmTopicArns?: string[];
+    /**
+     * A service releases canary, linear or blue/green: the boundary then admits the load-balancer roles'
+     * writes (components/trafficShift.ts). @default false - no such statement, so the boundary stays small
+     */
+    shiftsTraffic?: boolean;
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -156,7 +161,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
                 domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
-                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns,
+                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, shiftsTraffic: a.shiftsTraffic,
             }));
         }
 
@@ -215,7 +220,7 @@ interface Normalized {
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
-    domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[];
+    domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[]; shiftsTraffic: boolean;
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -266,6 +271,7 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         domains: args.domains ?? [],
         alarmEmails: args.alarmEmails ?? [],
         alarmTopicArns: args.alarmTopicArns ?? [],
+        shiftsTraffic: args.shiftsTraffic ?? false,
         region: args.region,
         project: args.project ?? d.project,
     };

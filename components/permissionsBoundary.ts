@@ -78,11 +78,6 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
                 "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy",
                 "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"],
         },
-        // ---- ECS infrastructure role for load balancers (components/trafficShift.ts) ----
-        // Only the stack's own target groups and rules, by the stack tag the provider puts on them; the
-        // role's own policy narrows this to one service's two groups and its rules. Source: AWS managed
-        // policy AmazonECSInfrastructureRolePolicyForLoadBalancers (its write actions).
-        { Sid: "TrafficShift", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:ModifyRule"], Resource: [`arn:${p}:elasticloadbalancing:${r}:${acct}:targetgroup/*`, `arn:${p}:elasticloadbalancing:${r}:${acct}:listener-rule/app/*`], Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } },
         { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: elb, Condition: { StringEquals: { ...ecsCreated, "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } } },
         { Sid: "SgTagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: sg, Condition: { StringEquals: { ...ecsCreated, "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"] } } },
         { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: `arn:${p}:ec2:${r}:${acct}:vpc/*` },
@@ -93,6 +88,12 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         { Sid: "Describe", Effect: "Allow", Resource: "*", Action: ["elasticloadbalancing:Describe*", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "acm:DescribeCertificate", "acm:ListCertificates", "application-autoscaling:Describe*", "cloudwatch:DescribeAlarms", "logs:DescribeLogGroups"] },
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
         ...task,
+        // ---- ECS infrastructure role for load balancers (components/trafficShift.ts), only when a service shifts ----
+        // Register/DeregisterTargets (`*egisterTargets`) and ModifyRule, only on the stack's own target groups and
+        // rules, by the stack tag the provider puts on them; each role's own policy narrows this to one service's
+        // two groups and its rules. The actions fix the resource types (Service Authorization Reference for
+        // Elastic Load Balancing V2). Source: AWS managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers.
+        ...(s.shiftsTraffic ? [{ Sid: "Shift", Effect: "Allow" as const, Action: ["elasticloadbalancing:*egisterTargets", "elasticloadbalancing:ModifyRule"], Resource: elb, Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } }] : []),
         // Every IAM action except creating those two service-linked roles (the key is absent
         // from every other IAM request, so IfExists makes the Deny apply to them).
         { Sid: "DenyIam", Effect: "Deny", Action: "iam:*", Resource: "*", Condition: { StringNotEqualsIfExists: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },

@@ -74,6 +74,8 @@ export interface StackScope {
     alarmEmails?: string[];
     /** Existing SNS topics the deployment alarms notify (`alarms.snsTopicArn`), besides the stack's own. @default [] */
     alarmTopicArns?: string[];
+    /** A service releases canary, linear or blue/green (its load-balancer role needs the boundary's Shift statement). @default false */
+    shiftsTraffic?: boolean;
 }
 
 /** A custom domain of one of the stack's services, and the id of the public hosted zone it lives in. */

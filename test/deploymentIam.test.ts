@@ -75,6 +75,17 @@ describe("IAM: the load-balancer role of a canary, linear or blue/green service"
         });
     }
 
+    it("adds the boundary's Shift statement only to a stack with a shifting service, so rolling stacks keep their room", async () => {
+        // GIVEN the canary fixture's boundary, and dev's (rolling and Express only)
+        const dev = planIam(await plan("dev", { env: { GITHUB_SHA: SHA } }));
+        const sids = (d: IamDocument) => d.Statement.map((x) => x.Sid);
+        // THEN only the former admits the load-balancer roles' writes, held to the stack's tag
+        assert.ok(!sids(dev.boundary).includes("Shift"));
+        const shift = iam.boundary.Statement.find((x) => x.Sid === "Shift")!;
+        assert.deepEqual(shift.Action, ["elasticloadbalancing:*egisterTargets", "elasticloadbalancing:ModifyRule"]);
+        assert.deepEqual(shift.Condition, { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: "canary" } });
+    });
+
     it("lets the deploy role create the role only with the boundary and the stack's tag, write its policy and pass it to ECS", async () => {
         const boundary = { "iam:PermissionsBoundary": iam.boundaryArn };
         const tags = { [`aws:RequestTag/${STACK_TAG}`]: "canary", "aws:TagKeys": [STACK_TAG] };
