@@ -7,7 +7,7 @@ import { argumentsError } from "./argumentsError";
 import { ServiceFront, createOwnFront, createSharedFront, publicAlbSecurityGroup } from "./fargateLoadBalancer";
 import { Route, defaultHealthCheckPath, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
-import { AlarmSettings, createAlarms } from "./fargateAlarms";
+import { AlarmSettings, createAlarms, deploymentAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import { DeploymentSettings, deploymentConfiguration, deploymentProblems, resolveDeployment, shiftsTraffic, waitMinutes } from "./deploymentStrategy";
@@ -154,7 +154,7 @@ export class FargateService extends pulumi.ComponentResource {
         const roles = createTaskRoles(this, name, a, a.permissionsBoundary);
         const { albSg, taskSg } = this.createSecurityGroups(name, a);
         // Canary, linear and blue/green: a second target group, rules ECS shifts, and its role.
-        const alt = shiftsTraffic(deployment) ? createAlternateTargetGroup(this, name, a) : undefined;
+        const alt = shiftsTraffic(deployment) ? createAlternateTargetGroup(this, name, a, a.sharedLoadBalancer ? "shared" : "own") : undefined;
         const front: ServiceFront = a.sharedLoadBalancer
             ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined,
                 alt ? { forward: (t) => weightedForward(t.arn, alt.arn), ruleOptions: ECS_OWNS_WEIGHTS } : undefined)
@@ -185,12 +185,16 @@ export class FargateService extends pulumi.ComponentResource {
             deploymentConfiguration: deploymentConfiguration(deployment),
             // A release whose tasks never turn healthy is stopped and the last good one restored.
             // Source: Amazon ECS Developer Guide, "How the Amazon ECS deployment circuit breaker detects failures".
+            // Always sent: the provider suppresses the removal of this block as it does for `alarms`
+            // (internal/service/ecs/service.go, `deployment_circuit_breaker`,
+            // verify.SuppressMissingOptionalConfigurationBlock), so leaving it out would not turn it off.
             deploymentCircuitBreaker: { enable: true, rollback: true },
             // A release whose tasks pass health checks but serve errors trips an alarm; ECS then fails
             // the deployment and restores the last completed one. Source: Amazon ECS Developer Guide,
             // "How CloudWatch alarms detect Amazon ECS deployment failures"
             // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
-            alarms: alarms.length > 0 ? { alarmNames: alarms.map((x) => x.name), enable: true, rollback: true } : undefined,
+            // Sent disabled when the alarms are off, never left out (deploymentAlarms).
+            alarms: deploymentAlarms(name, alarms),
             deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
             deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
             healthCheckGracePeriodSeconds: a.healthCheckGracePeriod,

@@ -48,10 +48,14 @@ export function trafficShiftPolicy(targetGroupArns: string[], ruleArns: string[]
     };
 }
 
-/** Logical name of the alternate target group: `<component>-tg2`, shortened like elbLogicalName. */
-export function alternateTargetGroupName(component: string): string {
+/**
+ * Logical name of the alternate target group: `<component>-tg2` behind the service's own ALB,
+ * `-stg2` behind the shared one (a target group serves one load balancer, so like the primary's
+ * name, createTargetGroup, it changes when the service moves), shortened like elbLogicalName.
+ */
+export function alternateTargetGroupName(component: string, behind: "own" | "shared"): string {
     const drop = component.startsWith("ecs-ship-internal-") ? "" : "ecs-ship-";
-    return fitName(component, "-tg2", NAME_LIMITS.targetGroup - AUTONAME_SUFFIX_LENGTH, drop);
+    return fitName(component, behind === "own" ? "-tg2" : "-stg2", NAME_LIMITS.targetGroup - AUTONAME_SUFFIX_LENGTH, drop);
 }
 
 /**
@@ -77,8 +81,8 @@ export interface ShiftedFront {
 }
 
 /** Creates the alternate target group (before the front, whose rules forward to both). */
-export function createAlternateTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings): aws.lb.TargetGroup {
-    return createTargetGroup(parent, name, a, alternateTargetGroupName(name));
+export function createAlternateTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, behind: "own" | "shared"): aws.lb.TargetGroup {
+    return createTargetGroup(parent, name, a, behind, alternateTargetGroupName(name, behind));
 }
 
 export interface OwnListeners {

@@ -135,9 +135,12 @@ describe("deployment strategies (real program)", function () {
             // THEN the strategy fields (defaults where unset)
             assert.deepEqual(f.ecs.inputs.deploymentConfiguration, config);
             // AND its one forwarding rule on the shared HTTP listener is the production rule, weighted over both groups
-            const [primary, alternate] = [f.tgs.find((t) => /-tg$/.test(t.name))!, f.tgs.find((t) => /-tg2$/.test(t.name))!];
+            const [primary, alternate] = [f.tgs.find((t) => /-stg$/.test(t.name))!, f.tgs.find((t) => /-stg2$/.test(t.name))!];
             assert.ok(primary && alternate, f.tgs.map((t) => t.name).join());
-            const prod = f.rules.find((r) => r.name === `ecs-ship-shift-${service}-http-rule`)!;
+            assert.equal(f.rules.length, 1);
+            const prod = f.rules[0];
+            const http = shared.resources.find((r) => r.type === T.listener && r.name === "ecs-ship-shift-shared-http")!;
+            assert.equal(prod.inputs.listenerArn, arnOf(http));
             assert.deepEqual(weights(prod), [`${arnOf(primary)}=100`, `${arnOf(alternate)}=0`]);
             assert.deepEqual(f.ecs.inputs.loadBalancers[0].advancedConfiguration, { alternateTargetGroupArn: arnOf(alternate), productionListenerRule: arnOf(prod), roleArn: arnOf(f.role) });
             const doc = JSON.parse(f.policy!.inputs.policy);
