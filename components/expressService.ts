@@ -8,6 +8,7 @@ import { argumentsError } from "./argumentsError";
 import { roleLogicalName } from "./naming";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import { DrainBarrier } from "./drainBarrier";
+import { ReleaseSettings, ReleaseTask, RELEASE_STREAM_PREFIX, releaseProblems, releaseTaskDefinition } from "./releaseTask";
 import { SCALING_TRIGGER_ENV, physicalServiceName, scalingTrigger } from "./expressLifecycle";
 
 export const EXPRESS_SERVICE_TYPE = "ecs-ship:index:ExpressService";
@@ -48,6 +49,17 @@ export interface ExpressServiceArgs extends ServiceSettings {
     subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Permissions boundary every role of the service carries. @default - none */
     permissionsBoundary?: pulumi.Input<string>;
+    /**
+     * A command run before each rollout that changes the task settings, as one task of a task
+     * definition of its own (family `<name>-release`), since Express manages the service's.
+     * Needs `releaseNetwork`. @default - none
+     */
+    release?: ReleaseSettings;
+    /**
+     * Where the release task runs: subnets, and whether it gets a public IP. With no security group
+     * given, RunTask uses the VPC's default one (Amazon ECS API Reference, AwsVpcConfiguration).
+     */
+    releaseNetwork?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; assignPublicIp: pulumi.Input<boolean>; securityGroupIds?: pulumi.Input<pulumi.Input<string>[]> };
 }
 
 /** ExpressServiceArgs with every default applied (normalizeServiceSettings). */
@@ -75,7 +87,8 @@ export class ExpressService extends pulumi.ComponentResource {
     constructor(name: string, input: ExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(EXPRESS_SERVICE_TYPE, name, {}, opts);
         const args = normalizeServiceSettings(input);
-        const problems = expressArgsProblems(args);
+        const problems = [...expressArgsProblems(args), ...releaseProblems(args.release)];
+        if (args.release && !args.releaseNetwork) problems.push("releaseNetwork: is required with release (the subnets the release task runs in), got nothing");
         if (problems.length > 0) throw argumentsError(this, problems);
 
         const roles = createTaskRoles(this, name, args, args.permissionsBoundary);
@@ -83,7 +96,9 @@ export class ExpressService extends pulumi.ComponentResource {
         const logGroup = createLogGroup(this, name, args.logRetentionDays, args.tags);
         const physicalName = infrastructure.role.arn.apply((arn) => physicalServiceName(args.serviceName, arn));
         const barrier = this.createDrainBarrier(name, args, physicalName, [...roles.policies, infrastructure.attachment, logGroup]);
-        this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, [...roles.policies, infrastructure.attachment, barrier]);
+        const release = this.createRelease(name, args, roles, logGroup);
+        this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup,
+            [...roles.policies, infrastructure.attachment, barrier, ...(release ? [release] : [])]);
 
         this.passRoles = [...roles.passRoles, { roleArn: infrastructure.role.arn, service: "ecs.amazonaws.com" }];
         this.url = this.service.ingressPaths.apply((paths) => httpsUrl(paths ?? []));
@@ -91,6 +106,31 @@ export class ExpressService extends pulumi.ComponentResource {
         this.serviceName = pulumi.all([this.service.serviceName, physicalName]).apply(([n, p]) => n ?? p);
         this.logGroupName = logGroup.name;
         this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, logGroupName: this.logGroupName });
+    }
+
+    /** The release's own task definition and its run, before the service changes (releaseTask.ts). */
+    private createRelease(name: string, args: ResolvedExpressServiceArgs, roles: { executionRole: aws.iam.Role; taskRole?: aws.iam.Role; policies: pulumi.Resource[] }, logGroup: aws.cloudwatch.LogGroup): ReleaseTask | undefined {
+        if (!args.release || !args.releaseNetwork) return undefined;
+        const containerName = "app";
+        const td = releaseTaskDefinition(this, name, {
+            image: args.image, cpu: args.cpu, memory: args.memory, containerName,
+            environment: containerEnvironment(args.environment), secrets: containerSecrets(args.secrets),
+            executionRoleArn: roles.executionRole.arn, taskRoleArn: roles.taskRole?.arn, logGroup: logGroup.name, tags: args.tags,
+        });
+        return new ReleaseTask(`${name}-release`, {
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            cluster: args.cluster ?? "default",
+            taskDefinitionArn: td.arn,
+            containerName,
+            command: args.release.command,
+            subnets: args.releaseNetwork.subnetIds,
+            securityGroups: args.releaseNetwork.securityGroupIds ?? [],
+            assignPublicIp: args.releaseNetwork.assignPublicIp,
+            logGroup: logGroup.name,
+            logStreamPrefix: RELEASE_STREAM_PREFIX,
+            timeoutMinutes: args.release.timeoutMinutes,
+            service: name,
+        }, { parent: this, dependsOn: roles.policies });
     }
 
     /** The role Express assumes to run the load balancer, security groups and scaling (`${name}-infra`). */

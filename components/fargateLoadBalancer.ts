@@ -33,6 +33,10 @@ export interface ServiceFront {
     zoneId: pulumi.Output<string>;
     /** Listeners and rules the ECS service depends on. */
     waitFor: pulumi.Resource[];
+    /** The service's own load balancer's listeners (none behind the shared one). */
+    listeners: aws.lb.Listener[];
+    /** The service's rules on the shared load balancer's listeners (none with a load balancer of its own). */
+    rules: aws.lb.ListenerRule[];
 }
 
 const HTTPS_REDIRECT = { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } };
@@ -129,7 +133,7 @@ export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBal
             tags: a.tags,
         }, { parent }));
     }
-    return { tg, albArnSuffix: alb.arnSuffix, dnsName: alb.dnsName, zoneId: alb.zoneId, waitFor: listeners };
+    return { tg, albArnSuffix: alb.arnSuffix, dnsName: alb.dnsName, zoneId: alb.zoneId, waitFor: listeners, listeners, rules: [] };
 }
 
 /**
@@ -175,5 +179,5 @@ export function createSharedFront(
     const rules = https
         ? [rule("https", shared.httpsListenerArn!, forward), rule("http", shared.httpListenerArn, HTTPS_REDIRECT)]
         : [rule("http", shared.httpListenerArn, forward), ...(shared.httpsListenerArn ? [rule("https", shared.httpsListenerArn, forward)] : [])];
-    return { tg, albArnSuffix: shared.arnSuffix, dnsName: shared.dnsName, zoneId: shared.zoneId, waitFor: rules };
+    return { tg, albArnSuffix: shared.arnSuffix, dnsName: shared.dnsName, zoneId: shared.zoneId, waitFor: rules, listeners: [], rules };
 }

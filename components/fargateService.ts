@@ -12,6 +12,8 @@ import { domainAlias } from "./customDomain";
 import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import { DeploymentSettings, deploymentConfiguration, deploymentProblems, resolveDeployment, shiftsTraffic, waitMinutes } from "./deploymentStrategy";
 import { ECS_OWNS_WEIGHTS, attachShift, createAlternateTargetGroup, weightedForward } from "./trafficShift";
+import { ReleaseSettings, ReleaseTask, releaseProblems } from "./releaseTask";
+import { SidecarSettings, createSidecarLogGroups, sidecarContainers, sidecarProblems, sidecarSecrets } from "./sidecars";
 import {
     DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT, TLS_POLICY,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
@@ -86,6 +88,17 @@ export interface FargateServiceArgs extends ServiceSettings {
      * @default - rolling
      */
     deployment?: DeploymentSettings;
+    /**
+     * A command run as one task of the new task definition before each rollout that changes it
+     * (a database migration); a non-zero exit fails the deployment before the service changes
+     * (components/releaseTask.ts). @default - none
+     */
+    release?: ReleaseSettings;
+    /**
+     * Extra containers in the task, by name; `dependsOn` names the main container `app`
+     * (components/sidecars.ts). @default - none
+     */
+    sidecars?: Record<string, SidecarSettings>;
 }
 
 /** FargateServiceArgs with every default applied. */
@@ -138,21 +151,35 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly passRoles: PassRoleGrant[];
     /** The deployment strategy and its designed waits in minutes, for the deploy gate's time budget. */
     public readonly deployment: { strategy: string; waitMinutes: number };
+    /** What a program building on the service needs: its task definition, ECS service, task security group (to let
+     * the tasks reach a database, say), target group, and its listeners (own load balancer) or rules (shared one). */
+    public readonly taskDefinition: aws.ecs.TaskDefinition;
+    public readonly service: aws.ecs.Service;
+    public readonly taskSecurityGroup: aws.ec2.SecurityGroup;
+    public readonly targetGroup: aws.lb.TargetGroup;
+    public readonly listeners: aws.lb.Listener[];
+    public readonly listenerRules: aws.lb.ListenerRule[];
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
         const a = normalizeFargateArgs(args);
         const deployment = resolveDeployment(a.deployment);
-        const problems = [...fargateArgsProblems(name, a), ...deploymentProblems(deployment, {
-            shared: a.sharedLoadBalancer !== undefined, https: a.certificateArn !== undefined, sharedHttps: a.sharedLoadBalancer?.httpsListenerArn !== undefined,
-        })];
+        const problems = [
+            ...fargateArgsProblems(name, a),
+            ...releaseProblems(a.release),
+            ...sidecarProblems(a.sidecars, { containerName: CONTAINER_NAME, serviceName: CONTAINER_NAME, port: a.port }),
+            ...deploymentProblems(deployment, {
+                shared: a.sharedLoadBalancer !== undefined, https: a.certificateArn !== undefined, sharedHttps: a.sharedLoadBalancer?.httpsListenerArn !== undefined,
+            }),
+        ];
         if (problems.length > 0) throw argumentsError(this, problems);
         const tags = a.tags;
 
         // Same roles and log group as ExpressService (serviceRoles.ts), so both modes match.
         const logGroup = createLogGroup(this, name, a.logRetentionDays, tags);
-        const roles = createTaskRoles(this, name, a, a.permissionsBoundary);
-        const { albSg, taskSg } = this.createSecurityGroups(name, a);
+        // The execution role reads the sidecars' secrets too: it starts every container of the task.
+        const roles = createTaskRoles(this, name, { ...a, secrets: { ...a.secrets, ...sidecarSecrets(a.sidecars) } }, a.permissionsBoundary);
+        const { albSg, taskSg, taskEgress } = this.createSecurityGroups(name, a);
         // Canary, linear and blue/green: a second target group, rules ECS shifts, and its role.
         const alt = shiftsTraffic(deployment) ? createAlternateTargetGroup(this, name, a, a.sharedLoadBalancer ? "shared" : "own") : undefined;
         const front: ServiceFront = a.sharedLoadBalancer
@@ -165,6 +192,27 @@ export class FargateService extends pulumi.ComponentResource {
         const tg = front.tg;
         const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix, alternateTargetGroup: alt?.arnSuffix }, tags);
         const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
+        // The release runs the new revision in the tasks' own subnets and security group, so it reaches
+        // what the service reaches (its database); the service waits for it to exit 0.
+        const release = a.release ? new ReleaseTask(`${name}-release`, {
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            cluster: a.clusterArn,
+            taskDefinitionArn: taskDefinition.arn,
+            containerName: CONTAINER_NAME,
+            command: a.release.command,
+            subnets: a.taskSubnetIds,
+            securityGroups: [taskSg.id],
+            assignPublicIp: a.assignPublicIp,
+            logGroup: logGroup.name,
+            logStreamPrefix: CONTAINER_NAME,
+            timeoutMinutes: a.release.timeoutMinutes,
+            service: name,
+        }, {
+            parent: this,
+            // The task pulls its image and reads its secrets through the group's egress rule: the provider
+            // removes AWS's default allow-all egress, so on a first deploy the rule must exist first.
+            dependsOn: [...roles.policies, taskEgress],
+        }) : undefined;
         const service = new aws.ecs.Service(`${name}-svc`, {
             cluster: a.clusterArn,
             taskDefinition: taskDefinition.arn,
@@ -210,7 +258,7 @@ export class FargateService extends pulumi.ComponentResource {
             // remove the service (and drain its tasks) before its listeners and target group.
             // The role policies must outlive the service, or tasks stopping during delete lose
             // their permissions.
-            dependsOn: [...front.waitFor, ...roles.policies, ...(shift?.waitFor ?? [])],
+            dependsOn: [...front.waitFor, ...roles.policies, ...(release ? [release] : []), ...(shift?.waitFor ?? [])],
             // Autoscaling owns the running count after the first deploy; without this, every
             // `pulumi up` would reset it to desiredCount and undo a scale-out.
             ignoreChanges: ["desiredCount"],
@@ -236,6 +284,8 @@ export class FargateService extends pulumi.ComponentResource {
         this.healthCheckPath = a.healthCheckPath;
         this.deployment = { strategy: deployment.strategy, waitMinutes: waitMinutes(deployment) };
         this.passRoles = [...roles.passRoles, ...(shift?.passRoles ?? [])];
+        this.taskDefinition = taskDefinition; this.service = service; this.taskSecurityGroup = taskSg;
+        this.targetGroup = tg; this.listeners = front.listeners; this.listenerRules = front.rules;
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
             loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,
@@ -264,8 +314,8 @@ export class FargateService extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, { ...rule, securityGroupId: taskSg.id, fromPort: a.port, toPort: a.port, referencedSecurityGroupId: albSgId }, { parent: this });
         // Egress stays open: without VPC endpoints (about $7.30/month each per AZ), a task reaches
         // ECR, CloudWatch Logs, Secrets Manager and the app's own dependencies over the internet.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
-        return { albSg, taskSg };
+        const taskEgress = new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: taskSg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
+        return { albSg, taskSg, taskEgress };
     }
 
     private createTaskDefinition(
@@ -275,6 +325,9 @@ export class FargateService extends pulumi.ComponentResource {
         roles: { executionRole: aws.iam.Role; taskRole?: aws.iam.Role },
     ): aws.ecs.TaskDefinition {
         const region = aws.getRegionOutput({}, { parent: this }).region;
+        const sidecarLogs = createSidecarLogGroups(this, name, a.sidecars, a.logRetentionDays, a.tags);
+        const sidecars = sidecarContainers(a.sidecars, { containerName: CONTAINER_NAME, serviceName: CONTAINER_NAME, port: a.port },
+            Object.fromEntries(Object.entries(sidecarLogs).map(([k, g]) => [k, g.name])), region);
         const containerDefinitions = pulumi.jsonStringify([{
             name: CONTAINER_NAME,
             image: a.image,
@@ -287,7 +340,7 @@ export class FargateService extends pulumi.ComponentResource {
                 logDriver: "awslogs",
                 options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": CONTAINER_NAME },
             },
-        }]);
+        }, ...sidecars]);
         return new aws.ecs.TaskDefinition(`${name}-td`, {
             family: name,
             networkMode: "awsvpc",

@@ -13,7 +13,7 @@ import { PassRoleGrant } from "./serviceArgs";
 import {
     GITHUB_OIDC_URL, IamDocument, IamStatement, STACK_TAG, STS_AUDIENCE, StackScope,
     deployPolicies, deploySubjects, githubTrustPolicy, passRolePolicy, permissionsBoundary,
-    previewPolicy, pullRequestSubject, trustArgsProblems,
+    previewPolicy, pullRequestSubject, taskDefinitionPolicyNames, trustArgsProblems,
 } from "./trustPolicies";
 
 export const GITHUB_OIDC_TRUST_TYPE = "ecs-ship:index:GithubOidcTrust";
@@ -88,6 +88,18 @@ export interface GithubOidcTrustArgs {
      * writes (components/trafficShift.ts). @default false - no such statement, so the boundary stays small
      */
     shiftsTraffic?: boolean;
+    /**
+     * Task definition families of the stack's Fargate services: the deploy role registers revisions in exactly
+     * these, and only with one may it describe or deregister task definitions. @default [] - none
+     */
+    taskDefinitionFamilies?: string[];
+    /**
+     * Kinds of service role the deploy role may pass by derived-name pattern (one statement for every service).
+     * @default [] - only the exact roles `allowPassRole` names
+     */
+    passRoleKinds?: ("exec" | "task" | "infra" | "lb")[];
+    /** ECR repositories of prebuilt images; with the stack's own, the only ones a stack role may pull from. @default [] */
+    imageRepositoryArns?: string[];
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -162,6 +174,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
                 domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
                 alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, shiftsTraffic: a.shiftsTraffic,
+                taskDefinitionFamilies: a.taskDefinitionFamilies, passRoleKinds: a.passRoleKinds, imageRepositoryArns: a.imageRepositoryArns,
             }));
         }
 
@@ -194,6 +207,8 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             attach("deploy-network", deployRole, docs.network);
             attach("deploy-iam", deployRole, docs.iam);
             attach("deploy-edge", deployRole, docs.edge);
+            // The task definitions' policies, as many as the families need (known before the account is).
+            for (const key of taskDefinitionPolicyNames(a.taskDefinitionFamilies, a.region)) attach(`deploy-${key}`, deployRole, docs.apply((d) => d[key]));
         }
     }
 
@@ -221,6 +236,7 @@ interface Normalized {
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
     domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[]; shiftsTraffic: boolean;
+    taskDefinitionFamilies: string[]; passRoleKinds: ("exec" | "task" | "infra" | "lb")[]; imageRepositoryArns: string[];
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -272,6 +288,9 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         alarmEmails: args.alarmEmails ?? [],
         alarmTopicArns: args.alarmTopicArns ?? [],
         shiftsTraffic: args.shiftsTraffic ?? false,
+        taskDefinitionFamilies: args.taskDefinitionFamilies ?? [],
+        passRoleKinds: args.passRoleKinds ?? [],
+        imageRepositoryArns: args.imageRepositoryArns ?? [],
         region: args.region,
         project: args.project ?? d.project,
     };

@@ -56,6 +56,9 @@ const byArn = (s: CallScope, arn: string) => s.resources.find((x) => x.state.arn
 /** A service deployment ARN as ECS writes it: service-deployment/<cluster>/<service>/<id>. */
 const deploymentArn = (service: string, kind = "service-deployment") => service.replace(":service/", `:${kind}/`) + "/0a1b2c3d4e5f60718";
 const ecsServiceArn = (r: PlannedResource) => String(r.state.arn ?? r.state.serviceArn);
+/** The release's cluster as an ARN (Express passes its name), and a task ARN in it. */
+const clusterArnOf = (r: PlannedResource, s: CallScope) => (String(r.inputs.cluster).startsWith("arn:") ? String(r.inputs.cluster) : `arn:${s.partition}:ecs:${s.region}:${s.accountId}:cluster/${r.inputs.cluster}`);
+const releaseTaskArn = (r: PlannedResource, s: CallScope) => `arn:${s.partition}:ecs:${s.region}:${s.accountId}:task/${clusterArnOf(r, s).split("/").pop()}/0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
 const boundaryOf = (s: CallScope) => String(s.resources.find((x) => x.type === "aws:iam/policy:Policy" && x.name.endsWith("-boundary"))!.state.arn);
 /** The trust's own resources: an administrator applies them (docs/security-model.md). */
 const isTrust = (r: PlannedResource) => /-github(-|$)/.test(r.name);
@@ -109,6 +112,7 @@ const CERT_VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
 const RECORD = "aws:route53/record:Record";
 const TARGET = "aws:appautoscaling/target:Target";
 const POLICY = "aws:appautoscaling/policy:Policy";
+const RELEASE = "pulumi-nodejs:dynamic:ReleaseTask";
 
 const row = (type: string, phase: Phase, actions: string[], arns: ProviderCall["arns"], source: string, extra: Partial<ProviderCall> = {}): ProviderCall[] =>
     actions.map((action) => ({ type, phase, action, arns, source, ...extra }));
@@ -148,7 +152,8 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(ROLE, "update", ["iam:UntagRole"], own, `${TF}/iam/role.go (roleUpdateTags)`, serviceRole),
     ...row(ROLE, "delete", ["iam:ListInstanceProfilesForRole"], own, `${TF}/iam/role.go (deleteRole: instance profiles first)`, serviceRole),
     ...row(ROLE, "delete", ["iam:DeleteRole"], own, `${TF}/iam/role.go (deleteRole)`, bounded()),
-    ...row(ROLE_POLICY, "create", ["iam:PutRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy.go (PutRolePolicy)`, bounded()),
+    // PutRolePolicy (a role policy's create and update) is the administrator's: the deploy role holds no
+    // PutRolePolicy, because an inline policy may hold anything the boundary admits (docs/security-model.md).
     ...row(ROLE_POLICY, "read", ["iam:GetRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy.go (GetRolePolicy)`),
     ...row(ROLE_POLICY, "delete", ["iam:DeleteRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy.go (DeleteRolePolicy)`, bounded()),
     ...row(ATTACHMENT, "create", ["iam:AttachRolePolicy"], roleOfPolicy, `${TF}/iam/role_policy_attachment.go (AttachRolePolicy)`, { where: notTrust, context: (r, s) => ({ "iam:PermissionsBoundary": boundaryOf(s), "iam:PolicyARN": String(r.inputs.policyArn) }) }),
@@ -343,6 +348,20 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(POLICY, "read", ["application-autoscaling:DescribeScalingPolicies"], any, `${TF}/appautoscaling/policy.go (read)`),
     ...row(POLICY, "delete", ["application-autoscaling:DeleteScalingPolicy"], scalableTargetOf, `${TF}/appautoscaling/policy.go (DeleteScalingPolicy)`, { context: () => ({ "application-autoscaling:service-namespace": "ecs" }) }),
     ...row(POLICY, "delete", ["cloudwatch:DeleteAlarms"], alarmsOf, `Application Auto Scaling User Guide, "Permissions required to call Application Auto Scaling API actions"`),
+
+    // ---- Release tasks (components/releaseRunner.ts), run by the deploy role on create and on update ----
+    ...(["create", "update"] as const).flatMap((phase) => [
+        ...row(RELEASE, phase, ["ecs:RunTask"], (r) => [String(r.inputs.taskDefinitionArn)], `components/releaseRunner.ts runRelease; Amazon ECS API Reference, RunTask; ${SAR}: task-definition resource, ecs:cluster`, { context: (r, s) => ({ "ecs:cluster": clusterArnOf(r, s) }) }),
+        ...(["executionRoleArn", "taskRoleArn"] as const).map((key) => ({
+            type: RELEASE, phase, action: "iam:PassRole",
+            where: (r: PlannedResource) => r.inputs.taskDefinitionArn !== undefined,
+            arns: (r: PlannedResource, s: CallScope) => { const td = byArn(s, String(r.inputs.taskDefinitionArn)); return td?.inputs[key] ? [String(td.inputs[key])] : []; },
+            context: () => ({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
+            source: "components/releaseRunner.ts runRelease; Amazon ECS API Reference, RunTask, and Amazon ECS Developer Guide, \"Task execution IAM role\" and \"Task IAM role\" (starting a task passes its task definition's roles)",
+        })),
+        ...row(RELEASE, phase, ["ecs:DescribeTasks", "ecs:StopTask"], (r, s) => [releaseTaskArn(r, s)], `components/releaseRunner.ts runRelease (wait; StopTask on timeout); ${SAR}: task resource`),
+        ...row(RELEASE, phase, ["logs:GetLogEvents"], (r, s) => [`arn:${s.partition}:logs:${s.region}:${s.accountId}:log-group:${r.inputs.logGroup}:log-stream:${r.inputs.logStreamPrefix}/${r.inputs.containerName}/0f1e2d3c4b5a69788796a5b4c3d2e1f0`], `components/releaseRunner.ts readLogTail; Amazon CloudWatch Logs API Reference, GetLogEvents; ${SAR}: log-stream resource`),
+    ]),
 
     // ---- Lookups the program makes (network.ts, the default VPC) ----
     ...row("lookup", "read", ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeAvailabilityZones"], any, `${TF}/ec2/vpc_data_source.go, vpc_subnets_data_source.go, vpc_subnet_data_source.go (route table of each subnet)`),

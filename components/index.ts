@@ -19,6 +19,10 @@ export {
     AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, DEPLOYMENT, DEREGISTRATION_DELAY, FARGATE_DEFAULTS,
     HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY, fargateArgsProblems, pickAlbSubnets,
 } from "./fargateSettings";
+export { RELEASE_DEFAULTS, RELEASE_TASK_TYPE, ReleaseTask, releaseProblems } from "./releaseTask";
+export type { ReleaseSettings, ReleaseTaskArgs } from "./releaseTask";
+export { DEPENDENCY_CONDITIONS, HEALTH_CHECK_LIMITS, sidecarProblems } from "./sidecars";
+export type { DependencyCondition, SidecarHealthCheck, SidecarSettings } from "./sidecars";
 export { DIGEST_REF, ECR_REPOSITORY_NAME, IMAGE_TAG, lifecyclePolicy } from "./registryPolicies";
 export {
     GITHUB_OIDC_URL, STACK_TAG, STS_AUDIENCE, deployPolicies, githubTrustPolicy, permissionsBoundary, previewPolicy,

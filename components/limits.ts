@@ -54,6 +54,16 @@ const LISTENER = "aws:lb/listener:Listener";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const LISTENER_CERT = "aws:lb/listenerCertificate:ListenerCertificate";
 const QUOTAS_PAGE = "Elastic Load Balancing User Guide, Quotas for your Application Load Balancers (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html)";
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const IAM_QUOTAS_PAGE = "IAM User Guide, IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)";
+
+/**
+ * IAM's quotas a stack's roles meet, whitespace excluded in sizes. Source: IAM User Guide, "IAM and AWS STS
+ * quotas": managed policy size 6,144 characters; role policy size (all inline policies of a role) 10,240;
+ * role trust policy length 2,048 (default); managed policies attached to a role 10 (default, can be raised to
+ * 20 through Service Quotas, AWS Knowledge Center "iam-increase-policy-size").
+ */
+export const IAM_QUOTAS = { managedPolicySize: 6144, inlinePoliciesPerRole: 10240, trustPolicySize: 2048, managedPoliciesPerRole: 10 } as const;
 
 /** What hangs off one load balancer in the plan: its listeners, their rules and extra certificates, the target groups they forward to. */
 function attachedTo(lb: PlannedResource, all: PlannedResource[]) {
@@ -125,7 +135,8 @@ export const LIMITS: LimitCheck[] = [
     {
         id: "alb-rules",
         types: [LB],
-        limit: `at most ${ALB_QUOTAS.rules} listener rules per Application Load Balancer, default rules excluded (default quota; a shared load balancer has one or two per service)`,
+        limit: `at most ${ALB_QUOTAS.rules} listener rules per Application Load Balancer, default rules excluded (quota "Rules per Application Load Balancer", default; a shared load balancer has one or two per service). ` +
+            "Request an increase of that quota in Service Quotas (Elastic Load Balancing), or serve some services with loadBalancer.shared: false or from another stack",
         source: QUOTAS_PAGE,
         check: (r, all) => {
             const n = attachedTo(r, all).rules.length;
@@ -135,7 +146,8 @@ export const LIMITS: LimitCheck[] = [
     {
         id: "alb-target-groups",
         types: [LB],
-        limit: `at most ${ALB_QUOTAS.targetGroups} target groups per Application Load Balancer (not adjustable; one per service)`,
+        limit: `at most ${ALB_QUOTAS.targetGroups} target groups per Application Load Balancer (quota "Target groups per Application Load Balancer", not adjustable; one per service). ` +
+            "Serve some services with loadBalancer.shared: false or from another stack",
         source: QUOTAS_PAGE,
         check: (r, all) => {
             const n = attachedTo(r, all).targetGroups.size;
@@ -173,7 +185,7 @@ export const LIMITS: LimitCheck[] = [
         source: "IAM User Guide, IAM and AWS STS quotas, Role trust policy length",
         check: (r) => {
             const n = policySize(r.inputs.assumeRolePolicy);
-            return n > 2048 ? `trust policy is ${n} characters` : undefined;
+            return n > IAM_QUOTAS.trustPolicySize ? `trust policy is ${n} characters` : undefined;
         },
     },
     {
@@ -183,7 +195,7 @@ export const LIMITS: LimitCheck[] = [
         source: "IAM User Guide, IAM and AWS STS quotas, Managed policy size",
         check: (r) => {
             const n = policySize(r.inputs.policy);
-            return n > 6144 ? `policy document is ${n} characters` : undefined;
+            return n > IAM_QUOTAS.managedPolicySize ? `policy document is ${n} characters` : undefined;
         },
     },
     {
@@ -198,7 +210,17 @@ export const LIMITS: LimitCheck[] = [
             for (const p of all) {
                 if (p.type === ROLE_POLICY && (p.inputs.role === roleName || p.inputs.role === r.name)) total += policySize(p.inputs.policy);
             }
-            return total > 10240 ? `inline policies total ${total} characters` : undefined;
+            return total > IAM_QUOTAS.inlinePoliciesPerRole ? `inline policies total ${total} characters` : undefined;
+        },
+    },
+    {
+        id: "iam-managed-policies-per-role",
+        types: [ROLE],
+        limit: `at most ${IAM_QUOTAS.managedPoliciesPerRole} managed policies attached to one role (quota "Managed policies per role", default; Service Quotas raises it to 20)`,
+        source: IAM_QUOTAS_PAGE,
+        check: (r, all) => {
+            const n = all.filter((p) => p.type === ATTACHMENT && (p.inputs.role === r.physicalName || p.inputs.role === r.name)).length;
+            return n > IAM_QUOTAS.managedPoliciesPerRole ? `${n} managed policies are attached to the role` : undefined;
         },
     },
     // ---- ECR (ContainerRegistry) ----

@@ -38,54 +38,72 @@ export function secretResourceArn(ref: string): string {
  */
 export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement[] = []): IamDocument {
     const p = s.partition, r = s.region, acct = s.accountId;
-    // Every ELB resource type and both security group types of the account and region; the
-    // AmazonECSManaged tag conditions below are what scope them (and keep this under 6,144).
+    // The managed policy names every region and account (`*:*`); the boundary names the stack's own, where ECS
+    // builds a service's infrastructure: the service's Region and account (Amazon ECS API Reference,
+    // CreateExpressGatewayService). Every ELB resource type and both security group types are matched by one
+    // pattern each; the AmazonECSManaged conditions are what scope them (and keep this under 6,144).
     const elb = `arn:${p}:elasticloadbalancing:${r}:${acct}:*`;
     const sg = `arn:${p}:ec2:${r}:${acct}:security-group*`;
+    const vpc = `arn:${p}:ec2:${r}:${acct}:vpc/*`;
     const target = `arn:${p}:application-autoscaling:${r}:${acct}:scalable-target/*`;
     const alarm = `arn:${p}:cloudwatch:${r}:${acct}:alarm:*`;
     const cert = `arn:${p}:acm:${r}:${acct}:certificate/*`;
     const ecsCreated = { [`aws:RequestTag/${ECS_MANAGED_TAG}`]: "true" };
     const ecsOwned = { [`aws:ResourceTag/${ECS_MANAGED_TAG}`]: "true" };
     const logGroups = `arn:${p}:logs:${r}:${acct}:log-group:${s.prefix}-*`;
+    // The stack's own repositories, and those of its prebuilt images: an execution role can be passed as
+    // a task role (both go to ecs-tasks.amazonaws.com), so a pull on "*" would let an app read every
+    // repository in the account.
+    const repositories = [`arn:${p}:ecr:${r}:${acct}:repository/${s.prefix}-*`, ...new Set(s.imageRepositoryArns ?? [])];
     // Several services often grant the same statement; the boundary needs it once (its 6,144 characters
     // are shared by every service's statements, secrets and keys).
     const allowed = taskPermissions.filter((t) => t.Effect === "Allow").map(({ Sid: _sid, ...t }) => t);
     const unique = allowed.filter((t, i) => allowed.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
     const task = unique.map((t, i) => ({ ...t, Sid: `Task${i}` }));
     return doc([
-        // Pulls come from the stack's repositories or from a prebuilt image's, which may be
-        // another account's; pulling only reads. Source: AmazonECSTaskExecutionRolePolicy.
-        { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: "*" },
+        // Source: AmazonECSTaskExecutionRolePolicy (pulls and log writes), held to the stack's repositories.
+        // GetAuthorizationToken has no resource type (Service Authorization Reference for Amazon ECR).
+        { Sid: "ExecLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
         { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"], Resource: [logGroups, `${logGroups}:*`] },
         ...secretStatements(s),
-        // ---- Express infrastructure role: only what ECS creates and tags AmazonECSManaged ----
-        // One statement for creates (the request carries the tag), one for changes (the
-        // resource carries it): ELB, security groups, certificates, scalable targets, alarms.
+        // ---- Express infrastructure role: AmazonECSInfrastructureRoleforExpressGatewayServices v6, statement by
+        // statement (components/managed/, replayed by test/expressBoundary.test.ts), same condition keys ----
+        // ELBOperations, ModifySecurityGroupOperations, CertificateOperations, ApplicationAutoscalingCreateOperations,
+        // CloudWatchAlarmOperations: on what carries the AmazonECSManaged tag.
         {
-            Sid: "EcsCreated", Effect: "Allow", Resource: [elb, sg, cert, target, alarm], Condition: { StringEquals: ecsCreated },
-            Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule",
-                "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "acm:RequestCertificate", "acm:AddTagsToCertificate",
-                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+            Sid: "EcsOwned", Effect: "Allow", Resource: [elb, sg, vpc, cert, target, alarm], Condition: { StringEquals: ecsOwned },
+            Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateRule", "elasticloadbalancing:CreateTargetGroup",
+                "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
+                "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:DeleteLoadBalancer",
+                "elasticloadbalancing:DeleteRule", "elasticloadbalancing:DeleteListener",
+                "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress",
+                "acm:RequestCertificate", "acm:AddTagsToCertificate", "acm:DeleteCertificate", "acm:DescribeCertificate",
+                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource", "application-autoscaling:DeregisterScalableTarget",
+                "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"],
         },
+        // CreateSecurityGroupResourcesWithTags, CloudWatchAlarmCreateOperations, CloudWatchLogsCreateOperations: the
+        // request tags what it creates. ELB and certificate creates are admitted on the request tag too, so the
+        // boundary holds whichever key AWS evaluates on a create.
         {
-            Sid: "EcsOwned", Effect: "Allow", Resource: [elb, sg, cert, target, alarm], Condition: { StringEquals: ecsOwned },
-            Action: ["elasticloadbalancing:Modify*", "elasticloadbalancing:Delete*", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
-                "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:SetSecurityGroups",
-                "elasticloadbalancing:SetSubnets", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
-                "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-                "ec2:ModifySecurityGroupRules", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags", "acm:DeleteCertificate", "acm:AddTagsToCertificate",
-                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy",
-                "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"],
+            Sid: "EcsCreated", Effect: "Allow", Resource: [elb, sg, vpc, cert, alarm, `arn:${p}:logs:${r}:${acct}:log-group:*`], Condition: { StringEquals: ecsCreated },
+            Action: ["ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource",
+                "logs:CreateLogGroup", "logs:TagResource", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateRule",
+                "elasticloadbalancing:CreateTargetGroup", "acm:RequestCertificate", "acm:AddTagsToCertificate"],
         },
-        { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: elb, Condition: { StringEquals: { ...ecsCreated, "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } } },
-        { Sid: "SgTagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: sg, Condition: { StringEquals: { ...ecsCreated, "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"] } } },
-        { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: `arn:${p}:ec2:${r}:${acct}:vpc/*` },
+        // TagOnCreateELBResources, TagOnCreateEC2Resources: tags only inside those creates.
+        { Sid: "ElbTagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: elb, Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateListener", "CreateRule", "CreateTargetGroup"] } } },
+        { Sid: "SgTagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: sg, Condition: { StringEquals: { "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"] } } },
+        // BlanketAllowCreateSecurityGroupsInVPCs.
+        { Sid: "SgCreateInVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: vpc },
+        // ApplicationAutoscalingPolicyOperations: on any ECS scalable target, as AWS grants it.
+        { Sid: "ScalingPolicies", Effect: "Allow", Action: ["application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy"], Resource: target, Condition: { StringEquals: { "application-autoscaling:service-namespace": "ecs" } } },
         // Target tracking's alarms of the stack's cluster: Application Auto Scaling names them
         // TargetTracking-<resourceId>-… (Application Auto Scaling User Guide, target tracking).
         { Sid: "Alarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"], Resource: `arn:${p}:cloudwatch:${r}:${acct}:alarm:TargetTracking-service/${s.prefix}-cluster-???????/*` },
-        // Describe/List calls support no resource-level permissions (Service Authorization Reference).
-        { Sid: "Describe", Effect: "Allow", Resource: "*", Action: ["elasticloadbalancing:Describe*", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "acm:DescribeCertificate", "acm:ListCertificates", "application-autoscaling:Describe*", "cloudwatch:DescribeAlarms", "logs:DescribeLogGroups"] },
+        // ApplicationAutoscalingReadOperations, ELBReadOperations, VPCReadOperations, CloudWatchLogsReadOperations.
+        { Sid: "Describe", Effect: "Allow", Resource: "*", Action: ["elasticloadbalancing:Describe*", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcs", "application-autoscaling:Describe*", "logs:DescribeLogGroups"] },
+        // ServiceLinkedRoleCreateOperations.
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
         ...task,
         // ---- ECS infrastructure role for load balancers (components/trafficShift.ts), only when a service shifts ----
@@ -102,6 +120,12 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         // trusts, so claiming someone's resource with it would hand that resource to the deploy role.
         { Sid: "DenyStackTag", Effect: "Deny", Action: "*", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [STACK_TAG] } } },
     ]);
+}
+
+/** The ECR repository an image reference pulls from, when it is a private ECR registry (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>@…`). */
+export function ecrRepositoryArn(ref: string, partition = "aws"): string | undefined {
+    const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@:]+)/.exec(ref);
+    return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
 }
 
 /** Exactly the configured secret and parameter ARNs, and only the configured keys. */

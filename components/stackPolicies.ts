@@ -4,8 +4,10 @@
 // test/iamSufficiency.test.ts; test/iamEscalation.test.ts tries to get past them.
 import { EXPRESS_INFRASTRUCTURE_POLICY_ARN } from "./expressService";
 import { TASK_EXECUTION_POLICY_ARN } from "./serviceArgs";
+import { LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN } from "./trafficShift";
 import { elbLogicalName } from "./naming";
 import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./trustPolicies";
+import { taskDefinitionPolicies } from "./taskDefinitionPolicies";
 
 // ---------------------------------------------------------------------------
 // ARN helpers
@@ -35,6 +37,8 @@ export function stackArns(s: StackScope) {
         serviceDeployment: `arn:${p}:ecs:${r}:${a}:service-deployment/${cluster}/${n}-*`,
         serviceRevision: `arn:${p}:ecs:${r}:${a}:service-revision/${cluster}/${n}-*`,
         taskDefinition: `arn:${p}:ecs:${r}:${a}:task-definition/${n}-*:*`,
+        // Tasks in the stack's cluster: the release tasks the deploy role starts (releaseRunner.ts).
+        task: `arn:${p}:ecs:${r}:${a}:task/${cluster}/*`,
         logGroup: `arn:${p}:logs:${r}:${a}:log-group:${n}-*`,
         // ELB names cannot carry the prefix once shortened (components/naming.ts), so ELB
         // resources are matched by type here and held to the stack by their tag.
@@ -162,6 +166,8 @@ export const RECORD_TYPES = ["A", "CNAME"];
 /** The only AWS managed policies a stack role is ever given: one definition, where the roles get them. */
 export const TASK_EXECUTION_POLICY = TASK_EXECUTION_POLICY_ARN;
 export const EXPRESS_INFRASTRUCTURE_POLICY = EXPRESS_INFRASTRUCTURE_POLICY_ARN;
+/** AWS managed policy of the ECS infrastructure role for load balancers (AWS Managed Policy Reference Guide). */
+export const LOAD_BALANCER_INFRASTRUCTURE_POLICY = LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN;
 
 // ---------------------------------------------------------------------------
 // Deploy role
@@ -173,7 +179,7 @@ export const EXPRESS_INFRASTRUCTURE_POLICY = EXPRESS_INFRASTRUCTURE_POLICY_ARN;
  * (ELB, security groups, scaling, alarms), `iam` (roles with the boundary, and every guard Deny),
  * `edge` (deployment alarms, their topics, and the custom domains' certificates and records).
  */
-export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument; edge: IamDocument } {
+export function deployPolicies(s: StackScope): { build: IamDocument; network: IamDocument; iam: IamDocument; edge: IamDocument } & Record<string, IamDocument> {
     const a = stackArns(s);
     const bound = { "iam:PermissionsBoundary": s.boundaryArn };
     const build: IamStatement[] = [
@@ -187,12 +193,6 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // DescribeServiceDeployments/Revisions authorize the service and the deployment (or
         // revision) ARN both. Source: Service Authorization Reference for Amazon ECS.
         { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_READ, ...ECS_SERVICE_WRITE, ...ECS_ROLLOUT_READ], Resource: [a.service, a.serviceDeployment, a.serviceRevision] },
-        // RegisterTaskDefinition's resource is the family, so the prefix applies; the tag holds it to this stack.
-        { Sid: "EcsRegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:TagResource"], Resource: a.taskDefinition, Condition: { StringEquals: onCreate(s) } },
-        { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:DeleteTaskDefinitions", "ecs:ListTagsForResource", "ecs:UntagResource"], Resource: a.taskDefinition },
-        // Describe/DeregisterTaskDefinition support no resource type (Service Authorization
-        // Reference for Amazon ECS); Deregister only marks a revision INACTIVE (docs/security-model.md).
-        { Sid: "EcsTaskDefinitionsAnyResource", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"], Resource: "*" },
         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"], Resource: [a.logGroup, `${a.logGroup}:*`] },
         // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
         { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
@@ -239,17 +239,23 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
         { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole] },
         { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole], Condition: { StringEquals: bound } },
-        // Inline policies only where the stack writes them: secrets on execution roles, the
-        // app's permissions on task roles, the traffic-shift rules on load-balancer roles. No trust-policy edits at all: the trust of every
-        // stack role is a constant (serviceTrustPolicy), set once by CreateRole.
-        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: [a.execRole, a.taskRole, a.lbRole], Condition: { StringEquals: bound } },
+        // Inline policies (secrets on execution roles, the app's permissions on task roles) are only
+        // deleted. No trust-policy edits at all: the trust of every stack role is a constant
+        // (serviceTrustPolicy), set once by CreateRole.
+        // PutRolePolicy is granted nowhere: an inline policy may hold anything the boundary admits (every
+        // service's secrets and task statements) and IAM has no key on a policy's content, so an
+        // administrator writes them (docs/security-model.md). Deleting one only takes permissions away.
+        { Sid: "RoleInline", Effect: "Allow", Action: "iam:DeleteRolePolicy", Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
         { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
+        // The load-balancer role of a canary, linear or blue/green service (components/trafficShift.ts).
+        { Sid: "LbPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.lbRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": LOAD_BALANCER_INFRASTRUCTURE_POLICY } } },
         { Sid: "RolesRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
         { Sid: "PoliciesRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
         { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
+        ...passRoleStatements(s),
         // Source: IAM User Guide, "Service-linked role permissions" (iam:AWSServiceName).
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: a.serviceLinkedRole, Condition: { StringEquals: { "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"] } } },
         // Guards. An explicit Deny wins over every Allow. Source: IAM User Guide, "Policy evaluation logic".
@@ -261,7 +267,25 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         { Sid: "DenyOtherStacks", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onExisting(s), Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" } } },
         { Sid: "DenyOtherStackTags", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: onCreate(s), Null: { [`aws:RequestTag/${STACK_TAG}`]: "false" } } },
     ];
-    return { build: doc(build), network: doc(network), iam: doc(iam), edge: doc(edgeStatements(s)) };
+    return { build: doc(build), network: doc(network), iam: doc(iam), edge: doc(edgeStatements(s)), ...taskDefinitionPolicies(s) };
+}
+
+/**
+ * One pattern per kind of service role instead of a statement per service: `ecs-ship-<stack>-*-exec-???????`
+ * (ROLE_KIND_PATTERNS), tagged for this stack (the pattern of stack `dev` also matches stack `dev-eu`'s
+ * names), each kind only to the service it is for. Source: IAM User Guide, "Grant a user permissions to
+ * pass a role to an AWS service" (iam:PassedToService); Service Authorization Reference for IAM (PassRole
+ * on a role: aws:ResourceTag).
+ */
+function passRoleStatements(s: StackScope): IamStatement[] {
+    const a = stackArns(s);
+    const kinds = new Set(s.passRoleKinds ?? []);
+    const tasks = [...(kinds.has("exec") ? [a.execRole] : []), ...(kinds.has("task") ? [a.taskRole] : [])];
+    const out: IamStatement[] = [];
+    if (tasks.length > 0) out.push({ Sid: "PassToEcsTasks", Effect: "Allow", Action: "iam:PassRole", Resource: tasks, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com", ...onExisting(s) } } });
+    const toEcs = [...(kinds.has("infra") ? [a.infraRole] : []), ...(kinds.has("lb") ? [a.lbRole] : [])];
+    if (toEcs.length > 0) out.push({ Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: toEcs.length === 1 ? toEcs[0] : toEcs, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com", ...onExisting(s) } } });
+    return out;
 }
 
 /**
@@ -282,6 +306,14 @@ function edgeStatements(s: StackScope): IamStatement[] {
         { Sid: "TopicCreate", Effect: "Allow", Action: ["sns:CreateTopic", "sns:TagResource"], Resource: a.topic, Condition: { StringEquals: onCreate(s) } },
         // A subscription's ARN is its topic's plus an id, so the topic pattern covers both.
         { Sid: "Topics", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:ListTagsForResource", "sns:TagResource", "sns:UntagResource", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"], Resource: a.topic },
+        // Release tasks (components/releaseRunner.ts): run only the stack's task definitions, only in its
+        // cluster; watch and stop only tasks of that cluster; read only the stack's log streams. RunTask's
+        // resource is the task definition, with ecs:cluster as a condition; DescribeTasks and StopTask act on
+        // the task; GetLogEvents on the log stream. Source: Service Authorization Reference for Amazon ECS
+        // and for Amazon CloudWatch Logs. iam:PassRole of the task's roles is the pass grant of its service.
+        { Sid: "ReleaseRun", Effect: "Allow", Action: "ecs:RunTask", Resource: a.taskDefinition, Condition: { ArnLike: { "ecs:cluster": a.cluster } } },
+        { Sid: "ReleaseWatch", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: a.task },
+        { Sid: "ReleaseLogs", Effect: "Allow", Action: "logs:GetLogEvents", Resource: `${a.logGroup}:log-stream:*` },
     ];
     const emails = [...new Set(s.alarmEmails ?? [])];
     if (emails.length > 0) {
@@ -326,8 +358,11 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         { Sid: "EcrRead", Effect: "Allow", Action: ECR_READ, Resource: a.repository },
         { Sid: "EcsRead", Effect: "Allow", Action: ["ecs:DescribeClusters", ...ECS_SERVICE_READ, ...ECS_ROLLOUT_READ], Resource: [a.cluster, a.service, a.serviceDeployment, a.serviceRevision] },
-        { Sid: "EcsTaskDefinitionTags", Effect: "Allow", Action: "ecs:ListTagsForResource", Resource: a.taskDefinition },
-        { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
+        // Only a stack with task definitions of its own reads any (DescribeTaskDefinition has no resource type).
+        ...((s.taskDefinitionFamilies ?? []).length === 0 ? [] : [
+            { Sid: "EcsTaskDefinitionTags", Effect: "Allow", Action: "ecs:ListTagsForResource", Resource: a.taskDefinition },
+            { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
+        ] as IamStatement[]),
         { Sid: "LogsRead", Effect: "Allow", Action: "logs:ListTagsForResource", Resource: [a.logGroup, `${a.logGroup}:*`] },
         // DescribeLogGroups supports no resource type (Service Authorization Reference for CloudWatch Logs).
         { Sid: "LogsDescribe", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },

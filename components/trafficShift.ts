@@ -23,6 +23,9 @@ export const OWN_RULE_PRIORITY = { test: 1, production: 10 } as const;
 const CATCH_ALL = [{ pathPattern: { values: ["/*"] } }];
 const NOT_FOUND = { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" } };
 
+/** AWS managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers (AWS Managed Policy Reference Guide). */
+export const LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
+
 /** The ELB read calls ECS makes with the role (no resource type: Service Authorization Reference for Elastic Load Balancing V2). */
 export const SHIFT_DESCRIBE_ACTIONS = ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"];
 /** What ECS does to the two target groups and the rules during a deployment. */
@@ -136,7 +139,8 @@ export function createOwnShiftRules(
 /**
  * The ECS infrastructure role for load balancers (`<component>-lb`): trusted by ecs.amazonaws.com
  * (Amazon ECS Developer Guide, "Amazon ECS infrastructure IAM role"), under the stack's boundary,
- * allowed exactly trafficShiftPolicy on these target groups and rules.
+ * with AmazonECSInfrastructureRolePolicyForLoadBalancers attached; the boundary admits its writes only on
+ * the stack's tagged target groups and rules.
  */
 export function createShiftRole(
     parent: pulumi.Resource, name: string, tg: aws.lb.TargetGroup, alt: aws.lb.TargetGroup, rules: aws.lb.ListenerRule[],
@@ -148,10 +152,10 @@ export function createShiftRole(
         permissionsBoundary,
         tags,
     }, { parent });
-    const policy = new aws.iam.RolePolicy(`${name}-lb-policy`, {
-        role: role.name,
-        policy: pulumi.all([tg.arn, alt.arn, pulumi.all(rules.map((r) => r.arn))]).apply(([t, a, rs]) => JSON.stringify(trafficShiftPolicy([t, a], rs))),
-    }, { parent });
+    // The AWS managed policy, attached like the Express infrastructure role's: the deploy role writes no
+    // inline policy (stackPolicies.ts), and the boundary's Shift statement holds the role to the stack's own
+    // target groups and rules (permissionsBoundary.ts).
+    const policy = new aws.iam.RolePolicyAttachment(`${name}-lb-managed`, { role: role.name, policyArn: LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN }, { parent });
     return {
         advancedConfiguration: { alternateTargetGroupArn: alt.arn, productionListenerRule: production.arn, testListenerRule: test?.arn, roleArn: role.arn },
         waitFor: [policy, ...rules],

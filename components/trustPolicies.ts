@@ -76,6 +76,23 @@ export interface StackScope {
     alarmTopicArns?: string[];
     /** A service releases canary, linear or blue/green (its load-balancer role needs the boundary's Shift statement). @default false */
     shiftsTraffic?: boolean;
+    /**
+     * Task definition families the stack registers (its Fargate services'): the deploy role may register
+     * revisions in exactly these, and only a stack with one may describe or deregister task definitions
+     * (actions with no resource type). @default [] - no task-definition permission at all
+     */
+    taskDefinitionFamilies?: string[];
+    /**
+     * Kinds of service role the deploy role may pass, each matched by one derived-name pattern
+     * (stackPolicies.ts ROLE_KIND_PATTERNS) and the stack's tag, so one statement covers every service.
+     * @default [] - only what `allowPassRole` grants by exact ARN
+     */
+    passRoleKinds?: ("exec" | "task" | "infra" | "lb")[];
+    /**
+     * ECR repositories of prebuilt images (`image.ref`) besides the stack's own: the only ones a stack role may
+     * pull from. @default [] - the stack's own repositories only
+     */
+    imageRepositoryArns?: string[];
 }
 
 /** A custom domain of one of the stack's services, and the id of the public hosted zone it lives in. */
@@ -252,10 +269,11 @@ export function passRolePolicy(grants: { roleArn: string; service: PassedToServi
     })));
 }
 
-export { EXPRESS_SERVICE_LINKED_ROLES, permissionsBoundary } from "./permissionsBoundary";
+export { EXPRESS_SERVICE_LINKED_ROLES, ecrRepositoryArn, permissionsBoundary } from "./permissionsBoundary";
 export {
     EXPRESS_INFRASTRUCTURE_POLICY, ROLE_KIND_PATTERNS, TASK_EXECUTION_POLICY, clusterNamePattern, deployPolicies, previewPolicy, stackArns,
 } from "./stackPolicies";
+export { taskDefinitionPolicies, taskDefinitionPolicyNames } from "./taskDefinitionPolicies";
 
 function doc(statements: IamStatement[]): IamDocument {
     return { Version: "2012-10-17", Statement: statements };

@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackPrefix } from "../components/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
+import { releaseFromProcfile } from "./release";
 import { GithubValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
 export { CONFIG_KEYS, SERVICE_MODES, ServiceMode, NAT_STRATEGIES, AWS_REGIONS } from "./schema";
@@ -48,6 +49,8 @@ export interface Settings {
     loadBalancer?: NonNullable<StackValues["loadBalancer"]>;
     /** Sorted by name. */
     services: ServiceConfig[];
+    /** The repository root build contexts are relative to (absolute), when the settings were read from a checkout. */
+    repositoryRoot?: string;
 }
 
 /** Invalid configuration: one error listing every problem. */
@@ -74,7 +77,7 @@ export interface RawConfig {
     env: { GITHUB_SHA?: string };
     /** Commit of the project checkout (`git rev-parse HEAD`), asked for only when needed. */
     gitHead: () => string | undefined;
-    /** The project folder build contexts are relative to; when given, contexts and Dockerfiles must exist there. */
+    /** The repository root build contexts are relative to; when given, contexts and Dockerfiles must exist there. */
     projectDir?: string;
 }
 
@@ -107,6 +110,7 @@ export function parseSettings(raw: RawConfig): Settings {
         containerInsights,
         loadBalancer,
         services,
+        ...(raw.projectDir !== undefined ? { repositoryRoot: raw.projectDir } : {}),
     };
 }
 
@@ -142,6 +146,10 @@ function resolveServices(values: Record<string, ServiceValues>, raw: RawConfig, 
         }
         const env = environment === undefined ? undefined
             : Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]));
+        // A built image's release may come from its folder's Procfile (config/release.ts).
+        if (rest.release && rest.release.command === undefined && image.context !== undefined) {
+            rest.release = { ...rest.release, command: releaseFromProcfile(`ecs-ship:services.${name}.release`, image.context, raw.projectDir, problems) };
+        }
         return { name, ...rest, image: source, environment: env };
     });
 }
@@ -151,13 +159,12 @@ function checkBuildInputs(key: string, context: string, dockerfile: string | und
     if (projectDir === undefined) return;
     const dir = nodePath.resolve(projectDir, context);
     if (!isDirectory(dir)) {
-        problems.push(`${key}.context: must be a folder relative to the project (${projectDir}), got ${show(context)}, which does not exist`);
+        problems.push(`${key}.context: must be a folder relative to the repository root (${projectDir}), got ${show(context)}, but ${dir} does not exist`);
         return;
     }
     const file = nodePath.resolve(dir, dockerfile ?? "Dockerfile");
     if (!isFile(file)) {
-        const where = nodePath.relative(projectDir, file);
-        problems.push(`${key}.dockerfile: must be a file relative to ${key}.context (${show(context)}), got ${show(dockerfile ?? "Dockerfile")}${dockerfile === undefined ? " (the default)" : ""}, but ${where} does not exist`);
+        problems.push(`${key}.dockerfile: must be a file relative to ${key}.context (${show(context)}), got ${show(dockerfile ?? "Dockerfile")}${dockerfile === undefined ? " (the default)" : ""}, but ${file} does not exist`);
     }
 }
 
@@ -190,7 +197,9 @@ export function loadSettings(): Settings {
         if (fullKey.startsWith(`${PROJECT}:`)) values[fullKey.slice(PROJECT.length + 1)] = decode(text);
         else otherKeys.push(fullKey);
     }
-    const projectDir = nodePath.resolve(__dirname, "..");
+    // Paths in stack files are relative to the repository root: the same whether Pulumi.yaml sits at
+    // the root or in a folder of its own, and whether the program runs from source or from the package.
+    const projectDir = repositoryRoot();
     return parseSettings({
         stack: pulumi.getStack(),
         region: new pulumi.Config("aws").get("region"),
@@ -208,6 +217,19 @@ function decode(text: string): unknown {
         return JSON.parse(text);
     } catch {
         return text;
+    }
+}
+
+/**
+ * The root of the git checkout holding `cwd` (Pulumi runs a program in its project folder), or `cwd`
+ * itself outside a checkout.
+ */
+export function repositoryRoot(cwd: string = process.cwd()): string {
+    try {
+        const top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+        return top ? nodePath.resolve(top) : nodePath.resolve(cwd);
+    } catch {
+        return nodePath.resolve(cwd);
     }
 }
 

@@ -8,6 +8,8 @@ import { DIGEST_REF } from "../components/registryPolicies";
 import { DEFAULTS } from "./defaults";
 import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem, record, says, show, text } from "./rules";
 import { EXPRESS_DEPLOYMENT_ERROR, deploymentSchema } from "./deployment";
+import { checkRelease, releaseSchema } from "./release";
+import { checkSidecars, sidecarsSchema } from "./sidecars";
 import { ACM_ARN, COMMIT, DNS_LABEL, DOMAIN, EMAIL, ENV_NAME, ROUTE_PATH, SECRET_REF, SNS_ARN, ZONE_ID, kmsKey, path, statementSchema } from "./patterns";
 
 export const SERVICE_MODES = ["express", "fargate"] as const;
@@ -125,6 +127,8 @@ export const serviceSchema = closed({
         .meta({ description: "Fargate on a shared load balancer: the listener rule priority (lower is evaluated first). Default: a stable hash of the service name within a band by route, so host-and-path rules come before host-only or path-only rules, and those before the catch-all path /." }),
     alarms: alarmsSchema.optional(),
     deployment: deploymentSchema.optional(),
+    release: releaseSchema.optional(),
+    sidecars: sidecarsSchema.optional(),
 }).superRefine((s, ctx) => { if (record(s)) checkService(s as Record<string, unknown>, ctx); }, ALWAYS);
 
 /** Rules that read several of a service's fields. Paths are relative to the service. */
@@ -139,6 +143,7 @@ function checkService(s: Record<string, unknown>, ctx: z.RefinementCtx): void {
         problem(ctx, ["desiredCount"], `must lie within scaling.min..scaling.max (${min}..${max}), got ${desired}`);
     }
     checkVariables(s, ctx);
+    checkRelease(s, ctx);
     if (express && s.architecture === "arm64") {
         // The provider's ExpressGatewayService has no CPU architecture argument, so Express tasks run x86_64.
         // Source: @pulumi/aws ecs/expressGatewayService.d.ts (no runtimePlatform or cpuArchitecture input).
@@ -226,5 +231,6 @@ export const servicesSchema = mapOf(serviceSchema, "is required: define at least
         } else if (RESERVED_SERVICE_NAMES.includes(name)) {
             problem(ctx, [name], `service name is reserved for the stack's own ${name === "github" ? "GitHub trust" : name} resources (the deploy role may not touch ecs-ship-<stack>-${name}-*); choose another, got ${show(name)}`);
         }
+        if (record(o[name])) checkSidecars(name, o[name] as Record<string, unknown>, ctx);
     }
 }, ALWAYS).meta({ description: "The stack's services, by name (a lowercase DNS label). Every service takes the same settings in either mode." });

@@ -20,6 +20,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     repository: config.require("repository"),
     region,
     stackTags: tags,
+    // The deploy role registers task definitions only in these families: a FargateService's is its own name.
+    taskDefinitionFamilies: [`${prefix}-web`],
 }, opts);
 
 const registry = new ContainerRegistry(`${prefix}-web-registry`, {

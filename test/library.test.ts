@@ -13,12 +13,12 @@ import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
+import { Packed, installTarball, packOnce } from "./support/pack";
 
 const ROOT = path.resolve(__dirname, "..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
-interface PackResult { filename: string; files: { path: string }[] }
 interface Planned { type: string; name: string; parent: string | null; inputs: Record<string, any> }
 interface RunResult { library: string; sdkOfLibrary: string; sdkOfProgram: string; resources: Planned[]; outputs: Record<string, unknown> }
 
@@ -32,61 +32,15 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv =
     }
 }
 
-/** npm may print lifecycle output before its JSON; the JSON is the last top-level array. */
-function lastJsonArray<T>(text: string): T {
-    const start = text.lastIndexOf("\n[") >= 0 ? text.lastIndexOf("\n[") + 1 : text.indexOf("[");
-    return JSON.parse(text.slice(start)) as T;
-}
-
-/**
- * A package-lock.json for a folder that installs only the tarball: the package, and the tree of its
- * `dependencies` exactly as this repository's lock has it (same versions, same nesting, same
- * integrity). npm then installs offline from the cache, which `npm ci` filled, without asking the
- * registry for any version.
- */
-function tarballLock(name: string, tarball: string): string {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    const locked: Record<string, any> = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")).packages;
-    const tree: Record<string, any> = {};
-    // Node's resolution over the lock's paths: the package's own node_modules, then each parent's.
-    const visit = (from: string, dep: string, optional: boolean) => {
-        for (let base = from; ; base = base.includes("/node_modules/") ? base.slice(0, base.lastIndexOf("/node_modules/")) : "") {
-            const key = `${base ? `${base}/` : ""}node_modules/${dep}`;
-            if (locked[key]) {
-                if (tree[key]) return;
-                const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = locked[key];
-                tree[key] = entry;
-                for (const d of Object.keys(entry.dependencies ?? {})) visit(key, d, false);
-                for (const d of Object.keys(entry.optionalDependencies ?? {})) visit(key, d, true);
-                return;
-            }
-            if (!base) {
-                if (optional) return;
-                throw new Error(`package-lock.json has no ${dep} that ${from || "the package"} can load`);
-            }
-        }
-    };
-    for (const dep of Object.keys(manifest.dependencies ?? {})) visit("", dep, false);
-    return JSON.stringify({
-        name, lockfileVersion: 3, requires: true,
-        packages: {
-            "": { name, dependencies: { "ecs-ship": `file:${tarball}` } },
-            "node_modules/ecs-ship": { version: manifest.version, resolved: `file:${tarball}`, dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies },
-            ...tree,
-        },
-    }, null, 2);
-}
-
-/** Installs what a folder's package.json and tarballLock name, offline, without the peers. */
-function installTarball(dir: string, tarball: string): void {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-    fs.writeFileSync(path.join(dir, "package-lock.json"), tarballLock(manifest.name, tarball));
-    run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"], dir);
-}
-
 /** Modules a compiled file loads by bare name, at any depth (a `require` inside a function counts). */
 function requiredModules(js: string): string[] {
     return [...js.matchAll(/\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g)].map((m) => m[1]);
+}
+
+/** The JavaScript files under a folder, at any depth, relative to it. */
+function jsFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory()
+        ? jsFiles(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : e.name.endsWith(".js") ? [e.name] : []));
 }
 
 /** A package name from a module specifier: `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
@@ -108,7 +62,12 @@ const attempt = (what, load) => {
     try { load(); out.loaded.push(what); } catch (e) { out.failed.push(what + ": " + String(e && e.message || e).split("\\n")[0]); }
 };
 for (const m of modules) attempt(m, () => fromDist(m));
-for (const f of fs.readdirSync(dist).filter((f) => f.endsWith(".js")).sort()) attempt("dist/" + f, () => require(path.join(dist, f)));
+// Every file but the entry points that act when loaded: the command, the plan, and the policy pack (which starts
+// Pulumi's analyzer server).
+const SCRIPTS = ["cli/index.js", "tools/plan.js", "policy/index.js"];
+const files = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory()
+    ? files(path.join(dir, e.name)).map((f) => e.name + "/" + f) : e.name.endsWith(".js") ? [e.name] : []);
+for (const f of files(dist).filter((f) => !SCRIPTS.includes(f)).sort()) attempt("dist/" + f, () => require(path.join(dist, f)));
 process.stdout.write(JSON.stringify(out));
 `;
 
@@ -141,7 +100,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     // Packing compiles the library, and the example is compiled against its declarations.
     this.timeout(600_000);
     let work: string;
-    let packed: PackResult;
+    let packed: Packed;
     let typeCheck: string;
     let snippets: string[];
     let result: RunResult;
@@ -152,8 +111,9 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     before(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-lib-"));
         // `npm pack` runs `prepack` (npm run build), so a clean clone needs no build step first.
-        packed = lastJsonArray<PackResult[]>(run(NPM, ["pack", "--json", "--pack-destination", work], ROOT))[0];
-        const tarball = path.join(work, packed.filename);
+        // Packed once for this content, shared with the other package tests (test/support/pack.ts).
+        packed = packOnce();
+        const tarball = packed.tarball;
 
         // A copy of examples/, in a directory whose parent's node_modules is this repository's.
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(work, "node_modules"), "dir");
@@ -193,7 +153,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
             fs.symlinkSync(fs.realpathSync(path.join(ROOT, "node_modules", peer)), path.join(cleanDir, "node_modules", peer), "dir");
         }
         const installedDist = path.join(cleanDir, "node_modules", "ecs-ship", "dist");
-        distModules = [...new Set(fs.readdirSync(installedDist).filter((f) => f.endsWith(".js"))
+        distModules = [...new Set(jsFiles(installedDist)
             .flatMap((f) => requiredModules(fs.readFileSync(path.join(installedDist, f), "utf8"))))].sort();
         fs.writeFileSync(path.join(cleanDir, "loader.js"), LOADER);
         const env = { ...process.env, NODE_PATH: "" };
@@ -212,29 +172,40 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         return found[0];
     };
 
-    it("publishes compiled JavaScript and declarations of the library, and no tests, sources or program", () => {
-        // GIVEN the packed file list  THEN the library entry and its declarations are there
+    it("publishes compiled JavaScript: the library, the program as ecsShip(), the command, the policy pack and the workflows it writes", () => {
+        // GIVEN the packed file list  THEN the library entry, the program, the command and what init writes are there
         const files = packed.files.map((f) => f.path).sort();
-        for (const f of ["package.json", "dist/index.js", "dist/index.d.ts", "dist/fargateService.js", "dist/fargateService.d.ts", "dist/githubOidcTrust.js", "dist/network.d.ts"]) {
+        for (const f of [
+            "package.json", "dist/lib.js", "dist/lib.d.ts", "dist/program.js", "dist/program.d.ts", "dist/components/fargateService.js",
+            "dist/components/fargateService.d.ts", "dist/config/index.js", "dist/cli/index.js", "dist/tools/planner.js", "dist/tools/plan.js",
+            "dist/components/cost/prices.json", "dist/policy/index.js", "dist/policy/package.json", "dist/policy/PulumiPolicy.yaml",
+            ".github/workflows/deploy.yml", ".github/workflows/rollback.yml", "schema/stack.schema.json",
+        ]) {
             assert.ok(files.includes(f), `${f} is not published; got ${files.join(", ")}`);
         }
-        // AND every other file is JavaScript, a declaration or a source map under dist/, or the package's own docs
-        const other = files.filter((f) => !/^dist\/[A-Za-z]+\.(js|d\.ts|js\.map)$/.test(f) && !["package.json", "README.md", "LICENSE"].includes(f));
+        // AND every other file is compiled output under dist/, a workflow init renders, or the package's own docs and schema
+        const other = files.filter((f) => !/^dist\/([a-z]+\/)*[A-Za-z-]+\.(js|d\.ts|js\.map|json)$/.test(f)
+            && !/^\.github\/workflows\/[a-z]+\.yml$/.test(f)
+            && !["package.json", "README.md", "LICENSE", "dist/policy/PulumiPolicy.yaml", "schema/stack.schema.json", "docs/configuration.md"].includes(f));
         assert.deepEqual(other, []);
-        // AND no test, TypeScript source or program file
-        assert.deepEqual(files.filter((f) => /test|\.ts$/.test(f) && !f.endsWith(".d.ts")), []);
-        assert.deepEqual(files.filter((f) => /(^|\/)(index\.ts|config|limits|planner|mockCloud)/.test(f)), []);
+        // AND no test, benchmark or TypeScript source, and not this repository's own index.ts (init writes an app's)
+        assert.deepEqual(files.filter((f) => /test|bench|\.ts$/.test(f) && !f.endsWith(".d.ts")), []);
+        assert.deepEqual(files.filter((f) => /^dist\/index\./.test(f)), []);
     });
 
     it("points package.json's entry at the compiled library, not at the program", () => {
         // GIVEN the published manifest  THEN main, types and exports name dist/index
         const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-        assert.equal(manifest.main, "dist/index.js");
-        assert.equal(manifest.types, "dist/index.d.ts");
-        assert.deepEqual(manifest.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
+        assert.equal(manifest.main, "dist/lib.js");
+        assert.equal(manifest.types, "dist/lib.d.ts");
+        assert.deepEqual(manifest.exports["."], { types: "./dist/lib.d.ts", default: "./dist/lib.js" });
+        assert.deepEqual(manifest.bin, { "ecs-ship": "dist/cli/index.js" });
         assert.equal(manifest.private, undefined);
-        // AND the Pulumi SDKs are peers, never the package's own copies (two copies of @pulumi/pulumi break a program)
-        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/pulumi"]);
+        // AND the Pulumi SDKs are peers, never the package's own copies (two copies of @pulumi/pulumi break a program;
+        // @pulumi/policy, which the policy pack loads, depends on it, so it is a peer too)
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/policy", "@pulumi/pulumi"]);
+        // AND what the program, the plan and the gate load besides are its own: the validator, the YAML reader, the ECS client
+        assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ["@aws-sdk/client-ecs", "yaml", "zod"]);
     });
 
     it("declares every module dist/ loads at run time: a peer, a dependency, or part of Node", () => {
@@ -254,7 +225,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         // THEN none is missing: a module that is only a devDependency here would throw "Cannot find module"
         assert.deepEqual(clean.failed, []);
         assert.deepEqual(clean.loaded.filter((m) => !m.startsWith("dist/")), distModules);
-        assert.ok(clean.loaded.includes("dist/drainBarrier.js") && clean.loaded.includes("dist/index.js"), clean.loaded.join(", "));
+        assert.ok(clean.loaded.includes("dist/components/drainBarrier.js") && clean.loaded.includes("dist/lib.js") && clean.loaded.includes("dist/program.js"), clean.loaded.join(", "));
     });
 
     it("type-checks the example against the published declarations", () => {
@@ -270,7 +241,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     });
 
     it("loads the library's compiled JavaScript from node_modules/ecs-ship, sharing the program's Pulumi SDK", () => {
-        assert.ok(result.library.endsWith(path.join("example", "node_modules", "ecs-ship", "dist", "index.js")), result.library);
+        assert.ok(result.library.endsWith(path.join("example", "node_modules", "ecs-ship", "dist", "lib.js")), result.library);
         assert.equal(result.sdkOfLibrary, result.sdkOfProgram);
     });
 
@@ -295,6 +266,13 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         const roles = ofType("aws:iam/role:Role").map((r) => r.name).sort();
         assert.deepEqual(roles, ["ecs-ship-dev-github-deploy", "ecs-ship-dev-github-preview", "ecs-ship-dev-web-exec"]);
         assert.equal(one("aws:iam/rolePolicy:RolePolicy").name, "ecs-ship-dev-github-pass-web");
+    });
+
+    it("lets the deploy role register task definitions in exactly the example service's family", () => {
+        // GIVEN the example's taskDefinitionFamilies  WHEN its deploy-tasks policy is read
+        const doc = JSON.parse(ofType("aws:iam/policy:Policy").find((r) => r.name === "ecs-ship-dev-github-deploy-tasks")!.inputs.policy);
+        // THEN it names that one family, every revision
+        assert.deepEqual(doc.Statement[0].Resource.map((a: string) => a.split(":").slice(5).join(":")), ["task-definition/ecs-ship-dev-web:*"]);
     });
 
     it("builds the image into an immutable repository named by the example, tagged with the commit", () => {
@@ -325,12 +303,47 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     });
 });
 
+/** Whether a caret range (^M.m.p, the only form the manifests here use) accepts a version: same major, not older. */
+function caretAccepts(range: string, version: string): boolean {
+    const r = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range);
+    const v = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
+    if (!r || !v) throw new Error(`not a caret range and a version: ${range}, ${version}`);
+    const [rm, rn, rp] = r.slice(1).map(Number), [vm, vn, vp] = v.slice(1).map(Number);
+    return rm === vm && (vn > rn || (vn === rn && vp >= rp));
+}
+
+describe("examples/package.json, as a user installs it", () => {
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "package.json"), "utf8"));
+    const peers: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).peerDependencies;
+
+    it("asks for every peer ecs-ship loads in a range that peer's range accepts, so npm install resolves", () => {
+        // GIVEN the example's own dependencies  THEN each @pulumi peer it names is in ecs-ship's major, at or above its floor
+        const named = Object.keys(example.dependencies).filter((d) => d in peers);
+        assert.deepEqual(named.sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/pulumi"]);
+        for (const dep of named) {
+            const floor = example.dependencies[dep].slice(1);
+            assert.ok(caretAccepts(peers[dep], floor), `examples pins ${dep} ${example.dependencies[dep]}, which ecs-ship's peer ${peers[dep]} refuses`);
+            // AND the versions installed here (what the example was planned with above) satisfy it
+            const installed = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", dep, "package.json"), "utf8")).version;
+            assert.ok(caretAccepts(example.dependencies[dep], installed), `${dep} ${installed} does not satisfy ${example.dependencies[dep]}`);
+        }
+    });
+
+    it("the check refuses the pin examples/ once had: @pulumi/docker ^4.6.2 against the peer ^5.2.0", () => {
+        assert.equal(caretAccepts(peers["@pulumi/docker"], "4.6.2"), false);
+        assert.equal(caretAccepts("^5.2.0", "5.10.0"), true);
+        assert.equal(caretAccepts("^5.2.0", "5.1.9"), false);
+    });
+});
+
 describe("the program in this repository", () => {
     it("is still index.ts for `pulumi up`, named in Pulumi.yaml because package.json now points at the library", () => {
         // Pulumi's Node.js runtime runs Pulumi.yaml's `main`, else package.json's `exports`, else its `main`
         // (pulumi/pulumi, sdk/nodejs/cmd/run/run.ts).
         const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
         assert.match(project, /^main: index\.ts$/m);
-        assert.ok(fs.existsSync(path.join(ROOT, "index.ts")));
+        // AND index.ts is the thin caller an app gets: it runs ecsShip() and exports what it returns
+        const code = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("//"));
+        assert.deepEqual(code, ['import { ecsShip } from "./program"; export = ecsShip();']);
     });
 });

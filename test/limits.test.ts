@@ -123,6 +123,24 @@ describe("pre-flight limits", () => {
         assert.deepEqual(preflight(sharedPlan(100, 1), only("alb-target-groups")), []);
     });
 
+    it("names the load balancer quota a refusal meets and how to get past it", () => {
+        // GIVEN a shared load balancer over both quotas  WHEN checked  THEN each refusal names its quota and the way out
+        const [rules] = preflight(sharedPlan(101, 1), only("alb-rules"));
+        const [groups] = preflight(sharedPlan(101, 1), only("alb-target-groups"));
+        assert.match(rules.limit, /quota "Rules per Application Load Balancer".*Request an increase of that quota in Service Quotas/);
+        assert.match(groups.limit, /quota "Target groups per Application Load Balancer", not adjustable.*loadBalancer\.shared: false or from another stack/);
+    });
+
+    it("refuses more than 10 managed policies on one role, and accepts 10", () => {
+        // GIVEN a role and N attachments naming it by its physical name  WHEN checked  THEN 11 break IAM's default quota
+        const role = res(ROLE, {}, "ecs-ship-dev-github-deploy-1a2b3c4", "deploy");
+        const attached = (n: number) => Array.from({ length: n }, (_, i) => res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "ecs-ship-dev-github-deploy-1a2b3c4", policyArn: `arn:p${i}` }, undefined, `a${i}`));
+        const v = preflight([role, ...attached(11)], only("iam-managed-policies-per-role"));
+        assert.deepEqual(v.map((x) => [x.resource, x.detail]), [["deploy", "11 managed policies are attached to the role"]]);
+        assert.match(v[0].source, /reference_iam-quotas\.html/);
+        assert.deepEqual(preflight([role, ...attached(10)], only("iam-managed-policies-per-role")), []);
+    });
+
     it("refuses more than 25 certificates besides the default one", () => {
         assert.deepEqual(preflight(sharedPlan(1, 1, 26), only("alb-certificates")).map((x) => x.detail), ["load balancer has 26 certificates besides its default"]);
         assert.deepEqual(preflight(sharedPlan(1, 1, 25), only("alb-certificates")), []);

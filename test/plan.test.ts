@@ -69,11 +69,16 @@ describe("plan: command line", function () {
             const doc = JSON.parse(named.stdout);
             assert.equal(doc.stack, "prod");
             assert.equal(doc.outputs.stack, "prod");
-            // AND an explicit --stack still wins, and a file named otherwise plans dev
+            // AND an explicit --stack still wins
             assert.equal(JSON.parse(runPlan(["--stack", "qa", "--stack-file", file, "--json"]).stdout).stack, "qa");
+            // AND a file whose name says no stack is a configuration error naming the file, never a silent dev
             const other = path.join(dir, "prod.yaml");
             fs.renameSync(file, other);
-            assert.equal(JSON.parse(runPlan(["--stack-file", other, "--json"]).stdout).stack, "dev");
+            const unnamed = runPlan(["--stack-file", other, "--json"]);
+            assert.equal(unnamed.status, 2);
+            assert.equal(unnamed.stdout, "");
+            assert.equal(unnamed.stderr, `plan: --stack-file: the file name must say its stack, as Pulumi.<stack>.yaml, got "prod.yaml" (${other}); rename it, or pass --stack <name>\n`);
+            assert.equal(JSON.parse(runPlan(["--stack", "prod", "--stack-file", other, "--json"]).stdout).stack, "prod");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -237,10 +242,40 @@ ${statements}
         assert.equal(r.stderr, "plan: Only one of `--compare`, `--compare-file` or `--compare-ref` can be provided.\n");
     });
 
-    it("exits 2 for a stack with no stack file", () => {
+    it("exits 2 for a stack with no stack file, naming the absolute path it looked for", () => {
         const r = runPlan(["--stack", "nosuch"]);
         assert.equal(r.status, 2);
-        assert.match(r.stderr, /stack "nosuch": no stack file Pulumi\.nosuch\.yaml/);
+        assert.equal(r.stderr, `stack "nosuch": no stack file ${path.join(ROOT, "Pulumi.nosuch.yaml")}\n`);
+    });
+
+    it("reads stack files from the folder Pulumi.yaml names as stackConfigDir", async () => {
+        // GIVEN a project whose Pulumi.yaml keeps its stack files in stacks/, and the app at the repository root
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-stackdir-"));
+        try {
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8") + "stackConfigDir: stacks\n");
+            fs.writeFileSync(path.join(dir, "index.ts"), `export = require(${JSON.stringify(path.join(ROOT, "program"))}).ecsShip();\n`);
+            fs.mkdirSync(path.join(dir, "stacks"));
+            fs.cpSync(path.join(ROOT, "app"), path.join(dir, "app"), { recursive: true });
+            fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(dir, "stacks", "Pulumi.prod.yaml"));
+            const cwd = process.cwd();
+            process.chdir(dir);
+            let p: Plan;
+            try {
+                // WHEN prod is planned with no --stack-file
+                p = await plan("prod", { projectDir: dir, env: { GITHUB_SHA: SHA } });
+            } finally {
+                process.chdir(cwd);
+            }
+            // THEN it is stacks/Pulumi.prod.yaml that was read: prod's names, prod's build context
+            assert.equal(p.outputs.stack, "prod");
+            const images = p.resources.filter((r) => r.type === "docker:index/image:Image");
+            assert.ok(images.length > 0);
+            for (const image of images) assert.equal(image.inputs.build.context, "app");
+            // AND a stack with no file there is named by its absolute path
+            await assert.rejects(plan("qa", { projectDir: dir }), { message: `stack "qa": no stack file ${path.join(dir, "stacks", "Pulumi.qa.yaml")}` });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

@@ -53,7 +53,8 @@ for (const { id, stack, file } of corpus()) {
     const expected = SCENARIOS[id];
     // GIVEN a team's stack file and what that team asked for
     describe(`scenario ${id} (Pulumi.${stack}.yaml)`, function () {
-        this.timeout(120_000);
+        // A hundred services plan about two thousand resources under the mock runtime.
+        this.timeout(id === "hundred-services" ? 600_000 : 120_000);
         let p: Plan;
         let facts: PlanFacts;
         let region: string;

@@ -87,6 +87,19 @@ describe("FargateService behind the shared load balancer", () => {
         assert.match(await promiseOf(svc.url), /^http:\/\/ecs-ship-dev-shared-alb-.+\.elb\.amazonaws\.com\/web$/);
     });
 
+    it("exposes its rules, target group, task definition and task security group to a program building on it, and no listener", async () => {
+        const lb = await shared({ web: CERT_A });
+        const svc = new FargateService(NAME, serviceArgs(lb, { certificateArn: CERT_A, route: { host: "www.example.com", priority: 9 } }));
+        await settled();
+        const urn = (r: pulumi.Resource) => promiseOf(r.urn);
+        assert.deepEqual((await Promise.all(svc.listenerRules.map(urn))).sort(), rules().map((r) => r.urn).sort());
+        assert.equal(svc.listenerRules.length, 2);
+        assert.deepEqual(svc.listeners, []);
+        assert.equal(await urn(svc.targetGroup), cloud.ofType("aws:lb/targetGroup:TargetGroup")[0].urn);
+        assert.equal(await urn(svc.taskDefinition), cloud.ofType("aws:ecs/taskDefinition:TaskDefinition")[0].urn);
+        assert.equal(await promiseOf(svc.taskSecurityGroup.id), sgId(`${NAME}-task-sg`));
+    });
+
     it("opens its tasks only to the shared ALB's security group, on its port, and lets that group reach only them", async () => {
         const lb = await shared();
         new FargateService(NAME, serviceArgs(lb, { port: 3000 }));

@@ -19,6 +19,8 @@ const SCOPE: StackScope = {
     stateBucket: "acme-pulumi-state", stateKmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
     // A custom domain and an alarm email, so the front door's statements are in every document checked here.
     domains: [{ name: "www.example.com", zoneId: "Z0123456789ABCDEFGHIJ" }], alarmEmails: ["ops@example.com"],
+    // A Fargate service's family, so the task-definition policy is among the documents checked here.
+    taskDefinitionFamilies: ["ecs-ship-dev-web"],
 };
 const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-github-deploy-1a2b3c4`;
 const PREVIEW_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-github-preview-1a2b3c4`;

@@ -562,6 +562,8 @@ describe("verify gate: runs with the deploy role's permissions", () => {
     const policies = deployPolicies({
         partition: "aws", accountId: ACCOUNT, region: "us-east-1", stack: "prod", prefix: "ecs-ship-prod", trustName: "ecs-ship-prod-github", project: "ecs-ship",
         providerArn: PROVIDER_ARN, boundaryArn: `arn:aws:iam::${ACCOUNT}:policy/ecs-ship-prod-github-boundary-1a2b3c4`,
+        // prod's Fargate service: a stack with a family of its own may describe task definitions (the gate reads the running image).
+        taskDefinitionFamilies: ["ecs-ship-prod-web"],
     });
     const asDeploy = (action: string, resource: string) => decide(`arn:aws:iam::${ACCOUNT}:role/ecs-ship-prod-github-deploy-1a2b3c4`, policies, { action, resource });
 

@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { MatrixEntry, loadEnvironments } from "./environments";
+import { projectRoot } from "./project";
 import { PINS, PREFLIGHT, PULUMI_CLI_VERSION, checkoutSteps, deployConcurrency, pulumiSecrets, qemuStep } from "./workflowParts";
 
 export const DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";
@@ -178,7 +179,7 @@ export function deployWorkflow(matrix: MatrixEntry[]): string {
     return `${HEADER}${body.replace(/^(\s+(?:- )?uses: )"([^"]+@[0-9a-f]{40}) (# v[\d.]+)"$/gm, "$1$2 $3")}`;
 }
 
-export function main(argv: string[], root = path.resolve(__dirname, "..")): number {
+export function main(argv: string[], root = projectRoot()): number {
     const file = path.join(root, DEPLOY_WORKFLOW);
     const text = deployWorkflow(loadEnvironments(root));
     if (argv[0] === "--check") {

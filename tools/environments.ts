@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { StackFileError, projectRoot, stackFilePath } from "./project";
 
 export const ENVIRONMENTS_FILE = ".github/environments.json";
 
@@ -127,12 +128,18 @@ function checkEntry(key: string, raw: Record<string, unknown>, problems: string[
 
 /** The stack's region, and a check that its deploy role trusts the job the workflow will run. */
 function readStackFile(root: string, key: string, entry: EnvironmentEntry, problems: string[]): MatrixEntry | undefined {
-    const name = `Pulumi.${entry.stack}.yaml`;
+    let name = `Pulumi.${entry.stack}.yaml`;
     let config: Record<string, unknown>;
     try {
-        const doc: unknown = parseYaml(fs.readFileSync(path.join(root, name), "utf8"));
+        const file = stackFilePath(root, entry.stack);
+        name = path.relative(root, file);
+        const doc: unknown = parseYaml(fs.readFileSync(file, "utf8"));
         config = isRecord(doc) && isRecord(doc.config) ? doc.config : {};
     } catch (e) {
+        if (e instanceof StackFileError) {
+            problems.push(`${key}.stack: ${e.message}`);
+            return undefined;
+        }
         problems.push(`${key}.stack: no readable stack file ${name} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         return undefined;
     }
@@ -180,7 +187,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const USAGE = "usage: tools/environments.ts [--only <stack>] [--previewable] [--root <dir>]";
 
 export function main(argv: string[]): number {
-    let root = path.resolve(__dirname, "..");
+    let root = projectRoot();
     let only: string | undefined;
     let previewable = false;
     for (let i = 0; i < argv.length; i++) {

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ENVIRONMENTS_FILE, loadEnvironments, roleVariable } from "./environments";
+import { projectRoot } from "./project";
 
 export class FirstDeployError extends Error {}
 
@@ -106,7 +107,7 @@ export function apply(vars: Variable[], repo: string | undefined, run = spawnSyn
     }
 }
 
-export function main(argv: string[], root = path.resolve(__dirname, "..")): number {
+export function main(argv: string[], root = projectRoot()): number {
     try {
         const args: Record<string, string> = {};
         let doApply = false;

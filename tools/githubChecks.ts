@@ -14,8 +14,8 @@
 // let the first push deploy with no reviewer, from any branch. The check runs in a job of its own before
 // the stack's job, so a failing check never names, and so never creates, the environment.
 // Exit codes: 0 checked, 1 the check failed (the message says what to create), 2 bad arguments.
-import * as path from "path";
 import { ENVIRONMENTS_FILE, EnvironmentsError, loadEnvironments } from "./environments";
+import { projectRoot } from "./project";
 
 /** GitHub's limit on an issue or pull request comment body, in characters (the API answers 422 above it). */
 export const COMMENT_LIMIT = 65536;
@@ -94,7 +94,7 @@ export function commentBody(marker: string, markdown: string, limit = COMMENT_LI
 
 const USAGE = "usage: githubChecks.ts approval --stack <name> | comment --stack <name> --in <file> --out <file>";
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, root = path.resolve(__dirname, "..")): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, root = projectRoot()): Promise<number> {
     const [command, ...rest] = argv;
     const args: Record<string, string> = {};
     for (let i = 0; i < rest.length; i += 2) {

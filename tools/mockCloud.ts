@@ -311,6 +311,11 @@ export function physicalName(type: string, logical: string, inputs: Record<strin
     return `${logical}-${hex(logical, 7)}`;
 }
 
+/** The id the mock account gives a resource: what other resources' inputs carry (a security group's `sg-…`). */
+export function mockId(type: string, name: string, inputs: Record<string, any>, region = "us-east-1"): string {
+    return fakeResource(type, name, inputs, region).id;
+}
+
 function fakeResource(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
     const phys = physicalName(type, name, inputs);
     const base = { ...inputs, ...(phys ? { name: phys } : {}) };
@@ -381,9 +386,13 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
             return { id: a, state: { ...inputs, arn: a } };
         }
         case "aws:acm/certificate:Certificate": {
-            // One DNS validation record per name, as ACM answers it (a CNAME under the zone).
+            // One DNS validation record per name, as ACM answers it (a CNAME under the zone). ACM gives every
+            // certificate of one name in an account the same record, so it is derived from the name and the
+            // account, not from the certificate (AWS Certificate Manager User Guide, "DNS validation",
+            // https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html).
+            const dv = `${ACCOUNT}/${String(inputs.domainName).toLowerCase()}`;
             const a = arn("acm", `certificate/${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}`);
-            const domainValidationOptions = [{ domainName: inputs.domainName, resourceRecordName: `_${hex(name, 32)}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(name + "v", 32)}.acm-validations.aws.` }];
+            const domainValidationOptions = [{ domainName: inputs.domainName, resourceRecordName: `_${hex(dv, 32)}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(dv + "v", 32)}.acm-validations.aws.` }];
             return { id: a, state: { ...inputs, arn: a, domainValidationOptions, status: "PENDING_VALIDATION" } };
         }
         case "aws:acm/certificateValidation:CertificateValidation":

@@ -1,5 +1,10 @@
 // npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [--rerun [--rerun-sha <sha>]]
-//                  [cost flags, see tools/planCost.ts]
+//                  [--from <stack file | git ref>] [cost flags, see tools/planCost.ts]
+// npx ecs-ship plan [the same options], in an app's repository
+//
+// The project is the nearest folder from the working directory up that holds Pulumi.yaml; its stack
+// files sit beside it or in its stackConfigDir. A --stack-file is the stack its name says
+// (Pulumi.<stack>.yaml); a file named otherwise needs --stack.
 //
 // --out writes the plan to a file instead of stdout: npm prints its "> ecs-ship@… plan" banner
 // on stdout, so `npm run plan -- --json --out plan.json` (or `npm run -s plan -- --json | jq`)
@@ -8,6 +13,11 @@
 // --rerun plans the program a second time against the account the first run left (its image
 // pushed, its resources existing) and prints what that second `pulumi up` would change:
 // nothing, for the same commit (tools/replacements.ts).
+//
+// --from plans the stack as it was (another stack file, or this stack's file and program at a git
+// ref), then as it is now against the account that left, and prints the steps `pulumi up` would take
+// between them, in the engine's order, checked against AWS's rules (tools/simulate). It exits 2 naming
+// the step and the rule when AWS would refuse one (docs/update-simulator.md).
 //
 // Shows what `pulumi up` would create for a stack, offline: the real program under
 // Pulumi's mock runtime, no credentials, no CLI, no network. Exit codes: 0 ok,
@@ -18,13 +28,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import { formatViolation } from "../components/limits";
 import { RecordedResource } from "./mockCloud";
-import { Plan, StackFileError, plan, planJson } from "./planner";
+import { Plan, plan, planJson } from "./planner";
+import { StackFileError, projectRoot, stackForFile } from "./project";
 import { COST_USAGE, CostArgs, CostError, CostReport, planCost, takeCostArgs } from "./planCost";
 import { ResourceChange, compareRuns } from "./replacements";
+import { failureSentence, renderSimulation, simulate, simulationJson } from "./simulate";
+import { Before, FromError, commitSha, planBefore } from "./simulate/from";
 
-interface Args { stack: string; json: boolean; stackFile?: string; out?: string; rerun: boolean; rerunSha?: string; cost: CostArgs }
+interface Args { projectDir: string; stack: string; json: boolean; stackFile?: string; out?: string; rerun: boolean; rerunSha?: string; from?: string; cost: CostArgs }
 
-const USAGE = `usage: npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [--rerun [--rerun-sha <sha>]] ${COST_USAGE}`;
+const USAGE = `usage: npm run plan -- (or npx ecs-ship plan) [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [--rerun [--rerun-sha <sha>]] [--from <stack file | git ref>] ${COST_USAGE}`;
 
 function parseArgs(all: string[]): Args {
     let taken: ReturnType<typeof takeCostArgs>;
@@ -35,7 +48,7 @@ function parseArgs(all: string[]): Args {
         process.exit(2);
     }
     const argv = taken.rest;
-    const args: Args = { stack: "", json: false, rerun: false, cost: taken.cost };
+    const args: Args = { projectDir: projectRoot(), stack: "", json: false, rerun: false, cost: taken.cost };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--json") args.json = true;
@@ -45,6 +58,7 @@ function parseArgs(all: string[]): Args {
         else if (a === "--out") args.out = argv[++i];
         else if (a === "--rerun") args.rerun = true;
         else if (a === "--rerun-sha") args.rerunSha = argv[++i];
+        else if (a === "--from") args.from = argv[++i];
         else if (a === "--help" || a === "-h") {
             process.stdout.write(`${USAGE}\n`);
             process.exit(0);
@@ -58,18 +72,30 @@ function parseArgs(all: string[]): Args {
         process.exit(2);
     }
     // The stack is the one the file is named after (Pulumi.<stack>.yaml), as the Pulumi CLI reads it,
-    // so planning Pulumi.prod.yaml plans "prod" with prod's names; otherwise dev.
-    if (!args.stack) args.stack = (args.stackFile && stackOfFile(args.stackFile)) || "dev";
+    // so planning Pulumi.prod.yaml plans "prod" with prod's names; a file whose name says no stack
+    // needs --stack. With no file, dev.
+    if (args.stackFile !== undefined) {
+        try {
+            args.stack = stackForFile(args.stackFile, args.stack || undefined);
+        } catch (e) {
+            process.stderr.write(`plan: ${(e as Error).message}\n`);
+            process.exit(2);
+        }
+    }
+    if (!args.stack) args.stack = "dev";
     if (args.out === undefined ? argv.includes("--out") : args.out === "" || args.out.startsWith("--")) {
         process.stderr.write(`plan: --out needs a file name, got ${JSON.stringify(args.out ?? "")}; ${USAGE}\n`);
         process.exit(2);
     }
+    if (args.from !== undefined && (args.from === "" || args.from.startsWith("--") || args.rerun)) {
+        process.stderr.write(`plan: --from needs a stack file or a git ref, and does not go with --rerun, got ${JSON.stringify(args.from)}; ${USAGE}\n`);
+        process.exit(2);
+    }
+    if (argv.includes("--from") && args.from === undefined) {
+        process.stderr.write(`plan: --from needs a stack file or a git ref; ${USAGE}\n`);
+        process.exit(2);
+    }
     return args;
-}
-
-/** The stack a file is named for: Pulumi.prod.yaml → prod; undefined for any other name. */
-function stackOfFile(file: string): string | undefined {
-    return /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
 }
 
 /** The settings worth reading per resource type, in display order. */
@@ -152,10 +178,14 @@ function renderChanges(stack: string, changes: ResourceChange[]): string {
 async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     let result: Plan;
+    let before: Before | undefined;
+    // Both sides of --from are planned for one commit, so the image is not what differs.
+    const env = args.from !== undefined ? { ...process.env, GITHUB_SHA: commitSha() } : undefined;
     try {
-        result = await plan(args.stack, { stackFile: args.stackFile });
+        if (args.from !== undefined) before = await planBefore(args.from, args.stack, args.stackFile, env!);
+        result = await plan(args.stack, { projectDir: args.projectDir, stackFile: args.stackFile, env, world: before?.world });
     } catch (e) {
-        if (e instanceof ConfigError || e instanceof StackFileError) {
+        if (e instanceof ConfigError || e instanceof StackFileError || e instanceof FromError) {
             process.stderr.write(`${e.message}\n`);
             return 2;
         }
@@ -175,9 +205,15 @@ async function main(): Promise<number> {
     }
     let text: string;
     let code = 0;
-    if (args.rerun) {
+    if (before) {
+        const sim = simulate(before.resources, result.resources);
+        text = args.json ? JSON.stringify(simulationJson(args.stack, before.label, sim), null, 2) + "\n" : renderSimulation(args.stack, before.label, sim);
+        code = sim.failure ? 2 : 0;
+        // Also on stderr, so a log shows it when stdout is piped or written to --out.
+        if (sim.failure) process.stderr.write(`plan: ${failureSentence(sim)}\n`);
+    } else if (args.rerun) {
         const env = args.rerunSha ? { ...process.env, GITHUB_SHA: args.rerunSha } : process.env;
-        const second = await plan(args.stack, { stackFile: args.stackFile, world: result.world, env });
+        const second = await plan(args.stack, { projectDir: args.projectDir, stackFile: args.stackFile, world: result.world, env });
         const changes = compareRuns(result.resources, second.resources);
         text = args.json ? JSON.stringify({ stack: args.stack, changes }, null, 2) + "\n" : renderChanges(args.stack, changes);
         code = changes.some((c) => c.problem) ? 2 : 0;

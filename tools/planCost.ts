@@ -19,6 +19,7 @@ import { estimateCost, planRegion } from "../components/cost/model";
 import { PRICES, UnknownRegionError } from "../components/cost/priceTable";
 import { CostChange, compareEstimates, renderChangeText, renderCostMarkdown, renderCostText } from "../components/cost/render";
 import { Plan, ROOT, plan, planJson } from "./planner";
+import { readProject, stackFileOf } from "./project";
 
 export const COST_USAGE = "[--compare <stack> | --compare-file <path> | --compare-ref <git-ref>] [--cost-markdown] [--assume key=value]... [--price-region <region>]";
 
@@ -134,17 +135,17 @@ async function comparison(result: Plan, head: CostEstimate, args: CostArgs, assu
     let base: CostEstimate;
     let label: string;
     if (args.compare !== undefined) {
-        base = baseEstimate(await basePlan(args.compare, undefined, env), assumptions, args.priceRegion);
+        base = baseEstimate(await basePlan(result, args.compare, undefined, env), assumptions, args.priceRegion);
         label = `stack "${args.compare}"`;
     } else if (args.compareFile !== undefined) {
         if (!fs.existsSync(args.compareFile)) throw new CostError(`plan: --compare-file ${args.compareFile}: no such file`);
-        base = baseEstimate(await basePlan(result.stack, args.compareFile, env), assumptions, args.priceRegion);
+        base = baseEstimate(await basePlan(result, result.stack, args.compareFile, env), assumptions, args.priceRegion);
         label = args.compareFile;
     } else if (args.compareRef !== undefined) {
-        const file = stackFileAt(args.compareRef, result.stack);
+        const file = stackFileAt(args.compareRef, result.stack, result.projectDir ?? ROOT);
         label = `Pulumi.${result.stack}.yaml at ${args.compareRef}`;
         // A stack file that did not exist at the ref: the whole stack is new.
-        base = file ? baseEstimate(await basePlan(result.stack, file, env), assumptions, args.priceRegion)
+        base = file ? baseEstimate(await basePlan(result, result.stack, file, env), assumptions, args.priceRegion)
             : { ...head, services: [], shared: { name: "shared", cost: constant(0), items: [] }, total: constant(0) };
         if (!file) label += " (no such file: a new stack)";
     } else {
@@ -153,9 +154,9 @@ async function comparison(result: Plan, head: CostEstimate, args: CostArgs, assu
     return compareEstimates(base, head, { base: label, head: `stack "${result.stack}"` });
 }
 
-async function basePlan(stack: string, stackFile: string | undefined, env?: NodeJS.ProcessEnv): Promise<Plan> {
+async function basePlan(head: Plan, stack: string, stackFile: string | undefined, env?: NodeJS.ProcessEnv): Promise<Plan> {
     try {
-        const p = await plan(stack, { stackFile, env });
+        const p = await plan(stack, { projectDir: head.projectDir, stackFile, env });
         if (p.violations.length) throw new Error(`${p.violations.length} resource(s) would be rejected by AWS`);
         return p;
     } catch (e) {
@@ -163,11 +164,14 @@ async function basePlan(stack: string, stackFile: string | undefined, env?: Node
     }
 }
 
-/** Writes Pulumi.<stack>.yaml as it was at `ref` to a temporary file; undefined when it did not exist. */
-function stackFileAt(ref: string, stack: string): string | undefined {
+/** Writes the project's Pulumi.<stack>.yaml as it was at `ref` to a temporary file; undefined when it did not exist. */
+function stackFileAt(ref: string, stack: string, projectDir: string): string | undefined {
     let text: string;
+    // `<ref>:./<path>` is relative to git's working directory (git-rev-parse, "<rev>:<path>"): the project,
+    // wherever it sits in the repository, with its stack files wherever its stackConfigDir puts them.
+    const relative = path.relative(projectDir, stackFileOf(readProject(projectDir), stack)).split(path.sep).join("/");
     try {
-        text = execFileSync("git", ["show", `${ref}:Pulumi.${stack}.yaml`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }).toString();
+        text = execFileSync("git", ["show", `${ref}:./${relative}`], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] }).toString();
     } catch (e) {
         const stderr = String((e as { stderr?: Buffer }).stderr ?? "");
         if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;

@@ -1,15 +1,16 @@
 // Runs the real program (index.ts) under Pulumi's mock runtime with one stack's
-// configuration, and returns what `pulumi up` would create. Used by `npm run plan` and by
-// tests; there is no plan-only composition.
+// configuration, and returns what `pulumi up` would create. Used by `npm run plan`, by
+// `npx ecs-ship plan` in an app's repository, and by tests; there is no plan-only composition.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
 import { LimitViolation, preflight } from "../components/limits";
 import { MockCloud, RecordedResource, World, installMocks, physicalName, settle } from "./mockCloud";
+import { StackFileError, readProject, readYaml, stackFileOf } from "./project";
 
+export { StackFileError } from "./project";
+/** This repository's project folder: the default when no projectDir is given. */
 export const ROOT = path.resolve(__dirname, "..");
-const PROGRAM = path.join(ROOT, "index.ts");
 
 export interface Plan {
     project: string;
@@ -21,10 +22,14 @@ export interface Plan {
     assumptions: string[];
     /** The account after this run's `pulumi up`: pass it to the next plan to plan a re-run. */
     world: World;
+    /** The folder of the Pulumi.yaml planned (comparison plans read the same project). */
+    projectDir?: string;
 }
 
 export interface PlanOptions {
-    /** Stack file to read; defaults to Pulumi.<stack>.yaml beside Pulumi.yaml. */
+    /** The folder holding Pulumi.yaml; defaults to this repository's. */
+    projectDir?: string;
+    /** Stack file to read; defaults to Pulumi.<stack>.yaml in the project's stack folder (Pulumi.yaml's stackConfigDir). */
     stackFile?: string;
     /** Environment the program sees (GITHUB_SHA); defaults to process.env. */
     env?: NodeJS.ProcessEnv;
@@ -32,16 +37,13 @@ export interface PlanOptions {
     world?: World;
 }
 
-/** Thrown when the stack file itself cannot be read or parsed. */
-export class StackFileError extends Error {}
-
 /**
  * Builds the config map the Pulumi CLI would hand the program: declared defaults from
  * Pulumi.yaml, then the stack file's values. Structured values travel as JSON text,
  * exactly as the CLI passes them.
  */
-export function stackConfig(stack: string, stackFile?: string): Record<string, string> {
-    const project = readYaml(path.join(ROOT, "Pulumi.yaml"));
+export function stackConfig(stack: string, stackFile?: string, projectDir: string = ROOT): Record<string, string> {
+    const project = readProject(projectDir);
     const projectName: string = project.name;
     const out: Record<string, string> = {};
     for (const [k, decl] of Object.entries<any>(project.config ?? {})) {
@@ -49,8 +51,8 @@ export function stackConfig(stack: string, stackFile?: string): Record<string, s
         const value = decl && typeof decl === "object" && "default" in decl ? decl.default : decl && typeof decl === "object" && "value" in decl ? decl.value : undefined;
         if (value !== undefined) out[key] = encode(value);
     }
-    const file = stackFile ?? path.join(ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new StackFileError(`stack "${stack}": no stack file ${path.relative(process.cwd(), file) || file}`);
+    const file = stackFile ?? stackFileOf(project, stack);
+    if (!fs.existsSync(file)) throw new StackFileError(`stack "${stack}": no stack file ${path.resolve(file)}`);
     const doc = readYaml(file);
     for (const [k, value] of Object.entries<any>(doc?.config ?? {})) {
         const key = k.includes(":") ? k : `${projectName}:${k}`;
@@ -63,20 +65,15 @@ function encode(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function readYaml(file: string): any {
-    try {
-        return parseYaml(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new StackFileError(`${file}: ${(e as Error).message}`);
-    }
-}
-
 /**
  * Plans one stack in this process. Re-evaluates index.ts each time, so tests can plan
  * several stacks one after another. Throws ConfigError on invalid configuration.
  */
 export async function plan(stack: string, options: PlanOptions = {}): Promise<Plan> {
-    const config = stackConfig(stack, options.stackFile);
+    const projectDir = options.projectDir ?? ROOT;
+    const config = stackConfig(stack, options.stackFile, projectDir);
+    const program = readProject(projectDir).program;
+    registerTypeScript(program, projectDir);
     const region = config["aws:region"] ?? "us-east-1";
     // A copy: each plan returns its own world, and the one passed in stays as it was.
     const cloud = new MockCloud(region, structuredClone(options.world ?? { images: {} }));
@@ -93,22 +90,42 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
     const onRejection = (e: unknown) => asyncErrors.push(e);
     process.on("unhandledRejection", onRejection);
     try {
-        delete require.cache[require.resolve(PROGRAM)];
-        const program = require(PROGRAM);
+        delete require.cache[require.resolve(program)];
+        const exported = require(program);
         const outputs: Record<string, unknown> = {};
-        for (const [name, value] of Object.entries(program)) {
+        for (const [name, value] of Object.entries(exported)) {
             outputs[name] = await resolve(value);
         }
         await settle();
         if (asyncErrors.length) throw asyncErrors[0];
         const violations = preflight(cloud.resources.map((r) => ({ ...r, physicalName: physicalName(r.type, r.name, r.inputs) })));
         cloud.commitRun();
-        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world };
+        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world, projectDir };
     } finally {
         process.off("unhandledRejection", onRejection);
         if (savedSha === undefined) delete process.env.GITHUB_SHA;
         else process.env.GITHUB_SHA = savedSha;
     }
+}
+
+/**
+ * A TypeScript program is loaded as Pulumi loads it: through ts-node, transpile-only. Under ts-node
+ * already (tests, `npm run plan`) nothing is done; otherwise the project's own ts-node, else the one
+ * @pulumi/pulumi vendors for `pulumi up` (with its TypeScript), so an app's repository needs no more.
+ */
+function registerTypeScript(program: string, projectDir: string): void {
+    if (!program.endsWith(".ts") || require.extensions[".ts"]) return;
+    const compilerOptions = { module: "commonjs", target: "es2020", esModuleInterop: true };
+    try {
+        require(require.resolve("ts-node", { paths: [projectDir] })).register({ transpileOnly: true, compilerOptions });
+        return;
+    } catch { /* none of its own: the vendored one */ }
+    const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir, __dirname] }));
+    require(path.join(sdk, "vendor", "ts-node@7.0.1")).register({
+        transpileOnly: true,
+        compiler: path.join(sdk, "vendor", "typescript@3.8.3"),
+        compilerOptions,
+    });
 }
 
 /** Resolves Outputs (deeply) to plain values. */

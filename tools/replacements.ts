@@ -62,6 +62,8 @@ export const REPLACE_RULES: Record<string, ReplaceRule> = {
         source: `${TF}ecs/express_gateway_service.go (infrastructure_role_arn RequiresReplace, service_name RequiresReplaceIfConfigured; checkExpressGatewayServiceExists)`,
     },
     "pulumi-nodejs:dynamic:DrainBarrier": { replaceOn: ["region", "cluster", "serviceName"], source: "components/drainBarrier.ts (the provider's diff)" },
+    // Never replaced: any change is an update, which runs the release again only when a run key changed.
+    "pulumi-nodejs:dynamic:ReleaseTask": { replaceOn: [], source: "components/releaseTask.ts (the provider's diff: replaces nothing; RELEASE_RUN_KEYS decide whether the update runs)" },
     "aws:lb/loadBalancer:LoadBalancer": { replaceOn: ["name", "namePrefix", "internal", "loadBalancerType"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}elbv2/load_balancer.go (name, name_prefix, internal, load_balancer_type ForceNew)` },
     "aws:lb/targetGroup:TargetGroup": { replaceOn: ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}elbv2/target_group.go (name, name_prefix, port, protocol, protocol_version, target_type, vpc_id ForceNew)` },
     "aws:lb/listener:Listener": { replaceOn: ["loadBalancerArn"], source: `${TF}elbv2/listener.go (load_balancer_arn ForceNew)` },

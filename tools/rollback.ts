@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, parseDocument } from "yaml";
 import { serviceResourceName } from "../components/serviceArgs";
+import { projectRoot, stackFilePath } from "./project";
 
 export class RollbackError extends Error {}
 
@@ -26,8 +27,8 @@ export function tagFor(commit: string): string {
 }
 
 function stackFile(root: string, stack: string): string {
-    const file = path.join(root, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new RollbackError(`--stack: no stack file Pulumi.${stack}.yaml`);
+    const file = stackFilePath(root, stack);
+    if (!fs.existsSync(file)) throw new RollbackError(`--stack: no stack file Pulumi.${stack}.yaml (${file})`);
     return file;
 }
 
@@ -76,7 +77,7 @@ function parse(argv: string[]): { command: string; stack: string; commit: string
     return out;
 }
 
-export function main(argv: string[], root = path.resolve(__dirname, "..")): number {
+export function main(argv: string[], root = projectRoot()): number {
     try {
         const args = parse(argv);
         if (args.command === "repositories") {

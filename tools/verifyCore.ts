@@ -33,6 +33,8 @@ export interface ServiceTarget {
     logGroupName?: string;
     /** The service's deployment strategy and its designed waits (tools/verifyDeployment.ts); absent: rolling. */
     deployment?: { strategy: "rolling" | "canary" | "linear" | "blueGreen"; waitMinutes: number };
+    /** The service's release command (stack output `release.command`), when it has one. */
+    release?: string[];
 }
 
 export interface Clock {
@@ -66,6 +68,17 @@ export function digestOf(ref: unknown): string | undefined {
 export function whereToLook(target: ServiceTarget, deploymentArn?: string): string {
     const places = [deploymentArn ? `service deployment ${deploymentArn}` : undefined, target.logGroupName ? `log group ${target.logGroupName}` : undefined].filter(Boolean);
     return places.length ? `; see ${places.join(" and ")}` : "";
+}
+
+/**
+ * For a service with a release command, what an old version still serving may mean: the release
+ * failed inside `pulumi up`, which stops the deploy before the service changes (docs/workloads.md).
+ */
+export function releaseHint(target: ServiceTarget): string {
+    if (!target.release) return "";
+    return `. If this run's \`pulumi up\` failed at its release task (${JSON.stringify(target.release)}), this is what a failed release leaves: `
+        + "the old version serving, the service untouched, nothing half-migrated by the deploy itself; the error of `pulumi up` names the task, "
+        + "its exit code and its last log lines, and the next `pulumi up` runs the release again (docs/workloads.md, \"Release tasks\")";
 }
 
 /** Exponential backoff bounded by the deadline. */

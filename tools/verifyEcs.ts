@@ -9,7 +9,7 @@ import {
     ListServiceDeploymentsCommand,
     ServiceDeploymentBrief,
 } from "@aws-sdk/client-ecs";
-import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, digestOf, seconds, whereToLook } from "./verifyCore";
+import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, digestOf, seconds, releaseHint, whereToLook } from "./verifyCore";
 import { Progress, progressLine, progressOf, rollbackVerdict } from "./verifyDeployment";
 
 // ServiceDeployment statuses (Amazon ECS API Reference, ServiceDeployment; Developer Guide,
@@ -123,7 +123,7 @@ export async function checkImage(target: ServiceTarget, deploymentArn: string | 
         await retry.wait(attempt, deadlineAt,
             () => seen.length === 0
                 ? new GateFailure(EXIT.timeout, `${label(target)}: deadline reached with ${state}, expected ${target.imageDigest} to serve${whereToLook(target, deploymentArn)}`)
-                : new GateFailure(EXIT.imageMismatch, `${label(target)}: expected every ${what} to serve ${target.imageDigest}, saw ${state}${whereToLook(target, deploymentArn)}`),
+                : new GateFailure(EXIT.imageMismatch, `${label(target)}: expected every ${what} to serve ${target.imageDigest}, saw ${state}${whereToLook(target, deploymentArn)}${releaseHint(target)}`),
             (delay) => deps.log(`${label(target)}: ${state}; checking again in ${seconds(delay)}`));
     }
 }

@@ -132,6 +132,7 @@ function parseService(key: string, name: string, svc: unknown, problems: string[
         versionPath: typeof svc.versionPath === "string" ? svc.versionPath : undefined,
         logGroupName: typeof svc.logGroupName === "string" ? svc.logGroupName : undefined,
         ...(deployment ? { deployment } : {}),
+        ...(isRecord(svc.release) && Array.isArray(svc.release.command) && svc.release.command.every((c) => typeof c === "string") ? { release: svc.release.command as string[] } : {}),
     };
 }
 

@@ -1,6 +1,6 @@
 // The deploy gate's HTTP check over the service's public URL: the health path the load balancer probes
 // answers 200, and, only when the stack configures versionPath, the app reports the expected commit there.
-import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, isRecord, seconds, whereToLook } from "./verifyCore";
+import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, isRecord, seconds, releaseHint, whereToLook } from "./verifyCore";
 
 const HEX_SHA = /^[0-9a-f]{7,40}$/;
 
@@ -66,7 +66,7 @@ export async function checkHttp(target: ServiceTarget, expectedSha: string | und
             attempt,
             deadlineAt,
             () => lastServed !== undefined
-                ? new GateFailure(EXIT.versionMismatch, `${target.name}: expected ${version} to report ${expectedSha}, saw ${lastServed}${whereToLook(target)}`)
+                ? new GateFailure(EXIT.versionMismatch, `${target.name}: expected ${version} to report ${expectedSha}, saw ${lastServed}${whereToLook(target)}${releaseHint(target)}`)
                 : new GateFailure(EXIT.timeout, `${target.name}: deadline reached before ${health} answered 200, expected 200, saw ${state.replace(/^GET \S+ -> /, "")}${whereToLook(target)}`),
             (delay) => deps.log(`${target.name}: ${state}; retrying in ${seconds(delay)}`),
         );

@@ -23,9 +23,16 @@ export const PINS = {
  * @pulumi/pulumi the lock file installs, so the CLI and the language SDK are the release they were built
  * with, instead of whatever CLI the runner image carries.
  */
-export const PULUMI_CLI_VERSION: string = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package-lock.json"), "utf8")) as {
-    packages: Record<string, { version: string }>;
-}).packages["node_modules/@pulumi/pulumi"].version;
+export const PULUMI_CLI_VERSION: string = pulumiSdkVersion();
+
+/** From this repository's lock file; in the published package (no lock file), the SDK the app installed. */
+function pulumiSdkVersion(): string {
+    const lock = path.join(__dirname, "..", "package-lock.json");
+    if (fs.existsSync(lock)) {
+        return (JSON.parse(fs.readFileSync(lock, "utf8")) as { packages: Record<string, { version: string }> }).packages["node_modules/@pulumi/pulumi"].version;
+    }
+    return (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
+}
 
 /**
  * QEMU's binfmt image for docker/setup-qemu-action, pinned by digest instead of its default `:latest`.

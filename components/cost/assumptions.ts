@@ -30,6 +30,10 @@ export interface CostAssumptions {
     dnsMillionQueriesPerMonth: number;
     /** Releases per service per month: a canary, linear or blue/green release runs a second full set of tasks while it lasts. */
     deploysPerMonth: number;
+    /** Deployments per month that run a service's release command (each one a new task definition revision). */
+    releasesPerMonth: number;
+    /** Minutes one release task runs, from start to exit (a migration). */
+    releaseMinutes: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
@@ -48,6 +52,9 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
     insightsGbPerTaskMonth: 0.07,
     dnsMillionQueriesPerMonth: 1,
     deploysPerMonth: 20,
+    // About one deployment each working day, and a few minutes of migration each.
+    releasesPerMonth: 20,
+    releaseMinutes: 5,
 });
 
 /** Allowed range per assumption: [min, max]. */
@@ -64,6 +71,8 @@ const RANGES: Record<keyof CostAssumptions, [number, number]> = {
     insightsGbPerTaskMonth: [0, 1_000],
     dnsMillionQueriesPerMonth: [0, 1_000_000],
     deploysPerMonth: [0, 10_000],
+    releasesPerMonth: [0, 100_000],
+    releaseMinutes: [0, 120],
 };
 
 /** A bad `--assume` value: names the key, what is allowed, and what was given. */

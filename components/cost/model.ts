@@ -20,7 +20,8 @@ export const EXPRESS = "aws:ecs/expressGatewayService:ExpressGatewayService";
 export const ECS_SERVICE = "aws:ecs/service:Service";
 
 /** A component resource: its type token has no module path (`pkg:index:Type`). */
-const isComponent = (r: PlanResource) => !r.type.includes("/");
+/** Component resources group children and cost nothing; dynamic resources are custom ones (the release task). */
+const isComponent = (r: PlanResource) => !r.type.includes("/") && !r.type.startsWith("pulumi-nodejs:dynamic:");
 
 /** The region a plan deploys to: its AWS provider's `region` input. */
 export function planRegion(resources: PlanResource[]): string | undefined {

@@ -67,6 +67,20 @@ export function itemsFor(r: PlanResource, group: PlanResource[], p: Pricer): Lin
             return [line(p, r, "security", "KMS customer managed key", "key-month", constant(1), "kmsKeyMonth", "one key (requests not counted)")];
         case "aws:secretsmanager/secret:Secret":
             return [line(p, r, "security", "Secrets Manager secret", "secret-month", constant(1), "secretMonth", "one secret (API calls not counted)")];
+        case "pulumi-nodejs:dynamic:ReleaseTask": {
+            // Each release is one Fargate task of the revision it runs (on-demand, never Spot: releaseRunner.ts),
+            // billed per second while it runs (AWS Fargate pricing).
+            const td = group.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
+            const cpu = Number(td?.inputs.cpu ?? 256) / 1024;
+            const memory = Number(td?.inputs.memory ?? 512) / 1024;
+            const key = td?.inputs.runtimePlatform?.cpuArchitecture === "ARM64" ? "fargateArm" : "fargateX86";
+            const hours = a.releasesPerMonth * a.releaseMinutes / 60;
+            const why = `assumptions releasesPerMonth: ${a.releasesPerMonth} × releaseMinutes: ${a.releaseMinutes} = ${Math.round(hours * 100) / 100} task-hours`;
+            return [
+                line(p, r, "compute", "release tasks: Fargate vCPU", "vCPU-hour", constant(hours * cpu), `${key}VcpuHour`, `${why} × ${cpu} vCPU`),
+                line(p, r, "compute", "release tasks: Fargate memory", "GB-hour", constant(hours * memory), `${key}GbHour`, `${why} × ${memory} GB`),
+            ];
+        }
         case "aws:ec2/eip:Eip":
             return [line(p, r, "network", "public IPv4 address (Elastic IP)", "address-hour", constant(a.hoursPerMonth), "publicIpv4Hour", `${a.hoursPerMonth} h`)];
         default:

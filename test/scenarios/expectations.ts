@@ -62,6 +62,19 @@ const byPath = (path: string) => [`HTTP:80 forward path /${path},/${path}/*`];
 const byHost = (host: string) => [`HTTP:80 redirect host ${host}`, `HTTPS:443 forward host ${host}`];
 
 /** One Fargate and one Express service, both built, on the stack's network. */
+/** The hundred-services scenario's services, in its stack file's order. */
+const HUNDRED = [
+    "catalog", "cart", "checkout", "orders", "payments", "refunds", "invoices", "billing", "pricing", "promotions",
+    "coupons", "loyalty", "reviews", "ratings", "search", "suggest", "recommend", "inventory", "stock", "warehouse",
+    "shipping", "tracking", "returns", "customers", "accounts", "profiles", "auth", "sessions", "tokens", "permissions",
+    "teams", "orgs", "notify", "email", "sms", "push", "webhooks", "events", "audit", "reports",
+    "analytics", "metrics", "dashboards", "exports", "imports", "media", "images", "thumbs", "videos", "uploads",
+    "files", "documents", "templates", "content", "pages", "blog", "comments", "forums", "chat", "support",
+    "tickets", "faq", "help", "feedback", "surveys", "forms", "scheduler", "calendar", "bookings", "slots",
+    "partners", "vendors", "suppliers", "contracts", "quotes", "tax", "currency", "geo", "maps", "stores",
+    "kiosk", "pos", "mobile-api", "web-api", "admin", "backoffice", "cms", "gateway", "graphql", "health",
+    "status", "flags", "config", "ledger", "wallet", "fraud", "risk", "kyc", "compliance", "archive",
+];
 const built = { repositories: 2, images: 2 };
 const oneFargate = { fargateServices: 1, taskDefinitions: 1, loadBalancers: 1, listeners: 1, networks: 1 };
 const oneExpress = { expressServices: 1 };
@@ -237,6 +250,50 @@ export const SCENARIOS: Record<string, Scenario> = {
             },
         },
     },
+    // ---- Release tasks and sidecars (issue 27) ----
+    "release-fargate": {
+        // The release runs the service's own task definition: no task definition of its own.
+        counts: { repositories: 1, images: 1, ...oneFargate, secretPolicies: 1 },
+        services: {
+            web: {
+                mode: "fargate", cpu: 512, memory: 1024,
+                environment: { DJANGO_SETTINGS_MODULE: "shop.settings.production" },
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/shop/db-Xy12Ab" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/shop/db-Xy12Ab"],
+                release: { command: ["python", "manage.py", "migrate", "--noinput"], timeoutMinutes: 20, family: "ecs-ship-prod-web" },
+            },
+        },
+    },
+    "release-express": {
+        // Express manages the service's task definition, so the release has one of its own.
+        counts: { repositories: 1, images: 1, ...oneExpress, taskDefinitions: 1, secretPolicies: 1 },
+        services: {
+            web: {
+                mode: "express",
+                environment: { DJANGO_SETTINGS_MODULE: "shop.settings.staging" },
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/shop/db-Qw34Er" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/shop/db-Qw34Er"],
+                release: { command: ["python", "manage.py", "migrate", "--noinput"], timeoutMinutes: 15, family: "ecs-ship-staging-web-release" },
+            },
+        },
+    },
+    "sidecar-proxy": {
+        // The agent's secret is read by the execution role, which starts every container of the task.
+        counts: { repositories: 1, images: 1, ...oneFargate, secretPolicies: 1 },
+        services: {
+            api: {
+                mode: "fargate",
+                secretReads: ["arn:aws:ssm:us-east-1:123456789012:parameter/orders/datadog-api-key"],
+                sidecars: {
+                    agent: { image: "public.ecr.aws/datadog/agent@sha256:6b8e3f0a1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7", essential: false, ports: [8125], dependsOn: ["proxy HEALTHY"], logRetentionDays: 14 },
+                    proxy: {
+                        image: "public.ecr.aws/appmesh/aws-appmesh-envoy@sha256:1f4ca5b2a1c7d7e0a5e0f0c6f3c8b6d9e2a7c4b1d0e9f8a7b6c5d4e3f2a1b0c9",
+                        essential: true, ports: [9901, 15000], dependsOn: ["app START"], logRetentionDays: 14,
+                    },
+                },
+            },
+        },
+    },
     "secrets-express": {
         counts: { repositories: 1, images: 1, ...oneExpress, secretPolicies: 1 },
         services: {
@@ -271,6 +328,12 @@ export const SCENARIOS: Record<string, Scenario> = {
         services: { web: { mode: "fargate", architecture: "ARM64", capacity: ["FARGATE_SPOT"], cpu: 512, memory: 1024 } },
     },
     // ---- Whole teams ----
+    // A hundred Fargate services on one shared load balancer: exactly its quota of rules and target groups
+    // (ELB User Guide, "Quotas for your Application Load Balancers": 100 each), and the trust within IAM's.
+    "hundred-services": {
+        counts: { repositories: 100, images: 100, fargateServices: 100, taskDefinitions: 100, loadBalancers: 1, listeners: 1, listenerRules: 100, networks: 1 },
+        services: Object.fromEntries(HUNDRED.map((n) => [n, { mode: "fargate" as const, listeners: byPath(n), healthCheckPath: `/${n}/health` }])),
+    },
     "ten-services": {
         counts: {
             // Six Fargate services, one load balancer (issue 16): one listener, one rule each by /<service>.

@@ -58,6 +58,10 @@ export interface ServiceFacts {
     assignPublicIp?: boolean;
     /** Fargate only. */
     desiredCount?: number;
+    /** Only with `release`: the command, its timeout, and the family of the task definition it runs. */
+    release?: { command: string[]; timeoutMinutes: number; family: string };
+    /** Only with `sidecars` (Fargate): each extra container as the task runs it, and its log retention. */
+    sidecars?: Record<string, { image: string; essential: boolean; ports: number[]; dependsOn: string[]; logRetentionDays: number }>;
     scaling: { min: number; max: number; metric: string; target: number };
 }
 
@@ -84,7 +88,11 @@ export function planFacts(p: Plan): PlanFacts {
     const services: Record<string, ServiceFacts> = {};
     const prefix = `ecs-ship-${p.stack}-`;
     for (const c of p.resources.filter((r) => r.type === "ecs-ship:index:ExpressService" || r.type === "ecs-ship:index:FargateService")) {
-        services[c.name.slice(prefix.length)] = c.type.endsWith("ExpressService") ? expressFacts(p, c.name) : fargateFacts(p, c.name);
+        services[c.name.slice(prefix.length)] = {
+            ...(c.type.endsWith("ExpressService") ? expressFacts(p, c.name) : fargateFacts(p, c.name)),
+            ...releaseFacts(p, c.name),
+            ...sidecarFacts(p, c.name),
+        };
     }
     return { counts: countsOf(p), services };
 }
@@ -186,4 +194,27 @@ function fargateFacts(p: Plan, name: string): ServiceFacts {
 function withoutScalingTrigger(env: Record<string, string>): Record<string, string> {
     const { [SCALING_TRIGGER_ENV]: _trigger, ...rest } = env;
     return rest;
+}
+
+/** The release a service runs before its rollouts, when it has one. */
+function releaseFacts(p: Plan, name: string): Pick<ServiceFacts, "release"> {
+    const r = childOf(p, name, "pulumi-nodejs:dynamic:ReleaseTask")[0];
+    if (!r) return {};
+    const td = p.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.state.arn === r.inputs.taskDefinitionArn)!;
+    return { release: { command: r.inputs.command, timeoutMinutes: r.inputs.timeoutSeconds / 60, family: td.inputs.family } };
+}
+
+/** The task's containers after the first (the app), with their log groups' retention. */
+function sidecarFacts(p: Plan, name: string): Pick<ServiceFacts, "sidecars"> {
+    const td = childOf(p, name, "aws:ecs/taskDefinition:TaskDefinition").find((t) => !t.name.endsWith("-release-td"));
+    const [, ...others] = td ? JSON.parse(td.inputs.containerDefinitions) : [];
+    if (others.length === 0) return {};
+    const retention = (group: string) => p.resources.find((x) => x.type === "aws:cloudwatch/logGroup:LogGroup" && x.state.name === group)!.inputs.retentionInDays;
+    return {
+        sidecars: Object.fromEntries(others.map((c: any) => [c.name, {
+            image: c.image, essential: c.essential, ports: c.portMappings.map((m: { containerPort: number }) => m.containerPort),
+            dependsOn: c.dependsOn.map((d: { containerName: string; condition: string }) => `${d.containerName} ${d.condition}`),
+            logRetentionDays: retention(c.logConfiguration.options["awslogs-group"]),
+        }])),
+    };
 }

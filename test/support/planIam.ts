@@ -10,7 +10,7 @@ export interface PlanIam {
     stack: string;
     deployRoleArn: string;
     previewRoleArn: string;
-    /** The deploy role's managed policies and its inline pass-role policies. */
+    /** The deploy role's managed policies (and any inline pass-role policies a library user adds). */
     deploy: Record<string, IamDocument>;
     preview: Record<string, IamDocument>;
     boundary: IamDocument;
@@ -30,6 +30,8 @@ export function planIam(p: Plan): PlanIam {
     const POLICY = "aws:iam/policy:Policy";
     const deploy: Record<string, IamDocument> = {};
     for (const k of ["build", "network", "iam", "edge"]) deploy[k] = json(find(POLICY, `${trust}-deploy-${k}`).inputs.policy);
+    // The task definitions' policies, as many as the stack's families need (none for an Express-only stack).
+    for (const r of p.resources.filter((x) => x.type === POLICY && /-deploy-tasks(-\d+)?$/.test(x.name) && x.name.startsWith(`${trust}-`))) deploy[r.name.slice(trust.length + 8)] = json(r.inputs.policy);
     for (const r of p.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.name.startsWith(`${trust}-pass-`))) deploy[r.name] = json(r.inputs.policy);
     const boundary = find(POLICY, `${trust}-boundary`);
     return {

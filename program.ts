@@ -1,0 +1,256 @@
+// The ecs-ship program as one function: read the stack's settings, compose the components, return
+// the stack outputs. A project's index.ts is one line that calls it (`export = ecsShip();`), in this
+// repository and in every repository `npx ecs-ship init` sets up.
+// Nothing else lives here: validation is in config/, resources and their defaults in components/.
+// The body stays at the left margin, as it was when it was index.ts's top level.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ServiceConfig, loadSettings } from "./config";
+import { ContainerRegistry } from "./components/containerRegistry";
+import { ExpressService } from "./components/expressService";
+import { FargateCluster } from "./components/fargateCluster";
+import { FargateService } from "./components/fargateService";
+import { GithubOidcTrust } from "./components/githubOidcTrust";
+import { StackNetwork } from "./components/network";
+import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
+import { ecrRepositoryArn } from "./components/permissionsBoundary";
+import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
+import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
+import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
+import { sidecarSecrets } from "./components/sidecars";
+import { sidecarsForComponent } from "./config/sidecars";
+
+/** What a stack exports: its name, the trust's roles, the cluster and each service's outputs. */
+export type EcsShipOutputs = ReturnType<typeof ecsShip>;
+
+/**
+ * Plans and deploys the current stack: its settings are read from the stack file (validated first,
+ * so invalid configuration throws before any resource exists), and build contexts are resolved from
+ * the repository root. Returns the stack's outputs; export them from the program.
+ */
+export function ecsShip() {
+const settings = loadSettings();
+const { prefix, github, backend, network: networkSettings } = settings;
+
+// Every taggable resource carries the stack's tags through the provider's default tags.
+const provider = new aws.Provider(prefix, {
+    region: settings.region as aws.Region,
+    defaultTags: { tags: settings.tags },
+});
+const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+
+// Custom domains of Fargate services, each with the id of its public Route 53 zone (given, or looked
+// up by name). Keyed by the domain: services on one domain with different paths share its zone,
+// certificate and alias record (config checks that they agree on both).
+const fargate = settings.services.filter((s) => s.mode === "fargate");
+const domainOwners = new Map<string, ServiceConfig>();
+for (const s of fargate) if (s.domain && !domainOwners.has(s.domain)) domainOwners.set(s.domain, s);
+const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(domain, s, { provider })] as const));
+// Where deployment alarms notify: an email gets a topic and a subscription; a topic ARN is used as given.
+// Read whether or not the alarms are enabled, so switching them off for a hotfix leaves the trust as it
+// is and needs no administrator (docs/operations.md, "Deploying during an incident").
+// Services released canary, linear or blue/green (components/trafficShift.ts).
+const shifting = fargate.some((s) => (s.deployment?.strategy ?? "rolling") !== "rolling");
+const notifying = fargate.filter((s) => s.alarms?.email || s.alarms?.snsTopicArn);
+
+// Keyless trust for the GitHub workflow. It owns the permissions boundary every role below carries.
+const trust = new GithubOidcTrust(`${prefix}-github`, {
+    prefix,
+    region: settings.region,
+    repository: github.repository,
+    ownerId: github.ownerId,
+    repositoryId: github.repositoryId,
+    deployBranches: github.deployBranches,
+    deployEnvironments: github.deployEnvironments,
+    pullRequestPreview: github.pullRequestPreview,
+    oidcProviderArn: github.oidcProviderArn,
+    retainProvider: github.retainProvider,
+    maxSessionDuration: github.maxSessionDuration,
+    stateBucket: backend.stateBucket,
+    stateKmsKeyArn: backend.kmsKeyArn,
+    stackTags: settings.tags,
+    taskPermissions: settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
+    // The boundary admits exactly the configured secrets, named by the secret ARN (no JSON key or version).
+    secretArns: settings.services.flatMap((s) => Object.values({ ...s.secrets, ...sidecarSecrets(s.sidecars) }).map(secretResourceArn)),
+    secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
+    // The deploy role may write certificates and records only for these names, in these zones, and
+    // subscribe only these addresses.
+    domains: [...zones].map(([name, zoneId]) => ({ name, zoneId, createsCertificate: !domainOwners.get(name)!.certificateArn })),
+    alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
+    alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
+    // Task definitions: exactly the Fargate services' families (each named after its service). Express keeps its own.
+    taskDefinitionFamilies: fargate.map((s) => serviceResourceName(settings.stack, s.name)),
+    // One pattern per kind of role the services have scopes every service's roles, so adding a service adds no policy.
+    passRoleKinds: [
+        "exec" as const,
+        ...(settings.services.some((s) => (s.taskPolicyStatements ?? []).length > 0) ? ["task" as const] : []),
+        ...(settings.services.some((s) => s.mode === "express") ? ["infra" as const] : []),
+        ...(shifting ? ["lb" as const] : []),
+    ],
+    // Canary, linear and blue/green services get a load-balancer role the boundary must admit.
+    shiftsTraffic: shifting,
+    // Stack roles pull only from the stack's repositories and its prebuilt images' ones.
+    imageRepositoryArns: settings.services.flatMap((s) => {
+        const arn = s.image.kind === "ref" ? ecrRepositoryArn(s.image.ref) : undefined;
+        return arn ? [arn] : [];
+    }),
+}, {
+    ...opts,
+    // The deploy role cannot delete itself, its policies, the boundary or the provider, so
+    // the trust is protected: CI's destroy (`exclude-protected`) removes everything else and
+    // succeeds, and an admin removes the trust deliberately (README, "Teardown").
+    protect: true,
+});
+
+// Shared by the stack's services: one cluster, and the network when Fargate or a custom network needs it.
+const cluster = new FargateCluster(prefix, { containerInsights: settings.containerInsights }, opts);
+const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate");
+const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSettings ?? {}, opts) : undefined;
+
+// Each domain gets a created certificate (named after the domain, so renaming a service keeps it)
+// unless its services bring one.
+const certificates = new Map([...domainOwners].map(([domain, s]) => [domain, s.certificateArn
+    ?? new DomainCertificate(`${prefix}-${domain}`, { domain, zoneId: zones.get(domain)! }, opts).certificateArn] as const));
+const certificateOf = (s: ServiceConfig): pulumi.Input<string> | undefined => (s.domain ? certificates.get(s.domain) : s.certificateArn);
+// One load balancer for the stack's Fargate services when there are two or more (or `loadBalancer.shared`).
+// It serves one certificate per domain, however many services the domain routes to.
+const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.shared) && fargate.length > 0
+    ? new SharedLoadBalancer(`${prefix}-shared`, {
+        vpcId: network!.vpcId,
+        subnetIds: network!.albSubnetIds,
+        // Keyed by what the certificate is, not by who brings it: its domain, or the certificate's own id, so
+        // services sharing one certificate share one listener slot and removing one of them keeps it.
+        certificateArns: Object.fromEntries(fargate.flatMap((s) => {
+            const c = certificateOf(s);
+            return c ? [[s.domain ?? `certificate-${String(c).split("/").pop()}`, c]] : [];
+        })),
+    }, opts)
+    : undefined;
+
+// Each service's rule on the shared load balancer: its host and path, at a priority no other service holds.
+const routes = sharedLb ? routesOf(fargate) : {};
+
+/** A built image gets the service's repository; a prebuilt one (`image.ref`) runs as given, with no repository. */
+function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
+    if (svc.image.kind === "ref") return undefined;
+    const name = serviceResourceName(settings.stack, svc.name);
+    return new ContainerRegistry(`${name}-registry`, {
+        repositoryName: name,
+        ...settings.registry,
+        build: { context: buildContext(svc.image.context), dockerfile: svc.image.dockerfile, tag: svc.image.tag, architecture: svc.architecture },
+    }, opts);
+}
+
+/**
+ * A stack file's context is relative to the repository root; Docker resolves it from the program's
+ * folder (where Pulumi runs it), so it is handed over relative to that. The same text when Pulumi.yaml
+ * sits at the root.
+ */
+function buildContext(context: string): string {
+    const root = settings.repositoryRoot;
+    return root === undefined ? context : path.relative(process.cwd(), path.resolve(root, context)) || ".";
+}
+
+/** The image a service runs: the pushed digest, or the prebuilt reference. */
+function imageOf(svc: ServiceConfig, registry: ContainerRegistry | undefined): pulumi.Input<string> {
+    return registry?.imageRef ?? (svc.image as { ref: string }).ref;
+}
+
+function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressService | FargateService {
+    const name = serviceResourceName(settings.stack, svc.name);
+    // The one service contract: switching `mode` changes only which component receives it.
+    // Only what the stack file sets is passed; each component applies its own defaults.
+    const {
+        name: _name, mode: _mode, image: _image, spot, certificateArn: _cert, deregistrationDelay, healthCheckGracePeriod,
+        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, release, sidecars, deployment, ...shared
+    } = svc;
+    const common = {
+        ...shared,
+        image,
+        taskPolicyStatements: svc.taskPolicyStatements as aws.iam.PolicyStatement[] | undefined,
+        permissionsBoundary: trust.permissionsBoundaryArn,
+        // config checked that a release has its command (given, or the Procfile's release line).
+        release: release ? { command: release.command!, timeoutMinutes: release.timeoutMinutes } : undefined,
+    };
+    if (svc.mode === "express") {
+        return new ExpressService(name, {
+            ...common,
+            serviceName: name,
+            cluster: cluster.name,
+            subnetIds: network?.publicSubnetIds,
+            // The release task runs where the service's tasks do: these subnets, or the default VPC's.
+            releaseNetwork: release ? { subnetIds: network?.publicSubnetIds ?? defaultSubnetIds(), assignPublicIp: true } : undefined,
+        }, opts);
+    }
+    return new FargateService(name, {
+        ...common,
+        clusterArn: cluster.arn,
+        clusterName: cluster.name,
+        vpcId: network!.vpcId,
+        albSubnetIds: network!.albSubnetIds,
+        taskSubnetIds: network!.taskSubnetIds,
+        assignPublicIp: network!.assignPublicIp,
+        spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms, deployment,
+        // The URL only: the domain's record is kept below, one per domain, whichever load balancer serves it.
+        domain: svc.domain ? { name: svc.domain } : undefined,
+        sharedLoadBalancer: sharedLb?.listener,
+        route: routes[svc.name],
+        sidecars: sidecarsForComponent(svc.name, sidecars),
+    }, opts);
+}
+
+/** The default VPC's default subnets, looked up once: where Express runs without a network. */
+let defaultSubnets: pulumi.Output<string[]> | undefined;
+function defaultSubnetIds(): pulumi.Output<string[]> {
+    if (!defaultSubnets) {
+        const vpc = aws.ec2.getVpcOutput({ default: true }, { provider });
+        defaultSubnets = aws.ec2.getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }] }, { provider }).ids;
+    }
+    return defaultSubnets;
+}
+
+const deployed = settings.services.map((svc) => {
+    const registry = registryFor(svc);
+    // The deploy role passes this service's roles through the trust's patterns (passRoleKinds above).
+    const service = serviceFor(svc, imageOf(svc, registry));
+    return { svc, registry, service };
+});
+
+// One alias record per domain, under a name that does not change when the domain moves between its
+// service's own load balancer and the shared one, so that move is an in-place update (domainAlias).
+for (const [domain, zoneId] of zones) {
+    const owner = deployed.find(({ svc }) => svc.domain === domain)!.service as FargateService;
+    domainAlias(`${prefix}-${domain}-dns`, { name: domain, zoneId }, sharedLb?.listener ?? { dnsName: owner.loadBalancerDns, zoneId: owner.loadBalancerZoneId }, { provider });
+}
+
+return {
+    stack: settings.stack,
+    providerArn: trust.providerArn,
+    deployRoleArn: trust.deployRoleArn,
+    previewRoleArn: trust.previewRoleArn,
+    clusterArn: cluster.arn,
+    services: Object.fromEntries(deployed.map(({ svc, registry, service }) => [svc.name, {
+    mode: svc.mode,
+    url: service.url,
+    serviceArn: service.serviceArn,
+    serviceName: service.serviceName,
+    clusterArn: cluster.arn,
+    logGroupName: service.logGroupName,
+    // Fargate only: the load balancer's own name (for a CNAME or debugging), the certificate, the deployment alarms.
+    loadBalancerDnsName: service instanceof FargateService ? service.loadBalancerDns : undefined,
+    certificateArn: service instanceof FargateService ? service.certificateArn : undefined,
+    alarmNames: service instanceof FargateService ? service.alarmNames : undefined,
+    // The deploy gate's time budget follows the strategy (tools/verifyDeployment.ts).
+    deployment: service instanceof FargateService ? service.deployment : undefined,
+    repositoryUrl: registry?.repositoryUrl,
+    imageRef: imageOf(svc, registry),
+    // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
+    imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
+    healthCheckPath: service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
+    versionPath: svc.versionPath,
+    // The release command, so the deploy gate can say what a failed release leaves (docs/workloads.md).
+    release: svc.release ? { command: svc.release.command } : undefined,
+}])),
+};
+}
