@@ -84,6 +84,11 @@ export interface GithubOidcTrustArgs {
     /** Existing SNS topics the deployment alarms notify; alarms may act only on these and the stack's own topics. @default [] */
     alarmTopicArns?: string[];
     /**
+     * A service releases canary, linear or blue/green: the boundary then admits the load-balancer roles'
+     * writes (components/trafficShift.ts). @default false - no such statement, so the boundary stays small
+     */
+    shiftsTraffic?: boolean;
+    /**
      * Task definition families of the stack's Fargate services: the deploy role registers revisions in exactly
      * these, and only with one may it describe or deregister task definitions. @default [] - none
      */
@@ -92,7 +97,7 @@ export interface GithubOidcTrustArgs {
      * Kinds of service role the deploy role may pass by derived-name pattern (one statement for every service).
      * @default [] - only the exact roles `allowPassRole` names
      */
-    passRoleKinds?: ("exec" | "task" | "infra")[];
+    passRoleKinds?: ("exec" | "task" | "infra" | "lb")[];
     /** ECR repositories of prebuilt images; with the stack's own, the only ones a stack role may pull from. @default [] */
     imageRepositoryArns?: string[];
     /** Region the stack deploys to; ARNs in the policies name it. */
@@ -168,7 +173,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
                 domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
-                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns,
+                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, shiftsTraffic: a.shiftsTraffic,
                 taskDefinitionFamilies: a.taskDefinitionFamilies, passRoleKinds: a.passRoleKinds, imageRepositoryArns: a.imageRepositoryArns,
             }));
         }
@@ -230,8 +235,8 @@ interface Normalized {
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
-    domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[];
-    taskDefinitionFamilies: string[]; passRoleKinds: ("exec" | "task" | "infra")[]; imageRepositoryArns: string[];
+    domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[]; shiftsTraffic: boolean;
+    taskDefinitionFamilies: string[]; passRoleKinds: ("exec" | "task" | "infra" | "lb")[]; imageRepositoryArns: string[];
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -282,6 +287,7 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         domains: args.domains ?? [],
         alarmEmails: args.alarmEmails ?? [],
         alarmTopicArns: args.alarmTopicArns ?? [],
+        shiftsTraffic: args.shiftsTraffic ?? false,
         taskDefinitionFamilies: args.taskDefinitionFamilies ?? [],
         passRoleKinds: args.passRoleKinds ?? [],
         imageRepositoryArns: args.imageRepositoryArns ?? [],

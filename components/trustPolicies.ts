@@ -74,6 +74,8 @@ export interface StackScope {
     alarmEmails?: string[];
     /** Existing SNS topics the deployment alarms notify (`alarms.snsTopicArn`), besides the stack's own. @default [] */
     alarmTopicArns?: string[];
+    /** A service releases canary, linear or blue/green (its load-balancer role needs the boundary's Shift statement). @default false */
+    shiftsTraffic?: boolean;
     /**
      * Task definition families the stack registers (its Fargate services'): the deploy role may register
      * revisions in exactly these, and only a stack with one may describe or deregister task definitions
@@ -85,7 +87,7 @@ export interface StackScope {
      * (stackPolicies.ts ROLE_KIND_PATTERNS) and the stack's tag, so one statement covers every service.
      * @default [] - only what `allowPassRole` grants by exact ARN
      */
-    passRoleKinds?: ("exec" | "task" | "infra")[];
+    passRoleKinds?: ("exec" | "task" | "infra" | "lb")[];
     /**
      * ECR repositories of prebuilt images (`image.ref`) besides the stack's own: the only ones a stack role may
      * pull from. @default [] - the stack's own repositories only
