@@ -230,15 +230,19 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // call Application Auto Scaling API actions" (cloudwatch:PutMetricAlarm, DeleteAlarms, DescribeAlarms).
         { Sid: "ScalingAlarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"], Resource: a.alarm },
     ];
+    // The load-balancer role kind only where a service shifts traffic (passRoleKinds), so the other stacks'
+    // documents do not carry it (the iam policy is the one nearest IAM's 6,144 characters at the longest names).
+    const shifts = (s.passRoleKinds ?? []).includes("lb");
+    const serviceRoles = [a.execRole, a.taskRole, a.infraRole, ...(shifts ? [a.lbRole] : [])];
     const iam: IamStatement[] = [
-        // Roles only of the three kinds a service creates, only with this boundary, only
+        // Roles only of the kinds a service creates, only with this boundary, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
         // entities" (iam:PermissionsBoundary).
-        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: serviceRoles, Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
         // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
-        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole] },
-        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole, a.lbRole], Condition: { StringEquals: bound } },
+        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: serviceRoles },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: serviceRoles, Condition: { StringEquals: bound } },
         // Inline policies (secrets on execution roles, the app's permissions on task roles) are only
         // deleted. No trust-policy edits at all: the trust of every stack role is a constant
         // (serviceTrustPolicy), set once by CreateRole.
@@ -251,7 +255,7 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
         { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
         // The load-balancer role of a canary, linear or blue/green service (components/trafficShift.ts).
-        { Sid: "LbPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.lbRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": LOAD_BALANCER_INFRASTRUCTURE_POLICY } } },
+        ...(shifts ? [{ Sid: "LbPolicy", Effect: "Allow" as const, Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.lbRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": LOAD_BALANCER_INFRASTRUCTURE_POLICY } } }] : []),
         { Sid: "RolesRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
         { Sid: "PoliciesRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
         { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
