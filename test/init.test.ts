@@ -137,6 +137,27 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         assert.ok(r.stdout.includes("Pulumi.dev.yaml at HEAD") && !r.stdout.includes("no such file"), r.stdout);
     });
 
+    it("simulates a change against the last commit with the installed package: a release task added, every step one AWS accepts", () => {
+        // GIVEN the committed project (previous test), and the dev stack given a release command: a dynamic
+        // resource, whose code Pulumi serializes by the installed package's module paths
+        const file = path.join(repo, "Pulumi.dev.yaml");
+        const committed = fs.readFileSync(file, "utf8");
+        assert.match(committed, /\n    web:\n/);
+        fs.writeFileSync(file, committed.replace(/\n    web:\n/, '\n    web:\n      release: { command: ["./migrate"] }\n'));
+        try {
+            // WHEN the update simulator runs as the generated preview workflow runs it, against the commit
+            const r = ecsShip(["plan", "--stack", "dev", "--from", "HEAD"]);
+            // THEN the base is the app's own stack file and program at that commit, and the release is the change
+            assert.equal(r.status, 0, r.stderr);
+            assert.ok(r.stdout.includes("Pulumi.dev.yaml at HEAD") && !r.stdout.includes("no such file"), r.stdout);
+            assert.match(r.stdout, /\+ +create +pulumi-nodejs:dynamic:ReleaseTask +ecs-ship-dev-web-release\n/);
+            assert.ok(!/ create +aws:ecs\/cluster:Cluster/.test(r.stdout), r.stdout);
+            assert.match(r.stdout, /Every step is one AWS accepts/);
+        } finally {
+            fs.writeFileSync(file, committed);
+        }
+    });
+
     it("lists the environments the generated workflows deploy, with each stack's region", () => {
         const r = ecsShip(["environments"]);
         assert.equal(r.status, 0, r.stderr);

@@ -117,13 +117,16 @@ function registerTypeScript(program: string, projectDir: string): void {
     if (!program.endsWith(".ts") || require.extensions[".ts"]) return;
     const compilerOptions = { module: "commonjs", target: "es2020", esModuleInterop: true };
     try {
-        require(require.resolve("ts-node", { paths: [projectDir] })).register({ transpileOnly: true, compilerOptions });
+        // The project's own ts-node; for a project at a git ref (plan --from, exported to a temporary folder),
+        // the one of the checkout it is planned from.
+        require(require.resolve("ts-node", { paths: [projectDir, process.cwd()] })).register({ transpileOnly: true, compilerOptions });
         return;
     } catch { /* none of its own: the vendored one */ }
     const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir, __dirname] }));
     require(path.join(sdk, "vendor", "ts-node@7.0.1")).register({
         transpileOnly: true,
-        compiler: path.join(sdk, "vendor", "typescript@3.8.3"),
+        // The vendored compiler is a folder without a package.json: name its entry file.
+        compiler: path.join(sdk, "vendor", "typescript@3.8.3", "typescript.js"),
         compilerOptions,
     });
 }

@@ -27,9 +27,18 @@ const T = {
 };
 
 /** The packages a user's install of ecs-ship has: its dependencies and peer dependencies, and Node's own modules. */
-export function installedModules(root = path.resolve(__dirname, "../..")): Set<string> {
+export function installedModules(root = packageRoot(__dirname)): Set<string> {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
     return new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+}
+
+/** The folder of ecs-ship's own package.json: two up from here in the repository, three in an install (dist/tools/simulate). */
+function packageRoot(from: string): string {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, "utf8")).name === "ecs-ship") return dir;
+        if (path.dirname(dir) === dir) return path.resolve(from, "../..");
+    }
 }
 
 /** The package a module specifier names: `@scope/name` or `name`. */

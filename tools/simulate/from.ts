@@ -2,9 +2,11 @@
 //
 // A file is planned with this checkout's program. A git ref is planned with the program *at that
 // ref*: its tree is exported (git archive) into a temporary folder that shares this checkout's
-// node_modules, and its own tools/planner.ts plans its own stack file there, so a pull request
-// that changes only the program is compared with the program it changes. Both sides are planned
-// for the same commit (GITHUB_SHA), so the image is not what differs.
+// node_modules, and the project's stack file at the ref is planned there, so a pull request that
+// changes only the program is compared with the program it changes. In ecs-ship's own repository the
+// ref's own tools/planner.ts plans it; in an app's repository (npx ecs-ship plan) the project's
+// index.ts at the ref is planned with the installed ecs-ship, which the lock file pins for both sides.
+// Both sides are planned for the same commit (GITHUB_SHA), so the image is not what differs.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,6 +14,7 @@ import * as path from "path";
 import { RecordedResource, World } from "../mockCloud";
 import { ConfigError } from "../../config";
 import { ROOT, StackFileError, plan } from "../planner";
+import { stackFilePath } from "../project";
 
 /** --from names neither a file nor a commit, or the plan at the ref failed: exit 2 with this message. */
 export class FromError extends Error {}
@@ -38,10 +41,10 @@ export function commitSha(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The stack before the change: `from` as a stack file, else as a git ref. */
-export async function planBefore(from: string, stack: string, stackFile: string | undefined, env: NodeJS.ProcessEnv): Promise<Before> {
+export async function planBefore(from: string, stack: string, stackFile: string | undefined, env: NodeJS.ProcessEnv, projectDir: string = ROOT): Promise<Before> {
     if (fs.existsSync(from) && fs.statSync(from).isFile()) {
         try {
-            const p = await plan(stack, { stackFile: from, env });
+            const p = await plan(stack, { projectDir, stackFile: from, env });
             return { label: from, resources: p.resources, world: p.world };
         } catch (e) {
             if (e instanceof ConfigError || e instanceof StackFileError) throw new FromError(`plan: --from ${from}: ${e.message}`);
@@ -49,33 +52,64 @@ export async function planBefore(from: string, stack: string, stackFile: string 
         }
     }
     try {
-        git(["rev-parse", "--verify", "--quiet", `${from}^{commit}`]);
+        git(["rev-parse", "--verify", "--quiet", `${from}^{commit}`], projectDir);
     } catch {
         throw new FromError(`plan: --from must be a stack file or a git ref (a branch, tag or commit), got ${JSON.stringify(from)}: no such file, and git knows no such commit`);
     }
-    const top = git(["rev-parse", "--show-toplevel"]).trim();
-    // The stack's file at the ref: the one given, or Pulumi.<stack>.yaml when the one given lies outside the repository.
-    const given = path.relative(top, path.resolve(stackFile ?? path.join(ROOT, `Pulumi.${stack}.yaml`)));
-    const file = given.startsWith("..") || path.isAbsolute(given) ? path.relative(top, path.join(ROOT, `Pulumi.${stack}.yaml`)) : given;
+    const top = fs.realpathSync(git(["rev-parse", "--show-toplevel"], projectDir).trim());
+    const project = fs.realpathSync(projectDir);
+    // The stack's file at the ref: the one given, or the project's Pulumi.<stack>.yaml (in its stackConfigDir)
+    // when the one given lies outside the repository.
+    const own = stackFilePath(project, stack);
+    const given = path.relative(top, path.resolve(stackFile ?? own));
+    const file = given.startsWith("..") || path.isAbsolute(given) ? path.relative(top, own) : given;
     const label = `${file} at ${from}`;
     try {
-        git(["cat-file", "-e", `${from}:${file}`]);
+        git(["cat-file", "-e", `${from}:${file}`], top);
     } catch {
         // The stack did not exist at the ref: every resource is new.
         return { label: `${label} (no such file: a new stack)`, resources: [], world: { images: {} } };
     }
+    if (project !== fs.realpathSync(ROOT)) return { label, ...(await planAppAtRef(from, top, project, file, stack, env)) };
     return { label, ...planAtRef(from, top, file, stack, env) };
+}
+
+/** The ref's tree of the repository `top`, exported into a new temporary folder; returns the folder. */
+function exportTree(ref: string, top: string, dir: string): string {
+    const tar = path.join(dir, "tree.tar");
+    git(["archive", "--format=tar", "-o", tar, ref], top);
+    const tree = path.join(dir, "tree");
+    fs.mkdirSync(tree);
+    execFileSync("tar", ["-xf", tar, "-C", tree], { stdio: "ignore" });
+    return tree;
+}
+
+/** An app's project at `ref`: its program and stack file from the ref, planned with the installed ecs-ship. */
+async function planAppAtRef(ref: string, top: string, project: string, file: string, stack: string, env: NodeJS.ProcessEnv): Promise<{ resources: RecordedResource[]; world: World }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-from-"));
+    try {
+        const tree = exportTree(ref, top, dir);
+        const then = path.join(tree, path.relative(top, project));
+        if (!fs.existsSync(path.join(then, "Pulumi.yaml"))) return { resources: [], world: { images: {} } };
+        // The installed packages, whatever the ref's tree holds under node_modules (a repository that commits them).
+        fs.rmSync(path.join(then, "node_modules"), { recursive: true, force: true });
+        fs.symlinkSync(fs.realpathSync(path.join(project, "node_modules")), path.join(then, "node_modules"), "dir");
+        try {
+            const p = await plan(stack, { projectDir: then, stackFile: path.join(tree, file), env });
+            return { resources: p.resources, world: p.world };
+        } catch (e) {
+            throw new FromError(`plan: --from ${ref}: planning ${file} with the program at ${ref} failed:\n${(e as Error).message}`);
+        }
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 /** Plans `file` with the program as it was at `ref`, in a child process, from an exported tree. */
 function planAtRef(ref: string, top: string, file: string, stack: string, env: NodeJS.ProcessEnv): { resources: RecordedResource[]; world: World } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-from-"));
     try {
-        const tar = path.join(dir, "tree.tar");
-        git(["archive", "--format=tar", "-o", tar, ref], top);
-        const tree = path.join(dir, "tree");
-        fs.mkdirSync(tree);
-        execFileSync("tar", ["-xf", tar, "-C", tree], { stdio: "ignore" });
+        const tree = exportTree(ref, top, dir);
         const project = path.join(tree, path.relative(top, ROOT));
         fs.symlinkSync(fs.realpathSync(path.join(ROOT, "node_modules")), path.join(project, "node_modules"), "dir");
         const out = path.join(dir, "before.json");
