@@ -2,14 +2,19 @@
 // Nothing else lives here: validation is in config/, resources and their defaults in components/.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ServiceConfig, loadSettings } from "./config";
+import { JobConfig, ServiceConfig, loadSettings } from "./config";
 import { ContainerRegistry } from "./components/containerRegistry";
 import { ExpressService } from "./components/expressService";
 import { FargateCluster } from "./components/fargateCluster";
 import { FargateService } from "./components/fargateService";
+import { WorkerService } from "./components/workerService";
+import { ScheduledJob, jobStreamPrefix } from "./components/scheduledJob";
+import { JOB_DEFAULTS } from "./config/jobs";
+import { queueNameOf } from "./config/worker";
 import { GithubOidcTrust } from "./components/githubOidcTrust";
 import { StackNetwork } from "./components/network";
-import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
+import { EXEC_TASK_STATEMENT, SERVICE_DEFAULTS, ScalingArgs, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
+import { jobResourceName } from "./components/jobSettings";
 import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
 import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
 import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
@@ -28,7 +33,8 @@ const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 // Custom domains of Fargate services, each with the id of its public Route 53 zone (given, or looked
 // up by name). Keyed by the domain: services on one domain with different paths share its zone,
 // certificate and alias record (config checks that they agree on both).
-const fargate = settings.services.filter((s) => s.mode === "fargate");
+// Web services only: a worker (`kind: worker`) has no load balancer, domain or route.
+const fargate = settings.services.filter((s) => s.mode === "fargate" && s.kind !== "worker");
 const domainOwners = new Map<string, ServiceConfig>();
 for (const s of fargate) if (s.domain && !domainOwners.has(s.domain)) domainOwners.set(s.domain, s);
 const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(domain, s, { provider })] as const));
@@ -51,7 +57,15 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     stateBucket: backend.stateBucket,
     stateKmsKeyArn: backend.kmsKeyArn,
     stackTags: settings.tags,
-    taskPermissions: settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
+    // ECS Exec's channel permissions join the ceiling only when a service turns `exec` on.
+    taskPermissions: [
+        ...settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
+        ...(settings.services.some((s) => s.exec) ? [EXEC_TASK_STATEMENT as unknown as aws.iam.PolicyStatement] : []),
+    ],
+    // Scheduled jobs' scheduler roles may run the stack's task definitions and pass its task roles.
+    scheduledJobs: settings.jobs.length > 0
+        ? { deadLetterQueueArns: settings.jobs.flatMap((j) => (j.deadLetterQueueArn ? [j.deadLetterQueueArn] : [])) }
+        : undefined,
     // The boundary admits exactly the configured secrets, named by the secret ARN (no JSON key or version).
     secretArns: settings.services.flatMap((s) => Object.values(s.secrets ?? {}).map(secretResourceArn)),
     secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
@@ -70,7 +84,7 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
 
 // Shared by the stack's services: one cluster, and the network when Fargate or a custom network needs it.
 const cluster = new FargateCluster(prefix, { containerInsights: settings.containerInsights }, opts);
-const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate");
+const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate") || settings.jobs.length > 0;
 const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSettings ?? {}, opts) : undefined;
 
 // Each domain gets a created certificate (named after the domain, so renaming a service keeps it)
@@ -112,16 +126,19 @@ function imageOf(svc: ServiceConfig, registry: ContainerRegistry | undefined): p
     return registry?.imageRef ?? (svc.image as { ref: string }).ref;
 }
 
-function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressService | FargateService {
+function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressService | FargateService | WorkerService {
     const name = serviceResourceName(settings.stack, svc.name);
+    if (svc.kind === "worker") return workerFor(name, svc, image);
     // The one service contract: switching `mode` changes only which component receives it.
     // Only what the stack file sets is passed; each component applies its own defaults.
     const {
         name: _name, mode: _mode, image: _image, spot, certificateArn: _cert, deregistrationDelay, healthCheckGracePeriod,
-        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, ...shared
+        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, kind: _kind, scaling, ...shared
     } = svc;
     const common = {
         ...shared,
+        // Config allows the queue metric and its queue only for workers.
+        scaling: scaling as ScalingArgs | undefined,
         image,
         taskPolicyStatements: svc.taskPolicyStatements as aws.iam.PolicyStatement[] | undefined,
         permissionsBoundary: trust.permissionsBoundaryArn,
@@ -150,12 +167,57 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
     }, opts);
 }
 
+/** A worker: the service contract without port or load balancer, in the stack's task subnets. */
+function workerFor(name: string, svc: ServiceConfig, image: pulumi.Input<string>): WorkerService {
+    const { scaling, taskPolicyStatements } = svc;
+    return new WorkerService(name, {
+        image, command: svc.command, exec: svc.exec, cpu: svc.cpu, memory: svc.memory, architecture: svc.architecture,
+        desiredCount: svc.desiredCount, environment: svc.environment, secrets: svc.secrets, secretsKmsKeyArn: svc.secretsKmsKeyArn,
+        taskPolicyStatements: taskPolicyStatements as aws.iam.PolicyStatement[] | undefined, logRetentionDays: svc.logRetentionDays,
+        spot: svc.spot,
+        scaling: scaling && {
+            min: scaling.min, max: scaling.max, metric: scaling.metric as "cpu" | "memory" | "queue" | undefined, target: scaling.target,
+            queueName: scaling.queueUrl ?? scaling.queueArn ? queueNameOf((scaling.queueUrl ?? scaling.queueArn)!) : undefined,
+        },
+        clusterArn: cluster.arn, clusterName: cluster.name, vpcId: network!.vpcId,
+        taskSubnetIds: network!.taskSubnetIds, assignPublicIp: network!.assignPublicIp,
+        permissionsBoundary: trust.permissionsBoundaryArn,
+    }, opts);
+}
+
 const deployed = settings.services.map((svc) => {
     const registry = registryFor(svc);
     const service = serviceFor(svc, imageOf(svc, registry));
     // The deploy role may pass exactly this service's roles, each only to its AWS service.
     trust.allowPassRole(svc.name, service.passRoles);
     return { svc, registry, service };
+});
+
+/** A scheduled job: its service's image, roles, environment and secrets, its own command and schedule. */
+function jobFor(job: JobConfig): ScheduledJob {
+    const { svc, registry, service } = deployed.find((d) => d.svc.name === job.service)!;
+    const d = SERVICE_DEFAULTS;
+    // A web service's tasks see PORT; its jobs see the same environment.
+    const environment = { ...(svc.environment ?? {}) };
+    if (svc.kind !== "worker" && !("PORT" in environment) && !("PORT" in (svc.secrets ?? {}))) environment.PORT = String(svc.port ?? d.port);
+    return new ScheduledJob(jobResourceName(prefix, job.name), {
+        prefix, job: job.name, image: imageOf(svc, registry), command: job.command,
+        cpu: job.cpu ?? svc.cpu ?? d.cpu, memory: job.memory ?? svc.memory ?? d.memory, architecture: svc.architecture ?? d.architecture,
+        environment, secrets: svc.secrets ?? {},
+        executionRoleArn: service.taskRoles.executionRoleArn, taskRoleArn: service.taskRoles.taskRoleArn,
+        logGroupName: service.logGroupName, clusterArn: cluster.arn, vpcId: network!.vpcId,
+        subnetIds: network!.taskSubnetIds, assignPublicIp: network!.assignPublicIp,
+        schedule: job.schedule.trim(), timezone: job.timezone ?? JOB_DEFAULTS.timezone, retries: job.retries ?? JOB_DEFAULTS.retries,
+        maxAgeSeconds: job.maxAgeSeconds ?? JOB_DEFAULTS.maxAgeSeconds, flexibleWindowMinutes: job.flexibleWindowMinutes ?? JOB_DEFAULTS.flexibleWindowMinutes,
+        deadLetterQueueArn: job.deadLetterQueueArn, permissionsBoundary: trust.permissionsBoundaryArn,
+    }, opts);
+}
+
+const scheduled = settings.jobs.map((job) => {
+    const scheduledJob = jobFor(job);
+    // The deploy role may pass the job's scheduler role to EventBridge Scheduler, and nothing else of it.
+    trust.allowPassRole(`job-${job.name}`, scheduledJob.passRoles);
+    return { job, scheduledJob };
 });
 
 // One alias record per domain, under a name that does not change when the domain moves between its
@@ -172,7 +234,9 @@ export const previewRoleArn = trust.previewRoleArn;
 export const clusterArn = cluster.arn;
 export const services = Object.fromEntries(deployed.map(({ svc, registry, service }) => [svc.name, {
     mode: svc.mode,
-    url: service.url,
+    kind: svc.kind ?? "web",
+    // A worker serves nothing: no URL, no health check; the gate checks its deployment and image only.
+    url: service instanceof WorkerService ? undefined : service.url,
     serviceArn: service.serviceArn,
     serviceName: service.serviceName,
     clusterArn: cluster.arn,
@@ -185,6 +249,20 @@ export const services = Object.fromEntries(deployed.map(({ svc, registry, servic
     imageRef: imageOf(svc, registry),
     // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
-    healthCheckPath: service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
+    healthCheckPath: service instanceof WorkerService ? undefined
+        : service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
     versionPath: svc.versionPath,
+}]));
+// What `npm run task -- --job <name>` (tools/task.ts) runs: the job's task definition in its network.
+export const jobs = Object.fromEntries(scheduled.map(({ job, scheduledJob }) => [job.name, {
+    service: job.service,
+    clusterArn: cluster.arn,
+    taskDefinitionArn: scheduledJob.taskDefinitionArn,
+    family: scheduledJob.family,
+    scheduleName: scheduledJob.scheduleName,
+    subnetIds: network!.taskSubnetIds,
+    securityGroupId: scheduledJob.securityGroupId,
+    assignPublicIp: network!.assignPublicIp,
+    logGroupName: deployed.find((d) => d.svc.name === job.service)!.service.logGroupName,
+    logStreamPrefix: jobStreamPrefix(job.name),
 }]));

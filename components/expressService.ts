@@ -6,7 +6,7 @@ import {
 } from "./serviceArgs";
 import { argumentsError } from "./argumentsError";
 import { roleLogicalName } from "./naming";
-import { createLogGroup, createTaskRoles } from "./serviceRoles";
+import { TaskRoleArns, createLogGroup, createTaskRoles } from "./serviceRoles";
 import { DrainBarrier } from "./drainBarrier";
 import { SCALING_TRIGGER_ENV, physicalServiceName, scalingTrigger } from "./expressLifecycle";
 
@@ -70,6 +70,8 @@ export class ExpressService extends pulumi.ComponentResource {
     readonly logGroupName: pulumi.Output<string>;
     /** Roles the stack's deploy role must be allowed to pass for this service. */
     readonly passRoles: PassRoleGrant[];
+    /** The task's roles, which the service's scheduled jobs run with too. */
+    readonly taskRoles: TaskRoleArns;
     readonly service: aws.ecs.ExpressGatewayService;
 
     constructor(name: string, input: ExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -85,6 +87,7 @@ export class ExpressService extends pulumi.ComponentResource {
         const barrier = this.createDrainBarrier(name, args, physicalName, [...roles.policies, infrastructure.attachment, logGroup]);
         this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup, [...roles.policies, infrastructure.attachment, barrier]);
 
+        this.taskRoles = { executionRoleArn: roles.executionRole.arn, taskRoleArn: roles.taskRole?.arn };
         this.passRoles = [...roles.passRoles, { roleArn: infrastructure.role.arn, service: "ecs.amazonaws.com" }];
         this.url = this.service.ingressPaths.apply((paths) => httpsUrl(paths ?? []));
         this.serviceArn = this.service.serviceArn;
@@ -142,6 +145,7 @@ export class ExpressService extends pulumi.ComponentResource {
             primaryContainer: {
                 image: args.image,
                 containerPort: args.port,
+                commands: args.command,
                 // The scaling settings ride along as a container change; see expressLifecycle.ts.
                 environments: [...containerEnvironment(args.environment), { name: SCALING_TRIGGER_ENV, value: scalingTrigger(metric, args.scaling) }],
                 secrets: containerSecrets(args.secrets),

@@ -9,7 +9,7 @@ import { Route, defaultHealthCheckPath, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
-import { createLogGroup, createTaskRoles } from "./serviceRoles";
+import { TaskRoleArns, createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
     DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
@@ -128,6 +128,8 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly healthCheckPath: string;
     /** Roles the deploy role must be allowed to pass, and to which service. */
     public readonly passRoles: PassRoleGrant[];
+    /** The task's roles, which the service's scheduled jobs run with too. */
+    public readonly taskRoles: TaskRoleArns;
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
@@ -173,6 +175,8 @@ export class FargateService extends pulumi.ComponentResource {
             deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
             deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
             healthCheckGracePeriodSeconds: a.healthCheckGracePeriod,
+            // ECS Exec: off unless `exec: true` (docs/workloads.md, "Shell access").
+            enableExecuteCommand: a.exec ? true : undefined,
             // The provider's default (false) returns before the rollout ends, so `pulumi up` would
             // report success for a release the circuit breaker later rolls back.
             waitForSteadyState: true,
@@ -210,6 +214,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.certificateArn = pulumi.output(a.certificateArn);
         this.healthCheckPath = a.healthCheckPath;
         this.passRoles = roles.passRoles;
+        this.taskRoles = { executionRoleArn: roles.executionRole.arn, taskRoleArn: roles.taskRole?.arn };
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
             loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,
@@ -253,6 +258,7 @@ export class FargateService extends pulumi.ComponentResource {
             name: CONTAINER_NAME,
             image: a.image,
             essential: true,
+            command: a.command,
             portMappings: [{ containerPort: a.port, protocol: "tcp" }],
             environment: containerEnvironment(a.environment),
             secrets: containerSecrets(a.secrets),

@@ -74,6 +74,8 @@ export interface GithubOidcTrustArgs {
     alarmEmails?: string[];
     /** Existing SNS topics the deployment alarms notify; alarms may act only on these and the stack's own topics. @default [] */
     alarmTopicArns?: string[];
+    /** The stack's scheduled jobs, when it has any (StackScope.scheduledJobs). @default - none */
+    scheduledJobs?: { deadLetterQueueArns: string[] };
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -146,7 +148,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
                 domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
-                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns,
+                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, scheduledJobs: a.scheduledJobs,
             }));
         }
 
@@ -206,6 +208,7 @@ interface Normalized {
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
     domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[];
+    scheduledJobs?: { deadLetterQueueArns: string[] };
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -254,6 +257,7 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         domains: args.domains ?? [],
         alarmEmails: args.alarmEmails ?? [],
         alarmTopicArns: args.alarmTopicArns ?? [],
+        scheduledJobs: args.scheduledJobs,
         region: args.region,
         project: args.project ?? d.project,
     };

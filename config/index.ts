@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackPrefix } from "../components/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
-import { GithubValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
+import { GithubValues, JobValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
 export { CONFIG_KEYS, SERVICE_MODES, ServiceMode, NAT_STRATEGIES, AWS_REGIONS } from "./schema";
 export const PROJECT = "ecs-ship";
@@ -48,6 +48,13 @@ export interface Settings {
     loadBalancer?: NonNullable<StackValues["loadBalancer"]>;
     /** Sorted by name. */
     services: ServiceConfig[];
+    /** Scheduled jobs (`ecs-ship:jobs`), sorted by name; each names one of `services`. */
+    jobs: JobConfig[];
+}
+
+/** One entry of `ecs-ship:jobs`, with its name. */
+export interface JobConfig extends JobValues {
+    name: string;
 }
 
 /** Invalid configuration: one error listing every problem. */
@@ -93,7 +100,7 @@ export function parseSettings(raw: RawConfig): Settings {
     const services = parsed.success ? resolveServices(parsed.data.services, raw, problems) : [];
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, problems);
 
-    const { github, backend, registry, network, containerInsights, loadBalancer, region } = parsed.data;
+    const { github, backend, registry, network, containerInsights, loadBalancer, region, jobs } = parsed.data;
     return {
         project: PROJECT,
         stack: raw.stack,
@@ -107,6 +114,7 @@ export function parseSettings(raw: RawConfig): Settings {
         containerInsights,
         loadBalancer,
         services,
+        jobs: Object.keys(jobs ?? {}).sort().map((name) => ({ name, ...jobs![name] })),
     };
 }
 
