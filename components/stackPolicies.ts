@@ -20,7 +20,7 @@ export function clusterNamePattern(prefix: string): string {
  * service, but only the three kinds, and only with Pulumi's 7-character suffix. `?` matches
  * exactly one character. Source: IAM User Guide, "IAM JSON policy elements: Resource" (wildcards).
  */
-export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????" } as const;
+export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????", sched: "-sched-???????" } as const;
 
 export function stackArns(s: StackScope) {
     const { partition: p, region: r, accountId: a, prefix: n } = s;
@@ -67,11 +67,21 @@ export function stackArns(s: StackScope) {
         execRole: role("exec"),
         taskRole: role("task"),
         infraRole: role("infra"),
+        schedRole: role("sched"),
+        // Schedules live in the default group. Source: Service Authorization Reference for Amazon EventBridge
+        // Scheduler (schedule: arn:${"$"}{Partition}:scheduler:${"$"}{Region}:${"$"}{Account}:schedule/${"$"}{GroupName}/${"$"}{ScheduleName}).
+        schedule: `arn:${p}:scheduler:${r}:${a}:schedule/default/${n}-*`,
         policy: `arn:${p}:iam::${a}:policy/${n}-*`,
         trustRoles: `arn:${p}:iam::${a}:role/${s.trustName}-*`,
         trustPolicies: `arn:${p}:iam::${a}:policy/${s.trustName}-*`,
         serviceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/*`,
     };
+}
+
+/** The role kinds the deploy role may create: the scheduler kind only in a stack with scheduled jobs. */
+function roleKinds(s: StackScope): string[] {
+    const a = stackArns(s);
+    return s.scheduledJobs ? [a.execRole, a.taskRole, a.infraRole, a.schedRole] : [a.execRole, a.taskRole, a.infraRole];
 }
 
 const onCreate = (s: StackScope) => ({ [`aws:RequestTag/${STACK_TAG}`]: s.stack });
@@ -232,15 +242,15 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // Roles only of the three kinds a service creates, only with this boundary, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
         // entities" (iam:PermissionsBoundary).
-        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: roleKinds(s), Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
         // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
-        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole] },
-        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: bound } },
+        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: roleKinds(s) },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: roleKinds(s), Condition: { StringEquals: bound } },
         // Inline policies only where the stack writes them: secrets on execution roles, the
         // app's permissions on task roles. No trust-policy edits at all: the trust of every
         // stack role is a constant (serviceTrustPolicy), set once by CreateRole.
-        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
+        { Sid: "RoleInline", Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: s.scheduledJobs ? [a.execRole, a.taskRole, a.schedRole] : [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
@@ -281,6 +291,12 @@ function edgeStatements(s: StackScope): IamStatement[] {
         // A subscription's ARN is its topic's plus an id, so the topic pattern covers both.
         { Sid: "Topics", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:ListTagsForResource", "sns:TagResource", "sns:UntagResource", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"], Resource: a.topic },
     ];
+    if (s.scheduledJobs) {
+        // Schedules carry no tags here, so they are held to the stack by name. The provider creates,
+        // reads, updates and deletes a schedule with these calls (Terraform AWS provider,
+        // internal/service/scheduler/schedule.go); CreateSchedule and UpdateSchedule pass the target's role.
+        out.push({ Sid: "Schedules", Effect: "Allow", Action: ["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"], Resource: a.schedule });
+    }
     const emails = [...new Set(s.alarmEmails ?? [])];
     if (emails.length > 0) {
         // Only the configured addresses, only by email: a stolen token cannot subscribe an HTTPS
@@ -333,6 +349,7 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:ListTagsForResource", Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
         { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: [a.alarm, a.serviceAlarm] },
         { Sid: "AlarmTags", Effect: "Allow", Action: "cloudwatch:ListTagsForResource", Resource: a.serviceAlarm, Condition: { StringEquals: onExisting(s) } },
+        ...(s.scheduledJobs ? [{ Sid: "SchedulesRead", Effect: "Allow", Action: "scheduler:GetSchedule", Resource: a.schedule }] as IamStatement[] : []),
         { Sid: "TopicsRead", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes"], Resource: a.topic },
         ...((s.domains ?? []).length === 0 ? [] : [
             { Sid: "CertificatesRead", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
