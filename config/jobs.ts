@@ -67,7 +67,7 @@ export const jobSchema = closed({
     service: z.string(says("must name a service of ecs-ship:services", "is required: the service whose image, roles, environment, secrets and network the job runs with"))
         .meta({ description: "The service whose image, task roles, environment, secrets and network the job runs with." }),
     command: listOf(z.string(says("must be a string")).min(1, { error: "must not be empty" }), "strings (the program and its arguments)")
-        .min(1, { error: "must list the program and its arguments, got an empty list" })
+        .min(1, { error: "must list the program and its arguments" })
         .meta({ description: "What the job runs, as a list: [program, arg, ...]." }),
     schedule: z.string(says("must be cron(...) or rate(...)", "is required: cron(minutes hours day-of-month month day-of-week year) or rate(value unit)"))
         .meta({ description: "When the job runs: cron(minutes hours day-of-month month day-of-week year) or rate(value unit), as EventBridge Scheduler reads them." }),

@@ -11,6 +11,7 @@ import { checkFrontDoor } from "./frontDoor";
 import { ACM_ARN, BUCKET, OIDC_PROVIDER_ARN, REPOSITORY, SUBNET_ID, VPC_ID, exactName, kmsKey } from "./patterns";
 import { imageSchema, serviceSchema, servicesSchema } from "./service";
 import { checkJobs, jobsSchema } from "./jobs";
+import { checkWorkersInStack } from "./worker";
 export { ENV_NAME } from "./patterns";
 export { EXPRESS_LIMITS, RESERVED_SERVICE_NAMES, SERVICE_MODES, ServiceMode, alarmsSchema, imageSchema, scalingSchema, serviceSchema, servicesSchema } from "./service";
 import { ALWAYS, bool, closed, int, listOf, oneOf, problem, record, says, show, text } from "./rules";
@@ -152,6 +153,7 @@ export const stackSchema = z.strictObject(stackShape, {
 }).superRefine((o, ctx) => {
     checkFrontDoor(o as Record<string, unknown>, ctx);
     checkJobs(o as Record<string, unknown>, ctx);
+    checkWorkersInStack(o as Record<string, unknown>, ctx);
     // ACM certificates are regional: a load balancer can use only a certificate of its own Region.
     // Source: AWS Certificate Manager User Guide, "Supported Regions" (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
     const region = o.region;

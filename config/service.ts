@@ -85,7 +85,6 @@ export const alarmsSchema = closed({
 }, ALWAYS).meta({ description: "Fargate only: CloudWatch alarms on the target group's 5xx count and unhealthy tasks; a deployment that trips one is rolled back by ECS." });
 
 export const serviceSchema = closed({
-    ...workerFields,
     mode: oneOf(SERVICE_MODES, "is required, one of express, fargate")
         .meta({ description: "express: ECS Express Mode (AWS runs the load balancer and HTTPS). fargate: ECS on Fargate behind a load balancer ecs-ship creates." }),
     image: imageSchema,
@@ -126,6 +125,7 @@ export const serviceSchema = closed({
     priority: int(1, 50000).optional()
         .meta({ description: "Fargate on a shared load balancer: the listener rule priority (lower is evaluated first). Default: a stable hash of the service name within a band by route, so host-and-path rules come before host-only or path-only rules, and those before the catch-all path /." }),
     alarms: alarmsSchema.optional(),
+    ...workerFields,
 }).superRefine((s, ctx) => { if (record(s)) checkService(s as Record<string, unknown>, ctx); }, ALWAYS);
 
 /** Rules that read several of a service's fields. Paths are relative to the service. */

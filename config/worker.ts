@@ -21,7 +21,7 @@ export const workerFields = {
     kind: z.enum(SERVICE_KINDS, says(`must be one of ${SERVICE_KINDS.join(", ")}`)).optional()
         .meta({ description: "web: served through a load balancer on port. worker: a long-running Fargate service with no port and no load balancer (queue consumers, background jobs).", default: "web" }),
     command: listOf(z.string(says("must be a string")).min(1, { error: "must not be empty" }), "strings (the program and its arguments)")
-        .min(1, { error: "must list the program and its arguments, got an empty list" }).optional()
+        .min(1, { error: "must list the program and its arguments" }).optional()
         .meta({ description: "The container's command, overriding the image's CMD, as a list: [program, arg, ...]. Default: the image's CMD." }),
     exec: bool().optional()
         .meta({ description: "Fargate only: turn on ECS Exec (`aws ecs execute-command`): a shell in running tasks for anyone allowed ecs:ExecuteCommand on the service (docs/workloads.md, \"Shell access\").", default: false }),
@@ -75,6 +75,21 @@ export function checkWorker(s: Record<string, unknown>, ctx: z.RefinementCtx): v
         }
         if (scaling.target === undefined) {
             problem(ctx, ["scaling", "target"], "is required with metric: queue: the messages one task may have waiting (acceptable latency / seconds per message), got nothing");
+        }
+    }
+}
+
+/**
+ * Rules across a worker and the stack: the queue metric divides by RunningTaskCount, which only
+ * Container Insights publishes (namespace ECS/ContainerInsights). Source: Application Auto Scaling User
+ * Guide, "Example: Amazon SQS queue backlog per task", and Amazon ECS Developer Guide, "Amazon ECS
+ * Container Insights metrics" (RunningTaskCount).
+ */
+export function checkWorkersInStack(o: Record<string, unknown>, ctx: z.RefinementCtx): void {
+    if (o.containerInsights === true) return;
+    for (const [name, svc] of Object.entries(record(o.services) ?? {})) {
+        if (record(record(svc)?.scaling)?.metric === "queue") {
+            problem(ctx, ["services", name, "scaling", "metric"], `queue scaling divides the backlog by RunningTaskCount, which only Container Insights publishes; set ecs-ship:containerInsights: true (billed per metric), got "queue" with containerInsights ${show(o.containerInsights ?? false)}`);
         }
     }
 }
