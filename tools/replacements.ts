@@ -61,6 +61,7 @@ export const REPLACE_RULES: Record<string, ReplaceRule> = {
         nameFreeAfterDelete: false,
         source: `${TF}ecs/express_gateway_service.go (infrastructure_role_arn RequiresReplace, service_name RequiresReplaceIfConfigured; checkExpressGatewayServiceExists)`,
     },
+    "aws:scheduler/schedule:Schedule": { replaceOn: ["name", "namePrefix", "groupName"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}scheduler/schedule.go (name, name_prefix, group_name ForceNew)` },
     "pulumi-nodejs:dynamic:DrainBarrier": { replaceOn: ["region", "cluster", "serviceName"], source: "components/drainBarrier.ts (the provider's diff)" },
     "aws:lb/loadBalancer:LoadBalancer": { replaceOn: ["name", "namePrefix", "internal", "loadBalancerType"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}elbv2/load_balancer.go (name, name_prefix, internal, load_balancer_type ForceNew)` },
     "aws:lb/targetGroup:TargetGroup": { replaceOn: ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}elbv2/target_group.go (name, name_prefix, port, protocol, protocol_version, target_type, vpc_id ForceNew)` },
