@@ -8,9 +8,9 @@ import { parseTaskArgs } from "../tools/task";
 import { JobTarget, TASK_EXIT, TaskFailure, jobTarget, logStreamOf, runJobOnce } from "../tools/taskRun";
 
 const ecsMock = mockClient(ECSClient);
-const CLUSTER = "arn:aws:ecs:eu-west-3:123456789012:cluster/ecs-ship-prod-cluster-1a2b3c4";
-const TD = "arn:aws:ecs:eu-west-3:123456789012:task-definition/ecs-ship-prod-clear-sessions-job:4";
-const TASK = "arn:aws:ecs:eu-west-3:123456789012:task/ecs-ship-prod-cluster-1a2b3c4/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+const CLUSTER = "arn:aws:ecs:eu-west-1:123456789012:cluster/ecs-ship-prod-cluster-1a2b3c4";
+const TD = "arn:aws:ecs:eu-west-1:123456789012:task-definition/ecs-ship-prod-clear-sessions-job:4";
+const TASK = "arn:aws:ecs:eu-west-1:123456789012:task/ecs-ship-prod-cluster-1a2b3c4/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const OUTPUTS = {
     stack: "prod",
     jobs: {
@@ -29,7 +29,7 @@ function fakeDeps(logs: Record<string, string[]> = {}) {
     return {
         printed, reads,
         deps: {
-            ecs: new ECSClient({ region: "eu-west-3" }),
+            ecs: new ECSClient({ region: "eu-west-1" }),
             lastLogLines: async (group: string, stream: string, limit: number) => { reads.push(`${group}/${stream}`); return (logs[stream] ?? []).slice(-limit); },
             clock: { now: () => t, sleep: async (ms: number) => { t += ms; } },
             log: (l: string) => printed.push(l),

@@ -73,7 +73,7 @@ describe("workloads: the production Django stack (Fargate web, SQS worker, night
         const i = schedule.inputs;
         assert.deepEqual([i.scheduleExpression, i.scheduleExpressionTimezone, i.flexibleTimeWindow], ["cron(0 3 * * ? *)", "Europe/Paris", { mode: "OFF" }]);
         assert.deepEqual(i.target.retryPolicy, { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 });
-        assert.deepEqual(i.target.deadLetterConfig, { arn: "arn:aws:sqs:eu-west-3:123456789012:shop-job-failures" });
+        assert.deepEqual(i.target.deadLetterConfig, { arn: "arn:aws:sqs:eu-west-1:123456789012:shop-job-failures" });
         const td = child(p, "ecs-ship-prod-clear-sessions-job", "aws:ecs/taskDefinition:TaskDefinition");
         assert.equal(i.target.ecsParameters.taskDefinitionArn, td.state.arn);
         assert.equal(i.target.ecsParameters.launchType, "FARGATE");
@@ -110,7 +110,7 @@ describe("workloads: the production Django stack (Fargate web, SQS worker, night
 
         it("may not run another family (the web service's), or its own family in another cluster", async () => {
             assert.notEqual(await run(webTd.state.arn), "Allowed");
-            assert.notEqual(await run(td.state.arn, `arn:aws:ecs:eu-west-3:${ACCOUNT}:cluster/someone-elses`), "Allowed");
+            assert.notEqual(await run(td.state.arn, `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/someone-elses`), "Allowed");
         });
 
         it("may not pass another role (the worker's task role, the deploy role), nor its own roles to another service", async () => {

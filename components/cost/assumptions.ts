@@ -28,6 +28,8 @@ export interface CostAssumptions {
     insightsGbPerTaskMonth: number;
     /** DNS queries per hosted zone per month, millions. */
     dnsMillionQueriesPerMonth: number;
+    /** Minutes one run of a scheduled job lasts (its task is billed while it runs). */
+    jobMinutesPerRun: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
@@ -45,6 +47,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
     // About one ~1.5 KB performance event per task per minute: 43,800 × 1.5 KB ≈ 0.066 GB.
     insightsGbPerTaskMonth: 0.07,
     dnsMillionQueriesPerMonth: 1,
+    jobMinutesPerRun: 5,
 });
 
 /** Allowed range per assumption: [min, max]. */
@@ -60,6 +63,7 @@ const RANGES: Record<keyof CostAssumptions, [number, number]> = {
     expressAlbZones: [2, 30],
     insightsGbPerTaskMonth: [0, 1_000],
     dnsMillionQueriesPerMonth: [0, 1_000_000],
+    jobMinutesPerRun: [0, 1440],
 };
 
 /** A bad `--assume` value: names the key, what is allowed, and what was given. */

@@ -346,8 +346,8 @@ export const SCENARIOS: Record<string, Scenario> = {
         services: {
             web: {
                 mode: "fargate", port: 8000, healthCheckPath: "/healthz", environment: { DJANGO_SETTINGS_MODULE: "shop.settings.prod" },
-                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:shop/prod/db-AbCdEf" },
-                secretReads: ["arn:aws:secretsmanager:eu-west-3:123456789012:secret:shop/prod/db-AbCdEf"],
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-AbCdEf" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-AbCdEf"],
             },
         },
     },
@@ -357,8 +357,8 @@ export const SCENARIOS: Record<string, Scenario> = {
         services: {
             web: {
                 mode: "express", port: 8000, healthCheckPath: "/healthz", environment: { DJANGO_SETTINGS_MODULE: "shop.settings.staging" }, subnets: "default",
-                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:shop/staging/db-GhIjKl" },
-                secretReads: ["arn:aws:secretsmanager:eu-west-3:123456789012:secret:shop/staging/db-GhIjKl"],
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/staging/db-GhIjKl" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/staging/db-GhIjKl"],
             },
         },
     },
