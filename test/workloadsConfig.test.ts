@@ -91,6 +91,12 @@ describe("config: scheduled jobs", () => {
         ].sort());
     });
 
+    it("refuses a job whose deploy-role policy name a service already takes (service job-<name>)", () => {
+        assert.deepEqual(problems(stack({ "job-nightly": { mode: "fargate", image: { context: "app" } } }, { jobs: { nightly: job() } })), [
+            'ecs-ship:jobs.nightly: shares its deploy-role policy name with the service job-nightly; rename the job or the service, got job "nightly"',
+        ]);
+    });
+
     it("holds a job's size to Fargate's table, from the service's size when it sets none", () => {
         assert.deepEqual(problems(raw({ services: { web: { mode: "fargate", image: { context: "app" }, cpu: 1024, memory: 2048 } }, jobs: { nightly: job({ memory: 512 }) } })), [
             "ecs-ship:jobs.nightly.memory: with cpu 1024, Fargate accepts 2048 to 8192 in steps of 1024 MiB, got 512",
