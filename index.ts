@@ -48,6 +48,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     prefix,
     region: settings.region,
     repository: github.repository,
+    ownerId: github.ownerId,
+    repositoryId: github.repositoryId,
     deployBranches: github.deployBranches,
     deployEnvironments: github.deployEnvironments,
     pullRequestPreview: github.pullRequestPreview,

@@ -83,9 +83,23 @@ export class DomainCertificate extends pulumi.ComponentResource {
             type: option.resourceRecordType,
             records: [option.resourceRecordValue],
             ttl: 300,
-            // ACM reuses the same record for a re-requested certificate of the same name.
+            // ACM gives every certificate of the same name in the account the same record, so it may
+            // already be in the zone: UPSERT it instead of failing on CREATE (route53/record.go,
+            // resourceRecordCreate: UPSERT when allow_overwrite).
             allowOverwrite: true,
-        }, { parent: this });
+        }, {
+            parent: this,
+            // Never deleted, because the record is not this certificate's alone: ACM makes one record per
+            // name and account, and every certificate of this name in the account (another stack's, or the
+            // user's own after `certificateArn` takes the domain over) validates and renews through it;
+            // deleting it stops their renewal (AWS Certificate Manager User Guide, "DNS validation",
+            // https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html). The provider's delete removes
+            // whatever record set the zone holds under that name and type (route53/record.go,
+            // resourceRecordDelete → findResourceRecordSetByFourPartKey), so deleting this resource would
+            // make those certificates fail to renew, silently, months later. A retained CNAME that no
+            // certificate needs any more is harmless; remove it by hand if you like (docs/resource-lifecycles.md).
+            retainOnDelete: true,
+        });
         const validation = new aws.acm.CertificateValidation(`${name}-validated`, {
             certificateArn: cert.arn,
             validationRecordFqdns: [record.fqdn],

@@ -50,6 +50,35 @@ export function alarmSpecs(s: AlarmSettings | undefined): AlarmSpec[] {
     ];
 }
 
+/** The names a service's deployment alarms have, whether or not they exist: `<service>-5xx`, `<service>-unhealthy`. */
+export function alarmNamesOf(name: string): string[] {
+    return alarmSpecs({ enabled: true }).map((spec) => `${name}-${spec.suffix}`);
+}
+
+/** The `alarms` block of an ECS service's deployment configuration. */
+export interface DeploymentAlarmsBlock {
+    alarmNames: pulumi.Input<string>[];
+    enable: boolean;
+    rollback: boolean;
+}
+
+/**
+ * The service's `alarms` block, sent in every case. With alarms, their names (so the service waits
+ * for them), enabled with rollback. Without, the same fixed names with `enable` and `rollback` off:
+ * leaving the block out would change nothing in AWS. The provider suppresses the removal of an
+ * `alarms` block (DiffSuppressFunc verify.SuppressMissingOptionalConfigurationBlock, which hides the
+ * change of the block's count from 1 to 0), and even when its Update runs it sets
+ * DeploymentConfiguration.Alarms only if the block is present; ECS keeps what UpdateService does not
+ * send (Terraform AWS provider, internal/service/ecs/service.go, schema `alarms` and
+ * resourceServiceUpdate; internal/verify/diff.go). The names are required by the schema
+ * (`alarm_names` Required) and by ECS (Amazon ECS API Reference, DeploymentAlarms); with `enable`
+ * false ECS does not read them, so they may name alarms that were deleted.
+ */
+export function deploymentAlarms(name: string, created: aws.cloudwatch.MetricAlarm[]): DeploymentAlarmsBlock {
+    if (created.length > 0) return { alarmNames: created.map((x) => x.name), enable: true, rollback: true };
+    return { alarmNames: alarmNamesOf(name), enable: false, rollback: false };
+}
+
 /**
  * The alarms, named `<service>-5xx` and `<service>-unhealthy` (fixed names: ECS's deployment
  * configuration refers to alarms by name, Amazon ECS API Reference, DeploymentAlarms), and the

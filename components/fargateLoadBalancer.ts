@@ -31,8 +31,21 @@ export interface ServiceFront {
 
 const HTTPS_REDIRECT = { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } };
 
-export function createTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings): aws.lb.TargetGroup {
-    return new aws.lb.TargetGroup(elbLogicalName(name, "tg"), {
+/**
+ * The service's target group. Its logical name says which load balancer it serves: `-tg` behind the
+ * service's own ALB, `-stg` behind the shared one. A target group serves one load balancer only
+ * (Elastic Load Balancing User Guide, "Quotas for your Application Load Balancers", load balancers per
+ * target group: 1, not adjustable; AWS answers TargetGroupAssociationLimit). When a second Fargate service moves the first onto the shared load
+ * balancer (or back), the engine creates and updates first and deletes last, so a target group that
+ * kept its identity would be put behind the new load balancer's listener or rule while the old one's
+ * still forwards to it. Under a new logical name a new target group (with a new generated physical
+ * name) is created for the new load balancer instead, the ECS service is updated to it in place (its
+ * `load_balancer` is not ForceNew, and UpdateService sends the new set: Terraform AWS provider,
+ * internal/service/ecs/service.go, schema and resourceServiceUpdate), and the old listener and
+ * target group are deleted at the end.
+ */
+export function createTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, behind: "own" | "shared"): aws.lb.TargetGroup {
+    return new aws.lb.TargetGroup(elbLogicalName(name, behind === "own" ? "tg" : "stg"), {
         port: a.port,
         protocol: "HTTP",
         targetType: "ip", // awsvpc tasks register by IP
@@ -90,7 +103,7 @@ export function publicAlb(
 /** The service's own ALB: HTTP on 80 (a redirect when there is a certificate) and HTTPS on 443. */
 export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, albSg: aws.ec2.SecurityGroup): ServiceFront {
     const alb = publicAlb(parent, name, { securityGroupId: albSg.id, subnetIds: a.albSubnetIds, tags: a.tags });
-    const tg = createTargetGroup(parent, name, a);
+    const tg = createTargetGroup(parent, name, a, "own");
     const forward = [{ type: "forward", targetGroupArn: tg.arn }];
     const listeners: aws.lb.Listener[] = [new aws.lb.Listener(`${name}-http`, {
         loadBalancerArn: alb.arn,
@@ -114,22 +127,44 @@ export function createOwnFront(parent: pulumi.Resource, name: string, a: LoadBal
 }
 
 /**
+ * Logical name of a rule on the shared load balancer: its listener and priority,
+ * `<shared>-<http|https>-rule-<priority>`, not the service it serves. Priorities are unique per listener,
+ * and AWS refuses a rule at a priority another rule holds (PriorityInUse, Elastic Load Balancing API
+ * Reference, CreateRule and SetRulePriorities). The engine creates and updates before it deletes, so a
+ * rule named after its service would be created at the priority the old rule still holds whenever a
+ * service with an explicit `priority` is renamed, or when removing a service hands its derived number
+ * to another. The provider only retries a create without a priority (Terraform AWS provider,
+ * internal/service/elbv2/listener_rule.go, retryListenerRuleCreate: with `priority` set it calls
+ * CreateRule once). Keyed by priority, the rule that holds a number keeps holding it: whichever service
+ * takes the number next updates its conditions and actions in place (ModifyRule), and a rule is only
+ * created at a number no rule held before the update.
+ */
+export function sharedRuleName(shared: string, listener: "http" | "https", priority: number): string {
+    return `${shared}-${listener}-rule-${priority}`;
+}
+
+/**
  * Rules on the shared ALB at the service's own priority: a forward rule on HTTPS and a redirect on
  * HTTP when the service serves HTTPS, else a forward rule on HTTP, and on HTTPS too when another
  * service's certificate put an HTTPS listener there (without it, this service's requests on 443 would
- * fall to another service's broader rule). A rule's priority and listener
- * are ForceNew in the provider (Terraform AWS provider, internal/service/elbv2/listener_rule.go:
- * `priority` is updated in place by SetRulePriorities; `listener_arn` is ForceNew), and both depend
- * only on this service, so adding or removing another service leaves this one's rules alone.
+ * fall to another service's broader rule). Each rule is named after its listener and priority
+ * (sharedRuleName). In the provider a rule's `listener_arn` is ForceNew and its `priority`, actions and
+ * conditions change in place (internal/service/elbv2/listener_rule.go, schema and
+ * resourceListenerRuleUpdate); with the priority in the name a rule's priority never changes, and the
+ * listeners change only if the shared load balancer itself is replaced. The alias keeps the rules of
+ * stacks planned before this naming (`<service>-http-rule`, `-https-rule`): they become the new names
+ * in place instead of a new rule at the priority they hold.
  */
 export function createSharedFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, shared: SharedListener, route: Route, https: boolean): ServiceFront {
-    const tg = createTargetGroup(parent, name, a);
+    const tg = createTargetGroup(parent, name, a, "shared");
     const conditions = ruleConditions(route);
-    const rule = (suffix: string, listenerArn: pulumi.Input<string>, action: aws.types.input.lb.ListenerRuleAction) =>
-        new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn, priority: route.priority, conditions, actions: [action], tags: a.tags }, { parent, dependsOn: shared.listeners });
+    const rule = (listener: "http" | "https", listenerArn: pulumi.Input<string>, action: aws.types.input.lb.ListenerRuleAction) =>
+        new aws.lb.ListenerRule(sharedRuleName(shared.name, listener, route.priority), { listenerArn, priority: route.priority, conditions, actions: [action], tags: a.tags }, {
+            parent, dependsOn: shared.listeners, aliases: [{ name: `${name}-${listener}-rule` }],
+        });
     const forward = { type: "forward", targetGroupArn: tg.arn };
     const rules = https
-        ? [rule("https-rule", shared.httpsListenerArn!, forward), rule("http-rule", shared.httpListenerArn, HTTPS_REDIRECT)]
-        : [rule("http-rule", shared.httpListenerArn, forward), ...(shared.httpsListenerArn ? [rule("https-rule", shared.httpsListenerArn, forward)] : [])];
+        ? [rule("https", shared.httpsListenerArn!, forward), rule("http", shared.httpListenerArn, HTTPS_REDIRECT)]
+        : [rule("http", shared.httpListenerArn, forward), ...(shared.httpsListenerArn ? [rule("https", shared.httpsListenerArn, forward)] : [])];
     return { tg, albArnSuffix: shared.arnSuffix, dnsName: shared.dnsName, zoneId: shared.zoneId, waitFor: rules };
 }

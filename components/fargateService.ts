@@ -7,7 +7,7 @@ import { argumentsError } from "./argumentsError";
 import { ServiceFront, createOwnFront, createSharedFront, publicAlbSecurityGroup } from "./fargateLoadBalancer";
 import { Route, defaultHealthCheckPath, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
-import { AlarmSettings, createAlarms } from "./fargateAlarms";
+import { AlarmSettings, createAlarms, deploymentAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
 import { TaskRoleArns, createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
@@ -166,12 +166,16 @@ export class FargateService extends pulumi.ComponentResource {
             loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port }],
             // A release whose tasks never turn healthy is stopped and the last good one restored.
             // Source: Amazon ECS Developer Guide, "How the Amazon ECS deployment circuit breaker detects failures".
+            // Always sent: the provider suppresses the removal of this block as it does for `alarms`
+            // (internal/service/ecs/service.go, `deployment_circuit_breaker`,
+            // verify.SuppressMissingOptionalConfigurationBlock), so leaving it out would not turn it off.
             deploymentCircuitBreaker: { enable: true, rollback: true },
             // A release whose tasks pass health checks but serve errors trips an alarm; ECS then fails
             // the deployment and restores the last completed one. Source: Amazon ECS Developer Guide,
             // "How CloudWatch alarms detect Amazon ECS deployment failures"
             // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
-            alarms: alarms.length > 0 ? { alarmNames: alarms.map((x) => x.name), enable: true, rollback: true } : undefined,
+            // Sent disabled when the alarms are off, never left out (deploymentAlarms).
+            alarms: deploymentAlarms(name, alarms),
             deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
             deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
             healthCheckGracePeriodSeconds: a.healthCheckGracePeriod,

@@ -44,8 +44,8 @@ export function priorityBand(r: { host?: string; path?: string }): PriorityBand 
 
 /**
  * A service's rule priority on the shared listeners: the explicit one, else derived from the service
- * name alone (a stable hash into its band), so adding or removing another service never moves it and
- * the provider never replaces the rule.
+ * name alone (a stable hash into its band), so adding or removing another service does not move it
+ * (unless two hashes meet, routesOf).
  */
 export function rulePriority(service: string, explicit?: number, band: PriorityBand = "hostOrPath"): number {
     if (explicit !== undefined) return explicit;
@@ -75,7 +75,9 @@ export function routeOf(service: string, o: { domain?: string; path?: string; pr
  * The routes of all services on one shared load balancer. A service's derived priority is its hash
  * in its band unless an explicit `priority` or a service earlier by name already holds that number;
  * then it takes the next free one in the band. Two services whose hashes meet therefore still plan,
- * and only those two can ever move (an in-place SetRulePriorities, no new rule).
+ * and only those two can ever move. A number that moves to another service never needs a new rule at
+ * a number still held: rules are named after their priority (fargateLoadBalancer.ts, sharedRuleName),
+ * so the rule holding it is updated in place to serve its new service.
  */
 export function routesOf(services: { name: string; domain?: string; path?: string; priority?: number }[]): Record<string, Route> {
     const routes = Object.fromEntries(services.map((s) => [s.name, routeOf(s.name, s)]));

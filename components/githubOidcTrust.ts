@@ -27,6 +27,15 @@ export interface GithubOidcTrustArgs {
     prefix?: string;
     /** The one GitHub repository that may assume the roles, as "owner/name". No wildcard. */
     repository: string;
+    /**
+     * The repository owner's immutable numeric id. With `repositoryId`, the roles trust only GitHub's
+     * immutable subject `repo:<owner>@<ownerId>/<name>@<repositoryId>:…`, which repositories created, renamed
+     * or transferred since 2026-07-15 (and older ones that opt in) present; the name-only form is then refused.
+     * @default - the name-only subject `repo:<owner>/<name>:…`
+     */
+    ownerId?: number;
+    /** The repository's immutable numeric id; goes with `ownerId`. @default - the name-only subject */
+    repositoryId?: number;
     /** Branches whose pushes may deploy (exact names). @default ["main"] */
     deployBranches?: string[];
     /** GitHub environments whose jobs may deploy (exact names). @default [] */
@@ -109,9 +118,10 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
 
         const providerArn = createProvider(this);
         const boundary = createBoundary(this);
-        const deployRole = createRole("deploy", deploySubjects(a.repository, a.deployBranches, a.deployEnvironments));
+        const repo = { repository: a.repository, ownerId: a.ownerId, repositoryId: a.repositoryId };
+        const deployRole = createRole("deploy", deploySubjects(repo, a.deployBranches, a.deployEnvironments));
         attachDeployPolicies();
-        const previewRole = a.pullRequestPreview ? createRole("preview", [pullRequestSubject(a.repository)]) : undefined;
+        const previewRole = a.pullRequestPreview ? createRole("preview", [pullRequestSubject(repo)]) : undefined;
         if (previewRole) attach("preview", previewRole, scopeWith(boundary.arn).apply((s) => previewPolicy(s)));
 
         this.trustName = name;
@@ -202,7 +212,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
 }
 
 interface Normalized {
-    prefix: string; repository: string; deployBranches: string[]; deployEnvironments: string[];
+    prefix: string; repository: string; ownerId?: number; repositoryId?: number; deployBranches: string[]; deployEnvironments: string[];
     pullRequestPreview: boolean; oidcProviderArn?: string; retainProvider: boolean; maxSessionDuration: number;
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
@@ -242,6 +252,8 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
     return {
         prefix: args.prefix ?? (typeof stack === "string" && stack !== "" ? `ecs-ship-${stack}` : ""),
         repository: args.repository,
+        ownerId: args.ownerId,
+        repositoryId: args.repositoryId,
         deployBranches: args.deployBranches ?? [...d.deployBranches],
         deployEnvironments: args.deployEnvironments ?? [...d.deployEnvironments],
         pullRequestPreview: args.pullRequestPreview ?? d.pullRequestPreview,

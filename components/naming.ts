@@ -68,12 +68,13 @@ export function roleLogicalName(component: string, kind: RoleKind): string {
 }
 
 /**
- * Logical name of a service's load balancer (`alb`) or target group (`tg`). With Pulumi's
+ * Logical name of a service's load balancer (`alb`), or its target group behind its own load balancer
+ * (`tg`) or behind the shared one (`stg`; components/fargateLoadBalancer.ts, createTargetGroup). With Pulumi's
  * 8 characters it stays within ELB's 32. ELB names cannot carry `ecs-ship-<stack>-` for
  * longer names, so a shortened name drops `ecs-ship-` and the deploy role scopes these
  * resources by their `ecs-ship:stack` tag instead (components/trustPolicies.ts).
  */
-export function elbLogicalName(component: string, kind: "alb" | "tg"): string {
+export function elbLogicalName(component: string, kind: "alb" | "tg" | "stg"): string {
     const max = (kind === "alb" ? NAME_LIMITS.loadBalancer : NAME_LIMITS.targetGroup) - AUTONAME_SUFFIX_LENGTH;
     // An ALB name may not start with "internal-" (CreateLoadBalancer, Name), so a stack of
     // that name keeps the "ecs-ship-" head.

@@ -26,6 +26,8 @@ export interface SharedLoadBalancerArgs {
 
 /** What a FargateService needs to put itself behind the shared load balancer. */
 export interface SharedListener {
+    /** The SharedLoadBalancer's name: rules on it are named after it, their listener and priority. */
+    name: string;
     arn: pulumi.Output<string>;
     arnSuffix: pulumi.Output<string>;
     dnsName: pulumi.Output<string>;
@@ -73,7 +75,7 @@ export class SharedLoadBalancer extends pulumi.ComponentResource {
         }
         this.dnsName = alb.dnsName;
         this.listener = {
-            arn: alb.arn, arnSuffix: alb.arnSuffix, dnsName: alb.dnsName, zoneId: alb.zoneId, securityGroupId: sg.id,
+            name, arn: alb.arn, arnSuffix: alb.arnSuffix, dnsName: alb.dnsName, zoneId: alb.zoneId, securityGroupId: sg.id,
             httpListenerArn: http.arn, httpsListenerArn: https?.arn, listeners,
         };
         this.registerOutputs({ dnsName: this.dnsName });

@@ -100,6 +100,8 @@ const GLOB = /[*?\[\]\s]/;
 export interface TrustArgsToCheck {
     prefix: string;
     repository: string;
+    ownerId?: number;
+    repositoryId?: number;
     deployBranches: string[];
     deployEnvironments: string[];
     oidcProviderArn?: string;
@@ -119,7 +121,14 @@ export function trustArgsProblems(a: TrustArgsToCheck): string[] {
         problems.push(`prefix: must be "ecs-ship-${stack}" (the stack's physical-name prefix), got ${show(a.prefix)}`);
     }
     if (typeof a.repository !== "string" || a.repository.includes("*") || !REPOSITORY.test(a.repository)) {
-        problems.push(`repository: must name exactly one repository as "owner/name", with no wildcard, got ${show(a.repository)}`);
+        problems.push(`repository: must name exactly one repository as "owner/name", with no wildcard${typeof a.repository === "string" && a.repository.includes("@") ? ` or id (put the ids in ownerId and repositoryId)` : ""}, got ${show(a.repository)}`);
+    }
+    for (const key of ["ownerId", "repositoryId"] as const) {
+        const v = a[key];
+        if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) problems.push(`${key}: must be a positive integer (GitHub's numeric id), got ${show(v)}`);
+    }
+    if ((a.ownerId === undefined) !== (a.repositoryId === undefined)) {
+        problems.push(`${a.ownerId === undefined ? "ownerId" : "repositoryId"}: ownerId and repositoryId go together (GitHub's immutable subject names both), got only ${a.ownerId === undefined ? "repositoryId" : "ownerId"}`);
     }
     a.deployBranches.forEach((b, i) => {
         if (typeof b !== "string" || b === "" || GLOB.test(b)) problems.push(`deployBranches[${i}]: must be an exact branch name, with no wildcard ("*", "?", "[") or space, got ${show(b)}`);
@@ -148,21 +157,54 @@ export function trustArgsProblems(a: TrustArgsToCheck): string[] {
 // Trust
 
 /**
+ * The one repository the trust names. With `ownerId` and `repositoryId` (both, never one), the
+ * subjects use GitHub's immutable format and only it; without them, the name-only format.
+ */
+export interface GithubRepository {
+    /** "owner/name", as GitHub spells it. */
+    repository: string;
+    /** The owner's numeric id (`gh api repos/OWNER/NAME --jq .owner.id`). @default - name-only subjects */
+    ownerId?: number;
+    /** The repository's numeric id (`gh api repos/OWNER/NAME --jq .id`). @default - name-only subjects */
+    repositoryId?: number;
+}
+
+/**
+ * `repo:<owner>/<name>` or, with the ids, `repo:<owner>@<ownerId>/<name>@<repositoryId>`: the part of
+ * every `sub` before the context. Source: GitHub Docs, "OpenID Connect" concepts, "Immutable subject
+ * claims" (github/docs#45221; changelog https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens/):
+ * "The immutable ID is appended to each name with an `@` delimiter", e.g.
+ * `repo:octocat@123456/my-repo@456789:ref:refs/heads/main`. Repositories created, renamed or transferred
+ * on or after 2026-07-15, and older ones that opt in, get this form; a name-only subject is never also
+ * issued to them, so a trust that names the ids must not accept the name-only form either: whoever holds
+ * the name later (a recycled owner or repository name) would present it.
+ */
+export function subjectRepository(r: string | GithubRepository): string {
+    const { repository, ownerId, repositoryId } = typeof r === "string" ? { repository: r } as GithubRepository : r;
+    if (ownerId === undefined && repositoryId === undefined) return `repo:${repository}`;
+    if (ownerId === undefined || repositoryId === undefined) throw new Error(`GitHub subject: ownerId and repositoryId go together, got only ${ownerId === undefined ? "repositoryId" : "ownerId"}`);
+    const [owner, name] = repository.split("/");
+    return `repo:${owner}@${ownerId}/${name}@${repositoryId}`;
+}
+
+/**
  * The exact `sub` values GitHub puts in a job's token for a push to each branch and for
  * each environment. Source: GitHub Docs, "OpenID Connect reference" (subject claims:
- * `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:environment:<name>`).
+ * `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:environment:<name>`), with the
+ * repository part in the immutable form when the ids are given (subjectRepository).
  * A job that names an environment gets the environment subject, not the branch one.
  */
-export function deploySubjects(repository: string, branches: string[], environments: string[]): string[] {
+export function deploySubjects(repository: string | GithubRepository, branches: string[], environments: string[]): string[] {
+    const repo = subjectRepository(repository);
     return [
-        ...branches.map((b) => `repo:${repository}:ref:refs/heads/${b}`),
-        ...environments.map((e) => `repo:${repository}:environment:${e}`),
+        ...branches.map((b) => `${repo}:ref:refs/heads/${b}`),
+        ...environments.map((e) => `${repo}:environment:${e}`),
     ];
 }
 
 /** The `sub` of a job triggered by a pull request. Source: GitHub Docs, "OpenID Connect reference". */
-export function pullRequestSubject(repository: string): string {
-    return `repo:${repository}:pull_request`;
+export function pullRequestSubject(repository: string | GithubRepository): string {
+    return `${subjectRepository(repository)}:pull_request`;
 }
 
 /**

@@ -38,11 +38,27 @@ export const AWS_REGIONS = Object.values(Region).filter((r) => partitionOf(r) ==
 /** NAT choices for a created VPC (awsx.ec2.NatGatewayStrategy values). */
 export const NAT_STRATEGIES = NAT_STRATEGY_VALUES as readonly NatStrategy[] as ["None", "Single", "OnePerAz"];
 
+/**
+ * How to tell which subject format a repository's tokens carry, and what to set: the configuration errors,
+ * first-deploy and docs/ci-cd.md say the same. Source: GitHub Docs, "OpenID Connect", "Immutable subject
+ * claims" (github/docs#45221), and the REST API "Get the customization template for an OIDC subject claim
+ * for a repository" (GET /repos/{owner}/{repo}/actions/oidc/customization/sub).
+ */
+export const SUBJECT_FORMAT_HELP = "repositories created, renamed or transferred since 2026-07-15, and older ones that opted in, present "
+    + "repo:OWNER@<ownerId>/NAME@<repositoryId>:… (check with `gh api repos/OWNER/NAME/actions/oidc/customization/sub` and the repository's "
+    + "Settings > Actions > OIDC page); for those set ownerId and repositoryId to the numbers `gh api repos/OWNER/NAME --jq '{ownerId: .owner.id, repositoryId: .id}'` prints";
+
+const githubId = (which: string, jq: string) => int(1, Number.MAX_SAFE_INTEGER).optional()
+    .meta({ description: `The ${which}'s immutable numeric id (\`gh api repos/OWNER/NAME --jq ${jq}\`). Set with the other id, the roles trust only GitHub's immutable subject \`repo:OWNER@<ownerId>/NAME@<repositoryId>:…\` and refuse the name-only one. Which form a repository uses: docs/ci-cd.md.` });
+
 export const githubSchema = closed({
     repository: z.string(says('must be "owner/name"', 'is required, as "owner/name"'))
         .refine((r) => !r.includes("*"), { error: "must name exactly one repository, with no wildcard", abort: true })
+        .refine((r) => !r.includes("@"), { error: `must be "owner/name" without ids: ${SUBJECT_FORMAT_HELP}`, abort: true })
         .regex(REPOSITORY, { error: 'must be "owner/name" (letters, digits, "-", and "." or "_" in the name)' })
         .meta({ description: "The GitHub repository whose workflows may deploy, as owner/name. No wildcards." }),
+    ownerId: githubId("repository owner", ".owner.id"),
+    repositoryId: githubId("repository", ".id"),
     deployBranches: listOf(exactName("branch"), "branch names").optional()
         .meta({ description: "Branches whose pushes may assume the deploy role.", default: DEFAULTS.github.deployBranches }),
     deployEnvironments: listOf(exactName("environment"), "environment names").optional()
@@ -62,6 +78,10 @@ export const githubSchema = closed({
     const count = (list: unknown, dflt: number) => (list === undefined ? dflt : Array.isArray(list) ? list.length : -1);
     if (count(g.deployBranches, 1) === 0 && count(g.deployEnvironments, 0) === 0) {
         problem(ctx, ["deployBranches"], `nothing could deploy: list at least one branch here or one environment in ${key}.deployEnvironments, got none`);
+    }
+    if ((g.ownerId === undefined) !== (g.repositoryId === undefined)) {
+        const [missing, given] = g.ownerId === undefined ? ["ownerId", "repositoryId"] : ["repositoryId", "ownerId"];
+        problem(ctx, [missing], `is required with ${key}.${given} (GitHub's immutable subject names both ids): ${SUBJECT_FORMAT_HELP}, got only ${given}`);
     }
     if (g.oidcProviderArn !== undefined && g.retainProvider !== undefined) {
         problem(ctx, ["retainProvider"], "Only one of `oidcProviderArn` or `retainProvider` can be provided (a reused provider is never deleted), got both");

@@ -2,6 +2,7 @@
 // parseSettings is pure, so these run without mocks.
 import { strict as assert } from "assert";
 import { RawConfig, Settings, parseSettings } from "../config";
+import { SUBJECT_FORMAT_HELP } from "../config/schema";
 import { SHA, problems, raw, web } from "./support/configFixtures";
 
 describe("config: passes on only what the user set", () => {
@@ -92,6 +93,9 @@ describe("config: one rule, one message", () => {
         ["repository missing", raw({ github: {} }), 'ecs-ship:github.repository: is required, as "owner/name", got nothing'],
         ["repository not owner/name", raw({ github: { repository: "shop" } }), 'ecs-ship:github.repository: must be "owner/name" (letters, digits, "-", and "." or "_" in the name), got "shop"'],
         ["repository with a wildcard", raw({ github: { repository: "acme/*" } }), 'ecs-ship:github.repository: must name exactly one repository, with no wildcard, got "acme/*"'],
+        ["repository written with GitHub's ids", raw({ github: { repository: "acme@123456/shop@456789" } }), `ecs-ship:github.repository: must be "owner/name" without ids: ${SUBJECT_FORMAT_HELP}, got "acme@123456/shop@456789"`],
+        ["ownerId without repositoryId", raw({ github: { repository: "acme/shop", ownerId: 123456 } }), `ecs-ship:github.repositoryId: is required with ecs-ship:github.ownerId (GitHub's immutable subject names both ids): ${SUBJECT_FORMAT_HELP}, got only ownerId`],
+        ["repositoryId not an integer", raw({ github: { repository: "acme/shop", ownerId: 123456, repositoryId: "456789" } }), 'ecs-ship:github.repositoryId: must be an integer from 1 to 9007199254740991, got "456789"'],
         ["branch with a wildcard", raw({ github: { repository: "acme/shop", deployBranches: ["*"] } }), 'ecs-ship:github.deployBranches[0]: must be an exact branch name, with no wildcard ("*", "?", "[") or space, got "*"'],
         ["environment with a wildcard", raw({ github: { repository: "acme/shop", deployEnvironments: ["prod*"] } }), 'ecs-ship:github.deployEnvironments[0]: must be an exact environment name, with no wildcard ("*", "?", "[") or space, got "prod*"'],
         ["nothing may deploy", raw({ github: { repository: "acme/shop", deployBranches: [] } }), "ecs-ship:github.deployBranches: nothing could deploy: list at least one branch here or one environment in ecs-ship:github.deployEnvironments, got none"],

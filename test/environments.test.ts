@@ -39,7 +39,10 @@ describe("environments: the shipped file", () => {
     it("prints the matrix as one line of JSON, as the workflows' first job reads it", () => {
         const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "environments.ts"), "--only", "prod"], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stderr);
-        assert.deepStrictEqual(JSON.parse(r.stdout), [{ stack: "prod", region: "us-east-1", githubEnvironment: "production", approval: true, deployRoleVar: "PROD_DEPLOY_ROLE_ARN", previewRoleVar: "PROD_PREVIEW_ROLE_ARN" }]);
+        assert.deepStrictEqual(JSON.parse(r.stdout), [{
+            stack: "prod", region: "us-east-1", githubEnvironment: "production", approval: true, deployRoleVar: "PROD_DEPLOY_ROLE_ARN", previewRoleVar: "PROD_PREVIEW_ROLE_ARN",
+            preview: true, sessionSeconds: 3600, timeoutMinutes: 60,
+        }]);
         assert.strictEqual(r.stdout.split("\n").length, 2);
     });
 
@@ -47,6 +50,33 @@ describe("environments: the shipped file", () => {
         const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "environments.ts"), "--only", "qa"], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(r.status, 2);
         assert.strictEqual(r.stderr, 'environments: --only: "qa" is not listed in .github/environments.json; listed: dev, prod\n');
+    });
+});
+
+describe("environments: session length and preview role, from each stack file", () => {
+    const stack = (github: string) => `config:\n  aws:region: us-east-1\n  ecs-ship:github: { repository: acme/shop, ${github} }\n`;
+
+    it("passes the stack's maxSessionDuration on as the session, and the job's timeout in minutes", () => {
+        const m = loadEnvironments(project({ environments: [{ stack: "dev" }, { stack: "qa" }] }, { dev: stack("maxSessionDuration: 10800"), qa: stack("deployBranches: [main]") }));
+        assert.deepStrictEqual(m.map((e) => [e.stack, e.sessionSeconds, e.timeoutMinutes]), [["dev", 10800, 180], ["qa", 3600, 60]]);
+    });
+
+    it("caps the job's timeout at GitHub's 6 hours for a 12-hour session", () => {
+        const m = loadEnvironments(project({ environments: [{ stack: "dev" }] }, { dev: stack("maxSessionDuration: 43200") }));
+        assert.deepStrictEqual([m[0].sessionSeconds, m[0].timeoutMinutes], [43200, 360]);
+    });
+
+    it("refuses a session IAM would refuse", () => {
+        assert.deepStrictEqual(problems(project({ environments: [{ stack: "dev" }] }, { dev: stack("maxSessionDuration: 600") })), [
+            "environments[0]: Pulumi.dev.yaml ecs-ship:github.maxSessionDuration must be an integer from 3600 to 43200 seconds, got 600",
+        ]);
+    });
+
+    it("--previewable leaves out a stack without a preview role", () => {
+        const root = project({ environments: [{ stack: "dev" }, { stack: "qa" }] }, { dev: stack("pullRequestPreview: false"), qa: stack("deployBranches: [main]") });
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "environments.ts"), "--previewable", "--root", root], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.deepStrictEqual(JSON.parse(r.stdout).map((m: { stack: string }) => m.stack), ["qa"]);
     });
 });
 

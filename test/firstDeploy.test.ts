@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { variablesFor } from "../tools/first-deploy";
+import { subjectNote, variablesFor } from "../tools/first-deploy";
 import { plan } from "../tools/planner";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -67,7 +67,15 @@ describe("first-deploy: command line", function () {
     it("reminds to create the approving GitHub environment of a listed stack", () => {
         const r = run(["--stack", "prod"], JSON.stringify({ stack: "prod", deployRoleArn: DEPLOY.replace("staging", "prod") }));
         assert.strictEqual(r.status, 0, r.stderr);
-        assert.match(r.stdout, /\nCreate the GitHub environment "production" with required reviewers \(they approve each deploy\), limited to branch main\.\n$/);
+        assert.match(r.stdout, /\nCreate the GitHub environment "production" with required reviewers \(they approve each deploy\), limited to branch main\. Each deploy, rollback and destroy of the stack checks this through GitHub's API first, and stops if it is missing\.\n$/);
+    });
+
+    it("says which OIDC subject format the stack trusts, how to tell which one the repository uses, and what to set", () => {
+        const r = run(["--stack", "prod"], JSON.stringify({ stack: "prod", deployRoleArn: DEPLOY.replace("staging", "prod") }));
+        assert.ok(r.stdout.includes("\nThe roles trust only the name-only subjects, repo:acme/shop:… Check which one the repository's tokens carry with `gh api repos/acme/shop/actions/oidc/customization/sub`"), r.stdout);
+        assert.ok(r.stdout.includes("set ecs-ship:github.ownerId and repositoryId in Pulumi.prod.yaml to the numbers `gh api repos/acme/shop --jq '{ownerId: .owner.id, repositoryId: .id}'` prints"), r.stdout);
+        assert.match(subjectNote("Pulumi.dev.yaml", { repository: "acme/shop", ownerId: 123456, repositoryId: 456789 }),
+            /^The roles trust only GitHub's immutable subjects, repo:acme@123456\/shop@456789:… \(ecs-ship:github\.ownerId and repositoryId in Pulumi\.dev\.yaml\), and refuse the name-only form\. .* If it still uses the name-only form, opt it in or remove the two ids\.$/);
     });
 
     it("sets the variables with gh when asked and gh is installed", () => {

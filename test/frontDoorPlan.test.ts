@@ -44,9 +44,10 @@ describe("front door (real program)", function () {
         assert.deepEqual(of("aws:route53/record:Record").map((r) => `${r.inputs.type} ${r.inputs.name}`).sort(), ["A shop.example.com", `CNAME ${of("aws:route53/record:Record").find((r) => r.inputs.type === "CNAME")!.inputs.name}`].sort());
         assert.equal(of("aws:route53/record:Record").find((r) => r.inputs.type === "A")!.name, "ecs-ship-prod-shop.example.com-dns");
         // AND on each listener the API's host-and-path rule is evaluated before the storefront's host-only rule
-        const priority = (n: string) => of("aws:lb/listenerRule:ListenerRule").find((r) => r.name === n)!.inputs.priority as number;
-        assert.ok(priority("ecs-ship-prod-api-https-rule") < priority("ecs-ship-prod-storefront-https-rule"));
-        assert.ok(priority("ecs-ship-prod-api-http-rule") < priority("ecs-ship-prod-storefront-http-rule"));
+        const priority = (service: string, listener: string) => of("aws:lb/listenerRule:ListenerRule")
+            .find((r) => r.parent === `ecs-ship-prod-${service}` && r.name.startsWith(`ecs-ship-prod-shared-${listener}-rule-`))!.inputs.priority as number;
+        assert.ok(priority("api", "https") < priority("storefront", "https"));
+        assert.ok(priority("api", "http") < priority("storefront", "http"));
         assert.deepEqual(p.violations, []);
     });
 
@@ -62,7 +63,7 @@ describe("front door (real program)", function () {
         // WHEN planned
         const p = await plan("qa", { stackFile: file, env: { GITHUB_SHA: SHA } });
         const rules = p.resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule")
-            .map((r) => `${r.name.replace("ecs-ship-qa-", "")} ${r.inputs.actions[0].type} ${r.inputs.priority < 45001 ? "narrow" : "catch-all"} band`).sort();
+            .map((r) => `${r.parent!.replace("ecs-ship-qa-", "")}-${r.name.replace(/^ecs-ship-qa-shared-(https?-rule)-\d+$/, "$1")} ${r.inputs.actions[0].type} ${r.inputs.priority < 45001 ? "narrow" : "catch-all"} band`).sort();
         // THEN api forwards on HTTP and HTTPS, ahead of web's catch-all, which redirects HTTP and forwards HTTPS
         assert.deepEqual(rules, [
             "api-http-rule forward narrow band", "api-https-rule forward narrow band",

@@ -72,6 +72,22 @@ describe("GithubOidcTrust", () => {
         });
     });
 
+    it("with ownerId and repositoryId, both roles trust only GitHub's immutable subjects", async () => {
+        // GIVEN the repository's ids
+        // WHEN the component is constructed
+        // THEN every subject names owner@id/name@id, and no name-only subject remains
+        new GithubOidcTrust("ecs-ship-dev-github", args({ ownerId: 123456, repositoryId: 456789, deployEnvironments: ["production"] }));
+        await settled();
+        const sub = (role: string) => trustOf(role).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+        assert.deepStrictEqual(sub("ecs-ship-dev-github-deploy"), ["repo:acme@123456/shop@456789:ref:refs/heads/main", "repo:acme@123456/shop@456789:environment:production"]);
+        assert.deepStrictEqual(sub("ecs-ship-dev-github-preview"), ["repo:acme@123456/shop@456789:pull_request"]);
+    });
+
+    it("refuses one id without the other, registering nothing", () => {
+        assert.throws(() => new GithubOidcTrust("ecs-ship-dev-github", args({ ownerId: 123456 })),
+            /invalid arguments:\n  - repositoryId: ownerId and repositoryId go together \(GitHub's immutable subject names both\), got only ownerId$/);
+    });
+
     it("lists one subject per deploy branch and per deploy environment", async () => {
         // GIVEN two branches and two environments
         // WHEN the component is constructed

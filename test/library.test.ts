@@ -9,6 +9,7 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
@@ -36,6 +37,80 @@ function lastJsonArray<T>(text: string): T {
     const start = text.lastIndexOf("\n[") >= 0 ? text.lastIndexOf("\n[") + 1 : text.indexOf("[");
     return JSON.parse(text.slice(start)) as T;
 }
+
+/**
+ * A package-lock.json for a folder that installs only the tarball: the package, and the tree of its
+ * `dependencies` exactly as this repository's lock has it (same versions, same nesting, same
+ * integrity). npm then installs offline from the cache, which `npm ci` filled, without asking the
+ * registry for any version.
+ */
+function tarballLock(name: string, tarball: string): string {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    const locked: Record<string, any> = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")).packages;
+    const tree: Record<string, any> = {};
+    // Node's resolution over the lock's paths: the package's own node_modules, then each parent's.
+    const visit = (from: string, dep: string, optional: boolean) => {
+        for (let base = from; ; base = base.includes("/node_modules/") ? base.slice(0, base.lastIndexOf("/node_modules/")) : "") {
+            const key = `${base ? `${base}/` : ""}node_modules/${dep}`;
+            if (locked[key]) {
+                if (tree[key]) return;
+                const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = locked[key];
+                tree[key] = entry;
+                for (const d of Object.keys(entry.dependencies ?? {})) visit(key, d, false);
+                for (const d of Object.keys(entry.optionalDependencies ?? {})) visit(key, d, true);
+                return;
+            }
+            if (!base) {
+                if (optional) return;
+                throw new Error(`package-lock.json has no ${dep} that ${from || "the package"} can load`);
+            }
+        }
+    };
+    for (const dep of Object.keys(manifest.dependencies ?? {})) visit("", dep, false);
+    return JSON.stringify({
+        name, lockfileVersion: 3, requires: true,
+        packages: {
+            "": { name, dependencies: { "ecs-ship": `file:${tarball}` } },
+            "node_modules/ecs-ship": { version: manifest.version, resolved: `file:${tarball}`, dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies },
+            ...tree,
+        },
+    }, null, 2);
+}
+
+/** Installs what a folder's package.json and tarballLock name, offline, without the peers. */
+function installTarball(dir: string, tarball: string): void {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    fs.writeFileSync(path.join(dir, "package-lock.json"), tarballLock(manifest.name, tarball));
+    run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"], dir);
+}
+
+/** Modules a compiled file loads by bare name, at any depth (a `require` inside a function counts). */
+function requiredModules(js: string): string[] {
+    return [...js.matchAll(/\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g)].map((m) => m[1]);
+}
+
+/** A package name from a module specifier: `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
+const packageOf = (spec: string) => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
+
+/**
+ * Run in the clean folder: loads every module the installed package's dist/ requires, as a file in
+ * dist/ resolves it, then every file of dist/ itself. Prints what loaded and what failed.
+ */
+const LOADER = `
+const fs = require("fs");
+const path = require("path");
+const { createRequire } = require("module");
+const dist = path.dirname(require.resolve("ecs-ship"));
+const fromDist = createRequire(path.join(dist, "index.js"));
+const [modules] = process.argv.slice(2).map((a) => JSON.parse(a));
+const out = { dist, loaded: [], failed: [] };
+const attempt = (what, load) => {
+    try { load(); out.loaded.push(what); } catch (e) { out.failed.push(what + ": " + String(e && e.message || e).split("\\n")[0]); }
+};
+for (const m of modules) attempt(m, () => fromDist(m));
+for (const f of fs.readdirSync(dist).filter((f) => f.endsWith(".js")).sort()) attempt("dist/" + f, () => require(path.join(dist, f)));
+process.stdout.write(JSON.stringify(out));
+`;
 
 /** The plain-JavaScript runner: the mock cloud, then the compiled program, then what was registered. */
 const RUNNER = `
@@ -70,6 +145,9 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
     let typeCheck: string;
     let snippets: string[];
     let result: RunResult;
+    let published: { dependencies?: Record<string, string>; peerDependencies: Record<string, string> };
+    let distModules: string[];
+    let clean: { dist: string; loaded: string[]; failed: string[] };
 
     before(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-lib-"));
@@ -86,7 +164,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         manifest.dependencies = { "ecs-ship": `file:${tarball}` };
         delete manifest.devDependencies;
         fs.writeFileSync(path.join(example, "package.json"), JSON.stringify(manifest, null, 2));
-        run(NPM, ["install", "--offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"], example);
+        installTarball(example, tarball);
 
         // The code blocks of docs/components.md are compiled with the example, so the page cannot drift.
         snippets = [...fs.readFileSync(path.join(ROOT, "docs", "components.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -103,6 +181,24 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         fs.writeFileSync(path.join(example, "mock", "mockCloud.js"), mockJs);
         fs.writeFileSync(path.join(example, "runner.js"), RUNNER);
         result = JSON.parse(run(process.execPath, ["runner.js"], example, { GITHUB_SHA: SHA }));
+
+        // The tarball alone in a clean folder, with nothing above it to borrow modules from: npm installs
+        // what the package declares, and the peers are there as a program that installs them provides them.
+        published = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        const cleanDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-clean-"));
+        fs.writeFileSync(path.join(cleanDir, "package.json"), JSON.stringify({ name: "clean-install", private: true, dependencies: { "ecs-ship": `file:${tarball}` } }));
+        installTarball(cleanDir, tarball);
+        for (const peer of Object.keys(published.peerDependencies)) {
+            fs.mkdirSync(path.dirname(path.join(cleanDir, "node_modules", peer)), { recursive: true });
+            fs.symlinkSync(fs.realpathSync(path.join(ROOT, "node_modules", peer)), path.join(cleanDir, "node_modules", peer), "dir");
+        }
+        const installedDist = path.join(cleanDir, "node_modules", "ecs-ship", "dist");
+        distModules = [...new Set(fs.readdirSync(installedDist).filter((f) => f.endsWith(".js"))
+            .flatMap((f) => requiredModules(fs.readFileSync(path.join(installedDist, f), "utf8"))))].sort();
+        fs.writeFileSync(path.join(cleanDir, "loader.js"), LOADER);
+        const env = { ...process.env, NODE_PATH: "" };
+        clean = JSON.parse(execFileSync(process.execPath, ["loader.js", JSON.stringify(distModules)], { cwd: cleanDir, env, stdio: ["ignore", "pipe", "pipe"] }).toString());
+        fs.rmSync(cleanDir, { recursive: true, force: true });
     });
 
     after(() => {
@@ -139,7 +235,26 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         assert.equal(manifest.private, undefined);
         // AND the Pulumi SDKs are peers, never the package's own copies (two copies of @pulumi/pulumi break a program)
         assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/docker", "@pulumi/pulumi"]);
-        assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
+    });
+
+    it("declares every module dist/ loads at run time: a peer, a dependency, or part of Node", () => {
+        // GIVEN the modules the compiled library requires by name, inside functions too (the drain barrier
+        // loads the ECS client only when a delete runs)
+        assert.ok(distModules.includes("@aws-sdk/client-ecs"), distModules.join(", "));
+        // THEN each is Node's own, or declared; the dependencies are exactly the rest
+        const builtin = (m: string) => builtinModules.includes(m.replace(/^node:/, ""));
+        const peers = Object.keys(published.peerDependencies);
+        const needed = [...new Set(distModules.filter((m) => !builtin(m)).map(packageOf))].filter((p) => !peers.includes(p)).sort();
+        assert.deepEqual(Object.keys(published.dependencies ?? {}).sort(), needed);
+    });
+
+    it("installed alone in a clean folder, loads every module dist/ requires, and every file of dist/", () => {
+        // GIVEN the tarball installed with only what it declares (its peers provided as a program provides them)
+        // WHEN each module is required as a file in dist/ resolves it
+        // THEN none is missing: a module that is only a devDependency here would throw "Cannot find module"
+        assert.deepEqual(clean.failed, []);
+        assert.deepEqual(clean.loaded.filter((m) => !m.startsWith("dist/")), distModules);
+        assert.ok(clean.loaded.includes("dist/drainBarrier.js") && clean.loaded.includes("dist/index.js"), clean.loaded.join(", "));
     });
 
     it("type-checks the example against the published declarations", () => {

@@ -80,8 +80,10 @@ describe("FargateService behind the shared load balancer", () => {
         const tg = cloud.ofType("aws:lb/targetGroup:TargetGroup");
         assert.equal(tg.length, 1);
         assert.deepEqual(rules().map((r) => [r.name, r.inputs.listenerArn, r.inputs.priority, r.inputs.conditions, r.inputs.actions]), [
-            [`${NAME}-http-rule`, listenerArn(`${LB_NAME}-http`), 42, [{ pathPattern: { values: ["/web", "/web/*"] } }], [{ type: "forward", targetGroupArn: tg[0].state.arn }]],
+            [`${LB_NAME}-http-rule-42`, listenerArn(`${LB_NAME}-http`), 42, [{ pathPattern: { values: ["/web", "/web/*"] } }], [{ type: "forward", targetGroupArn: tg[0].state.arn }]],
         ]);
+        // AND the target group is the one behind the shared load balancer, not the one an own ALB would use
+        assert.equal(tg[0].name, `${NAME}-stg`);
         assert.match(await promiseOf(svc.url), /^http:\/\/ecs-ship-dev-shared-alb-.+\.elb\.amazonaws\.com\/web$/);
     });
 
@@ -103,8 +105,8 @@ describe("FargateService behind the shared load balancer", () => {
         new FargateService(NAME, serviceArgs(lb, { certificateArn: CERT_A, route: { host: "www.example.com", priority: 9 } }));
         await settled();
         assert.deepEqual(rules().map((r) => [r.name, r.inputs.listenerArn, r.inputs.priority, r.inputs.conditions, r.inputs.actions[0].type]), [
-            [`${NAME}-http-rule`, listenerArn(`${LB_NAME}-http`), 9, [{ hostHeader: { values: ["www.example.com"] } }], "redirect"],
-            [`${NAME}-https-rule`, listenerArn(`${LB_NAME}-https`), 9, [{ hostHeader: { values: ["www.example.com"] } }], "forward"],
+            [`${LB_NAME}-http-rule-9`, listenerArn(`${LB_NAME}-http`), 9, [{ hostHeader: { values: ["www.example.com"] } }], "redirect"],
+            [`${LB_NAME}-https-rule-9`, listenerArn(`${LB_NAME}-https`), 9, [{ hostHeader: { values: ["www.example.com"] } }], "forward"],
         ]);
     });
 
@@ -137,7 +139,7 @@ describe("FargateService behind the shared load balancer", () => {
         new FargateService(NAME, serviceArgs(lb));
         await settled();
         const svc = cloud.ofType("aws:ecs/service:Service")[0];
-        assert.ok(svc.dependencies.includes(`${NAME}-http-rule`), svc.dependencies.join(", "));
+        assert.ok(svc.dependencies.includes(`${LB_NAME}-http-rule-42`), svc.dependencies.join(", "));
     });
 });
 
@@ -183,12 +185,13 @@ describe("FargateService: deployment alarms", () => {
         for (const a of cloud.ofType(ALARM)) assert.deepEqual(a.inputs.alarmActions, [topic]);
     });
 
-    it("creates no alarm and no deployment alarms when disabled; the circuit breaker stays", async () => {
+    it("creates no alarm when disabled, and sends the deployment alarms switched off; the circuit breaker stays", async () => {
         new FargateService(NAME, serviceArgs(undefined, { alarms: { enabled: false } }));
         await settled();
         assert.equal(cloud.ofType(ALARM).length, 0);
         const svc = cloud.ofType("aws:ecs/service:Service")[0];
-        assert.equal(svc.inputs.alarms, undefined);
+        // An absent block would leave ECS's alarms attached (the provider suppresses its removal)
+        assert.deepEqual(svc.inputs.alarms, { alarmNames: [`${NAME}-5xx`, `${NAME}-unhealthy`], enable: false, rollback: false });
         assert.deepEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
     });
 });

@@ -11,6 +11,7 @@ import { parse, stringify } from "yaml";
 import { ROOT, Plan, plan } from "../tools/planner";
 import { RecordedResource } from "../tools/mockCloud";
 import { ResourceChange, compareRuns } from "../tools/replacements";
+import { routesOf } from "../components/frontDoor";
 
 const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-updates-"));
@@ -128,8 +129,11 @@ describe("Update paths (real program, planned twice)", function () {
         assert.deepEqual([pick(c, "replace"), pick(c, "create"), problems(c)], [[], [], []]);
         const deleted = pick(c, "delete");
         assert.ok(deleted.length > 0);
-        assert.deepEqual(deleted.filter((n) => !/-api(-|$)|-api\.example\.com(-|$)/.test(n)), [], "only api's resources are deleted");
-        for (const n of ["ecs-ship-prod-api-tg", "ecs-ship-prod-api-http-rule", "ecs-ship-prod-api-https-rule", "ecs-ship-prod-shared-cert-api.example.com", "ecs-ship-prod-api.example.com-dns", "ecs-ship-prod-api.example.com-cert", "ecs-ship-prod-api-5xx", "ecs-ship-prod-api-unhealthy", "ecs-ship-prod-api-svc"]) {
+        assert.deepEqual(deleted.filter((n) => !/-api(-|$)|-api\.example\.com(-|$)|-shared-https?-rule-\d+$/.test(n)), [], "only api's resources are deleted");
+        // its two rules are the ones at its priority (rules are named after their listener and priority)
+        const apiPriority = routesOf([{ name: "api", domain: "api.example.com" }]).api.priority;
+        assert.deepEqual(deleted.filter((n) => /-rule-\d+$/.test(n)), [`ecs-ship-prod-shared-http-rule-${apiPriority}`, `ecs-ship-prod-shared-https-rule-${apiPriority}`]);
+        for (const n of ["ecs-ship-prod-api-stg", "ecs-ship-prod-shared-cert-api.example.com", "ecs-ship-prod-api.example.com-dns", "ecs-ship-prod-api.example.com-cert", "ecs-ship-prod-api-5xx", "ecs-ship-prod-api-unhealthy", "ecs-ship-prod-api-svc"]) {
             assert.ok(deleted.includes(n), `${n} is not deleted: ${deleted.join(", ")}`);
         }
         // and the load balancer, its listeners and the other services' rules, target groups and

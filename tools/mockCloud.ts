@@ -44,6 +44,8 @@ export interface RecordedResource {
     deleteBeforeReplace?: boolean;
     /** `ignoreChanges` paths: on an update the engine keeps the recorded inputs at these. */
     ignoreChanges?: string[];
+    /** URNs of `aliases`: the engine takes a resource in the state under one of them for this one. */
+    aliases?: string[];
     /** State the mock returned (what `pulumi up` would read back). */
     state: Record<string, any>;
 }
@@ -200,6 +202,7 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
             protect: req.getProtect() || undefined,
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
             ignoreChanges: req.getIgnorechangesList().length ? req.getIgnorechangesList() : undefined,
+            aliases: aliasUrns(monitor, req),
             state: {},
         };
         cloud.resources.push(record);
@@ -221,6 +224,21 @@ export function installMocks(cloud: MockCloud, project: string, stack: string): 
     store.supportsOutputValues = false;
     store.supportsDeletedWith = true;
     store.supportsAliasSpecs = true;
+}
+
+/**
+ * The URNs a registration's aliases name, as the engine resolves them: an alias spec's name, type and
+ * parent default to the resource's own (pulumi/pulumi, sdk/nodejs/runtime/resource.ts,
+ * mapAliasesForRequest; `noParent` means none).
+ */
+function aliasUrns(monitor: any, req: any): string[] | undefined {
+    const urns = req.getAliasesList().map((a: any) => {
+        if (a.getUrn()) return a.getUrn();
+        const spec = a.getSpec();
+        const parent = spec.getNoparent() ? undefined : spec.getParenturn() || req.getParent() || undefined;
+        return monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+    });
+    return urns.length ? urns : undefined;
 }
 
 /** Resolves once every outstanding registration and call has finished. */
