@@ -21,7 +21,7 @@ export function clusterNamePattern(prefix: string): string {
  * service, but only the three kinds, and only with Pulumi's 7-character suffix. `?` matches
  * exactly one character. Source: IAM User Guide, "IAM JSON policy elements: Resource" (wildcards).
  */
-export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????" } as const;
+export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????", sched: "-sched-???????" } as const;
 
 export function stackArns(s: StackScope) {
     const { partition: p, region: r, accountId: a, prefix: n } = s;
@@ -70,11 +70,21 @@ export function stackArns(s: StackScope) {
         execRole: role("exec"),
         taskRole: role("task"),
         infraRole: role("infra"),
+        schedRole: role("sched"),
+        // Schedules live in the default group. Source: Service Authorization Reference for Amazon EventBridge
+        // Scheduler (schedule: arn:${"$"}{Partition}:scheduler:${"$"}{Region}:${"$"}{Account}:schedule/${"$"}{GroupName}/${"$"}{ScheduleName}).
+        schedule: `arn:${p}:scheduler:${r}:${a}:schedule/default/${n}-*`,
         policy: `arn:${p}:iam::${a}:policy/${n}-*`,
         trustRoles: `arn:${p}:iam::${a}:role/${s.trustName}-*`,
         trustPolicies: `arn:${p}:iam::${a}:policy/${s.trustName}-*`,
         serviceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/*`,
     };
+}
+
+/** The role kinds the deploy role may create: the scheduler kind only in a stack with scheduled jobs. */
+function roleKinds(s: StackScope): string[] {
+    const a = stackArns(s);
+    return s.scheduledJobs ? [a.execRole, a.taskRole, a.infraRole, a.schedRole] : [a.execRole, a.taskRole, a.infraRole];
 }
 
 const onCreate = (s: StackScope) => ({ [`aws:RequestTag/${STACK_TAG}`]: s.stack });
@@ -229,11 +239,11 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // Roles only of the three kinds a service creates, only with this boundary, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
         // entities" (iam:PermissionsBoundary).
-        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: roleKinds(s), Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
         // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
-        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: [a.execRole, a.taskRole, a.infraRole] },
-        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: [a.execRole, a.taskRole, a.infraRole], Condition: { StringEquals: bound } },
+        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: roleKinds(s) },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: roleKinds(s), Condition: { StringEquals: bound } },
         // Inline policies (secrets on execution roles, the app's permissions on task roles) are only
         // deleted. No trust-policy edits at all: the trust of every stack role is a constant
         // (serviceTrustPolicy), set once by CreateRole.
@@ -241,6 +251,9 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // service's secrets and task statements) and IAM has no key on a policy's content, so an
         // administrator writes them (docs/security-model.md). Deleting one only takes permissions away.
         { Sid: "RoleInline", Effect: "Allow", Action: "iam:DeleteRolePolicy", Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
+        // Scheduler roles get no inline policy either: the trust (administrator-run) writes one grant policy
+        // for every job of the stack (schedulerPolicies.ts), and the deploy role may attach exactly that one.
+        ...(s.scheduledJobs && s.schedulerGrantArn ? [{ Sid: "SchedPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.schedRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": s.schedulerGrantArn } } }] as IamStatement[] : []),
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
@@ -277,6 +290,9 @@ function passRoleStatements(s: StackScope): IamStatement[] {
     const out: IamStatement[] = [];
     if (tasks.length > 0) out.push({ Sid: "PassToEcsTasks", Effect: "Allow", Action: "iam:PassRole", Resource: tasks, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com", ...onExisting(s) } } });
     if (kinds.has("infra")) out.push({ Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: a.infraRole, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com", ...onExisting(s) } } });
+    // A scheduled job's scheduler role, only to EventBridge Scheduler, which assumes it to start the job's task.
+    // Source: EventBridge Scheduler User Guide, "Set up the execution role" (trusted by scheduler.amazonaws.com).
+    if (kinds.has("sched")) out.push({ Sid: "PassToScheduler", Effect: "Allow", Action: "iam:PassRole", Resource: a.schedRole, Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com", ...onExisting(s) } } });
     return out;
 }
 
@@ -307,6 +323,12 @@ function edgeStatements(s: StackScope): IamStatement[] {
         { Sid: "ReleaseWatch", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: a.task },
         { Sid: "ReleaseLogs", Effect: "Allow", Action: "logs:GetLogEvents", Resource: `${a.logGroup}:log-stream:*` },
     ];
+    if (s.scheduledJobs) {
+        // Schedules carry no tags here, so they are held to the stack by name. The provider creates,
+        // reads, updates and deletes a schedule with these calls (Terraform AWS provider,
+        // internal/service/scheduler/schedule.go); CreateSchedule and UpdateSchedule pass the target's role.
+        out.push({ Sid: "Schedules", Effect: "Allow", Action: ["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"], Resource: a.schedule });
+    }
     const emails = [...new Set(s.alarmEmails ?? [])];
     if (emails.length > 0) {
         // Only the configured addresses, only by email: a stolen token cannot subscribe an HTTPS
@@ -362,6 +384,7 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:ListTagsForResource", Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
         { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: [a.alarm, a.serviceAlarm] },
         { Sid: "AlarmTags", Effect: "Allow", Action: "cloudwatch:ListTagsForResource", Resource: a.serviceAlarm, Condition: { StringEquals: onExisting(s) } },
+        ...(s.scheduledJobs ? [{ Sid: "SchedulesRead", Effect: "Allow", Action: "scheduler:GetSchedule", Resource: a.schedule }] as IamStatement[] : []),
         { Sid: "TopicsRead", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes"], Resource: a.topic },
         ...((s.domains ?? []).length === 0 ? [] : [
             { Sid: "CertificatesRead", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },
