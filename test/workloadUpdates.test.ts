@@ -46,8 +46,9 @@ describe("Update paths: workers and scheduled jobs (real program, planned twice)
         assert.ok(created.includes("ecs-ship-prod-worker-svc") && created.includes("ecs-ship-prod-worker-scale-queue"), created.join(", "));
         assert.deepEqual(only(created, "ecs-ship-prod-worker", "worker"), []);
         assert.deepEqual([pick(c, "replace"), pick(c, "delete"), problems(c)], [[], [], []]);
-        // The worker's SQS statement joins the boundary, which is updated in place.
-        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary"]);
+        // The worker's SQS statement joins the boundary, its family the deploy role's task families, and its task
+        // role (the stack's first) the pass-role patterns: the trust's policies are updated in place.
+        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary", "ecs-ship-prod-github-deploy-iam", "ecs-ship-prod-github-deploy-tasks"]);
     });
 
     it("remove a worker: only its resources are deleted", async () => {
@@ -55,8 +56,8 @@ describe("Update paths: workers and scheduled jobs (real program, planned twice)
         assert.ok(pick(c, "delete").includes("ecs-ship-prod-worker-svc"));
         assert.deepEqual(only(pick(c, "delete"), "ecs-ship-prod-worker", "worker"), []);
         assert.deepEqual([pick(c, "create"), pick(c, "replace"), problems(c)], [[], [], []]);
-        // Its SQS statement leaves the boundary.
-        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary"]);
+        // Its SQS statement leaves the boundary, its family and the task-role pattern the deploy role.
+        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary", "ecs-ship-prod-github-deploy-iam", "ecs-ship-prod-github-deploy-tasks"]);
     });
 
     it("rename a worker: the old one is deleted and the new one created, under names that do not collide", async () => {
@@ -67,7 +68,8 @@ describe("Update paths: workers and scheduled jobs (real program, planned twice)
         assert.ok(pick(c, "create").includes("ecs-ship-prod-celery-svc"));
         assert.deepEqual(only(pick(c, "create"), "ecs-ship-prod-celery", "celery"), []);
         assert.deepEqual(only(pick(c, "delete"), "ecs-ship-prod-worker", "worker"), []);
-        assert.deepEqual([pick(c, "update"), pick(c, "replace"), problems(c)], [[], [], []]);
+        // The deploy role's task families name the new family instead of the old one.
+        assert.deepEqual([pick(c, "update"), pick(c, "replace"), problems(c)], [["ecs-ship-prod-github-deploy-tasks"], [], []]);
     });
 
     it("add a job: its task definition, security group, scheduler role and schedule are created; the trust's policies grow in place", async () => {
@@ -75,21 +77,22 @@ describe("Update paths: workers and scheduled jobs (real program, planned twice)
         const created = pick(c, "create");
         assert.ok(created.includes("ecs-ship-prod-clear-sessions-job-td") && created.includes("ecs-ship-prod-clear-sessions-job-sched"), created.join(", "));
         assert.equal(c.filter((x) => x.action === "create" && x.type === "aws:scheduler/schedule:Schedule").length, 1);
-        assert.deepEqual(only(created, "ecs-ship-prod-clear-sessions-job", "job-clear-sessions"), []);
-        // The boundary gains the scheduler statements, the deploy role the schedules and the sched role kind.
-        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary", "ecs-ship-prod-github-deploy-edge", "ecs-ship-prod-github-deploy-iam", "ecs-ship-prod-github-preview"]);
+        // The trust writes the scheduler grant (components/schedulerPolicies.ts); the job attaches it.
+        assert.deepEqual(only(created, "ecs-ship-prod-clear-sessions-job", "job-clear-sessions"), ["ecs-ship-prod-github-sched-grant"]);
+        // The boundary gains the scheduler statements, the deploy role the schedules, the job's family and the sched role kind.
+        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary", "ecs-ship-prod-github-deploy-edge", "ecs-ship-prod-github-deploy-iam", "ecs-ship-prod-github-deploy-tasks", "ecs-ship-prod-github-preview"]);
         assert.deepEqual([pick(c, "replace"), pick(c, "delete"), problems(c)], [[], [], []]);
     });
 
     it("remove a job: its resources are deleted, and the scheduler permissions leave the trust", async () => {
         const c = await change("remove-job", () => undefined, noJobs);
-        assert.deepEqual(only(pick(c, "delete"), "ecs-ship-prod-clear-sessions-job", "job-clear-sessions"), []);
+        assert.deepEqual(only(pick(c, "delete"), "ecs-ship-prod-clear-sessions-job", "job-clear-sessions"), ["ecs-ship-prod-github-sched-grant"]);
         assert.ok(pick(c, "delete").length >= 6);
-        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary", "ecs-ship-prod-github-deploy-edge", "ecs-ship-prod-github-deploy-iam", "ecs-ship-prod-github-preview"]);
+        assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary", "ecs-ship-prod-github-deploy-edge", "ecs-ship-prod-github-deploy-iam", "ecs-ship-prod-github-deploy-tasks", "ecs-ship-prod-github-preview"]);
         assert.deepEqual([pick(c, "create"), pick(c, "replace"), problems(c)], [[], [], []]);
     });
 
-    it("rename a job: the old job is deleted and the new one created; the trust is unchanged", async () => {
+    it("rename a job: the old job is deleted and the new one created; the trust's families and grant name the new one", async () => {
         const c = await change("rename-job", () => undefined, (cfg) => {
             cfg["ecs-ship:jobs"].sessions = cfg["ecs-ship:jobs"]["clear-sessions"];
             delete cfg["ecs-ship:jobs"]["clear-sessions"];
@@ -97,7 +100,7 @@ describe("Update paths: workers and scheduled jobs (real program, planned twice)
         assert.ok(pick(c, "create").includes("ecs-ship-prod-sessions-job-td"));
         assert.deepEqual(only(pick(c, "create"), "ecs-ship-prod-sessions-job", "job-sessions"), []);
         assert.deepEqual(only(pick(c, "delete"), "ecs-ship-prod-clear-sessions-job", "job-clear-sessions"), []);
-        assert.deepEqual([pick(c, "update"), pick(c, "replace"), problems(c)], [[], [], []]);
+        assert.deepEqual([pick(c, "update"), pick(c, "replace"), problems(c)], [["ecs-ship-prod-github-deploy-tasks", "ecs-ship-prod-github-sched-grant"], [], []]);
     });
 
     it("change a job's schedule: the schedule is updated in place, nothing else", async () => {
