@@ -144,10 +144,12 @@ function schedulerStatements(s: StackScope): IamStatement[] {
     const p = s.partition, r = s.region, acct = s.accountId;
     const out: IamStatement[] = [
         // RunTask alone starts nothing: ECS also needs PassRole of the task definition's roles, which only
-        // scheduler roles get (SchedPassRole), so RunTask needs no principal condition of its own.
-        { Sid: "SchedRunTask", Effect: "Allow", Action: "ecs:RunTask", Resource: `arn:${p}:ecs:${r}:${acct}:task-definition/${s.prefix}-*:*`, Condition: { ArnLike: { "ecs:cluster": `arn:${p}:ecs:${r}:${acct}:cluster/${s.prefix}-cluster-???????` } } },
+        // scheduler roles get (DenyIam below denies every IAM action to every other principal). So neither
+        // statement repeats the principal, and the cluster is left to the scheduler grant (schedulerPolicies.ts):
+        // the boundary's 6,144 characters are shared with every service's statements.
+        { Sid: "SchedRunTask", Effect: "Allow", Action: "ecs:RunTask", Resource: `arn:${p}:ecs:${r}:${acct}:task-definition/${s.prefix}-*` },
         // `-????-???????`: the four-letter kinds, exec and task (not infra or sched).
-        { Sid: "SchedPassRole", Effect: "Allow", Action: "iam:PassRole", Resource: `arn:${p}:iam::${acct}:role/${s.prefix}-*-????-???????`, Condition: { ArnLike: { "aws:PrincipalArn": schedulerRolePattern(s) }, StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+        { Sid: "SchedPassRole", Effect: "Allow", Action: "iam:PassRole", Resource: `arn:${p}:iam::${acct}:role/${s.prefix}-*-????-???????`, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
     ];
     const queues = [...new Set(s.scheduledJobs.deadLetterQueueArns)].sort();
     if (queues.length > 0) out.push({ Sid: "SchedDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: queues });
