@@ -107,8 +107,9 @@ export function checkJobs(o: Record<string, unknown>, ctx: z.RefinementCtx): voi
     const services = record(o.services) ?? {};
     const known = Object.keys(services).sort();
     for (const [name, job] of Object.entries(record(o.jobs) ?? {})) {
-        // The deploy role's pass-role policy of a job is `…-pass-job-<name>`, of a service `…-pass-<service>`.
-        if (`job-${name}` in services) problem(ctx, ["jobs", name], `shares its deploy-role policy name with the service job-${name}; rename the job or the service, got job ${show(name)}`);
+        // A job's task-definition family and resource names are `<prefix>-<name>-job` (components/jobSettings.ts),
+        // a service's `<prefix>-<service>`: a service named `<name>-job` would register in the job's family.
+        if (`${name}-job` in services) problem(ctx, ["jobs", name], `shares its task-definition family <prefix>-${name}-job with the service ${name}-job; rename the job or the service, got job ${show(name)}`);
         const j = record(job);
         if (!j || typeof j.service !== "string") continue;
         const svc = record(services[j.service]);

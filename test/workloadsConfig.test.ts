@@ -31,6 +31,14 @@ describe("config: workers", () => {
         ]);
     });
 
+    it("refuses a release task or sidecars on a worker (merged with the release part of issue 27)", () => {
+        const sidecars = { proxy: { image: "public.ecr.aws/envoyproxy/envoy@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } };
+        assert.deepEqual(problems(stack({ worker: worker({ release: { command: ["python", "manage.py", "migrate"] }, sidecars }) })), [
+            'ecs-ship:services.worker.release: a worker runs no release task; put release on the web service that shares its image, got {"command":["python","manage.py","migrate"]}',
+            'ecs-ship:services.worker.sidecars: sidecars apply only to web services (kind: web); remove them from kind: worker, got {"proxy":{"image":"public.ecr.aws/envoyproxy/envoy@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}',
+        ]);
+    });
+
     it("refuses an Express worker, and requests scaling on a worker", () => {
         assert.deepEqual(problems(stack({ worker: worker({ mode: "express", scaling: { metric: "requests" } }) })), [
             'ecs-ship:services.worker.mode: a worker runs as an ECS service on Fargate; Express Mode serves web traffic only, so kind: worker needs mode: fargate, got "express"',
@@ -91,10 +99,12 @@ describe("config: scheduled jobs", () => {
         ].sort());
     });
 
-    it("refuses a job whose deploy-role policy name a service already takes (service job-<name>)", () => {
-        assert.deepEqual(problems(stack({ "job-nightly": { mode: "fargate", image: { context: "app" } } }, { jobs: { nightly: job() } })), [
-            'ecs-ship:jobs.nightly: shares its deploy-role policy name with the service job-nightly; rename the job or the service, got job "nightly"',
+    it("refuses a job whose task-definition family a service already takes (service <name>-job)", () => {
+        assert.deepEqual(problems(stack({ "nightly-job": { mode: "fargate", image: { context: "app" } } }, { jobs: { nightly: job() } })), [
+            'ecs-ship:jobs.nightly: shares its task-definition family <prefix>-nightly-job with the service nightly-job; rename the job or the service, got job "nightly"',
         ]);
+        // The deploy role passes roles by pattern now (no `…-pass-job-<name>` policy), so job-<name> is a fine service name.
+        assert.deepEqual(parseSettings(stack({ "job-nightly": { mode: "fargate", image: { context: "app" } } }, { jobs: { nightly: job() } })).jobs.map((j) => j.name), ["nightly"]);
     });
 
     it("holds a job's size to Fargate's table, from the service's size when it sets none", () => {
