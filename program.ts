@@ -58,6 +58,8 @@ const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(d
 // Where deployment alarms notify: an email gets a topic and a subscription; a topic ARN is used as given.
 // Read whether or not the alarms are enabled, so switching them off for a hotfix leaves the trust as it
 // is and needs no administrator (docs/operations.md, "Deploying during an incident").
+// Services released canary, linear or blue/green (components/trafficShift.ts).
+const shifting = fargate.some((s) => (s.deployment?.strategy ?? "rolling") !== "rolling");
 const notifying = fargate.filter((s) => s.alarms?.email || s.alarms?.snsTopicArn);
 
 // Keyless trust for the GitHub workflow. It owns the permissions boundary every role below carries.
@@ -111,9 +113,12 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
         // `exec: true` alone gives a service a task role (ECS Exec's channels, components/serviceRoles.ts).
         ...(settings.services.some((s) => (s.taskPolicyStatements ?? []).length > 0 || s.exec) ? ["task" as const] : []),
         ...(settings.services.some((s) => s.mode === "express") ? ["infra" as const] : []),
+        ...(shifting ? ["lb" as const] : []),
         // Each scheduled job's scheduler role, passed only to EventBridge Scheduler.
         ...(settings.jobs.length > 0 ? ["sched" as const] : []),
     ],
+    // Canary, linear and blue/green services get a load-balancer role the boundary must admit.
+    shiftsTraffic: shifting,
     // Stack roles pull only from the stack's repositories and its prebuilt images' ones.
     imageRepositoryArns: settings.services.flatMap((s) => {
         const arn = s.image.kind === "ref" ? ecrRepositoryArn(s.image.ref) : undefined;
@@ -189,7 +194,7 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
     // Only what the stack file sets is passed; each component applies its own defaults.
     const {
         name: _name, mode: _mode, image: _image, spot, certificateArn: _cert, deregistrationDelay, healthCheckGracePeriod,
-        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, release, sidecars,
+        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, release, sidecars, deployment,
         kind: _kind, scaling, ...shared
     } = svc;
     const common = {
@@ -220,7 +225,7 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
         albSubnetIds: network!.albSubnetIds,
         taskSubnetIds: network!.taskSubnetIds,
         assignPublicIp: network!.assignPublicIp,
-        spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms,
+        spot, certificateArn: certificateOf(svc), deregistrationDelay, healthCheckGracePeriod, alarms, deployment,
         // The URL only: the domain's record is kept below, one per domain, whichever load balancer serves it.
         domain: svc.domain ? { name: svc.domain } : undefined,
         sharedLoadBalancer: sharedLb?.listener,
@@ -316,6 +321,8 @@ return {
     loadBalancerDnsName: service instanceof FargateService ? service.loadBalancerDns : undefined,
     certificateArn: service instanceof FargateService ? service.certificateArn : undefined,
     alarmNames: service instanceof FargateService ? service.alarmNames : undefined,
+    // The deploy gate's time budget follows the strategy (tools/verifyDeployment.ts).
+    deployment: service instanceof FargateService ? service.deployment : undefined,
     repositoryUrl: registry?.repositoryUrl,
     imageRef: imageOf(svc, registry),
     // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.

@@ -86,7 +86,7 @@ export function deploymentAlarms(name: string, created: aws.cloudwatch.MetricAla
  */
 export function createAlarms(
     parent: pulumi.Resource, name: string, s: AlarmSettings | undefined,
-    dims: { loadBalancer: pulumi.Input<string>; targetGroup: pulumi.Input<string> }, tags?: Record<string, string>,
+    dims: { loadBalancer: pulumi.Input<string>; targetGroup: pulumi.Input<string>; alternateTargetGroup?: pulumi.Input<string> }, tags?: Record<string, string>,
 ): aws.cloudwatch.MetricAlarm[] {
     const specs = alarmSpecs(s);
     if (specs.length === 0) return [];
@@ -100,11 +100,13 @@ export function createAlarms(
     return specs.map((spec) => new aws.cloudwatch.MetricAlarm(`${name}-${spec.suffix}`, {
         name: `${name}-${spec.suffix}`,
         alarmDescription: spec.description,
-        namespace: "AWS/ApplicationELB",
-        metricName: spec.metricName,
-        dimensions: { LoadBalancer: dims.loadBalancer, TargetGroup: dims.targetGroup },
-        statistic: spec.statistic,
-        period: 60,
+        ...(dims.alternateTargetGroup === undefined ? {
+            namespace: "AWS/ApplicationELB",
+            metricName: spec.metricName,
+            dimensions: { LoadBalancer: dims.loadBalancer, TargetGroup: dims.targetGroup },
+            statistic: spec.statistic,
+            period: 60,
+        } : { metricQueries: bothTargetGroups(spec, dims.loadBalancer, dims.targetGroup, dims.alternateTargetGroup) }),
         evaluationPeriods: spec.evaluationPeriods,
         threshold: spec.threshold,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -114,4 +116,21 @@ export function createAlarms(
         okActions: actions,
         tags,
     }, { parent }));
+}
+
+/**
+ * A canary, linear or blue/green service runs its new revision in whichever of its two target
+ * groups is not serving (components/trafficShift.ts), so its alarms watch the sum over both:
+ * `FILL(a, 0) + FILL(b, 0)`, so a target group without data points counts as zero. Source: Amazon
+ * CloudWatch User Guide, "Using metric math" (FILL) and "Create a CloudWatch alarm based on a metric
+ * math expression".
+ */
+export function bothTargetGroups(
+    spec: AlarmSpec, loadBalancer: pulumi.Input<string>, primary: pulumi.Input<string>, alternate: pulumi.Input<string>,
+): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+    const metric = (id: string, targetGroup: pulumi.Input<string>) => ({
+        id, returnData: false,
+        metric: { namespace: "AWS/ApplicationELB", metricName: spec.metricName, dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup }, stat: spec.statistic, period: 60 },
+    });
+    return [metric("primary", primary), metric("alternate", alternate), { id: "total", expression: "FILL(primary, 0) + FILL(alternate, 0)", label: `${spec.metricName} of both target groups`, returnData: true }];
 }

@@ -18,6 +18,12 @@ export interface LoadBalancerSettings {
     tags?: Record<string, string>;
 }
 
+/** How a service with a deployment strategy forwards on the shared ALB (components/trafficShift.ts). */
+export interface SharedShift {
+    forward(tg: aws.lb.TargetGroup): aws.types.input.lb.ListenerRuleAction;
+    ruleOptions: pulumi.CustomResourceOptions;
+}
+
 /** The front of one service: where it is reached and what its ECS service must wait for. */
 export interface ServiceFront {
     tg: aws.lb.TargetGroup;
@@ -48,8 +54,8 @@ const HTTPS_REDIRECT = { type: "redirect", redirect: { port: "443", protocol: "H
  * internal/service/ecs/service.go, schema and resourceServiceUpdate), and the old listener and
  * target group are deleted at the end.
  */
-export function createTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, behind: "own" | "shared"): aws.lb.TargetGroup {
-    return new aws.lb.TargetGroup(elbLogicalName(name, behind === "own" ? "tg" : "stg"), {
+export function createTargetGroup(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, behind: "own" | "shared", logicalName = elbLogicalName(name, behind === "own" ? "tg" : "stg")): aws.lb.TargetGroup {
+    return new aws.lb.TargetGroup(logicalName, {
         port: a.port,
         protocol: "HTTP",
         targetType: "ip", // awsvpc tasks register by IP
@@ -159,14 +165,17 @@ export function sharedRuleName(shared: string, listener: "http" | "https", prior
  * stacks planned before this naming (`<service>-http-rule`, `-https-rule`): they become the new names
  * in place instead of a new rule at the priority they hold.
  */
-export function createSharedFront(parent: pulumi.Resource, name: string, a: LoadBalancerSettings, shared: SharedListener, route: Route, https: boolean): ServiceFront {
+export function createSharedFront(
+    parent: pulumi.Resource, name: string, a: LoadBalancerSettings, shared: SharedListener, route: Route, https: boolean, shift?: SharedShift,
+): ServiceFront {
     const tg = createTargetGroup(parent, name, a, "shared");
     const conditions = ruleConditions(route);
+    // With a deployment strategy, ECS owns the forward's weights (components/trafficShift.ts).
+    const forward = shift ? shift.forward(tg) : { type: "forward", targetGroupArn: tg.arn };
     const rule = (listener: "http" | "https", listenerArn: pulumi.Input<string>, action: aws.types.input.lb.ListenerRuleAction) =>
         new aws.lb.ListenerRule(sharedRuleName(shared.name, listener, route.priority), { listenerArn, priority: route.priority, conditions, actions: [action], tags: a.tags }, {
-            parent, dependsOn: shared.listeners, aliases: [{ name: `${name}-${listener}-rule` }],
+            parent, dependsOn: shared.listeners, aliases: [{ name: `${name}-${listener}-rule` }], ...(shift && action === forward ? shift.ruleOptions : {}),
         });
-    const forward = { type: "forward", targetGroupArn: tg.arn };
     const rules = https
         ? [rule("https", shared.httpsListenerArn!, forward), rule("http", shared.httpListenerArn, HTTPS_REDIRECT)]
         : [rule("http", shared.httpListenerArn, forward), ...(shared.httpsListenerArn ? [rule("https", shared.httpsListenerArn, forward)] : [])];

@@ -9,11 +9,13 @@ import { Route, defaultHealthCheckPath, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms, deploymentAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
+import { DeploymentSettings, deploymentConfiguration, deploymentProblems, resolveDeployment, shiftsTraffic, waitMinutes } from "./deploymentStrategy";
+import { ECS_OWNS_WEIGHTS, attachShift, createAlternateTargetGroup, weightedForward } from "./trafficShift";
 import { ReleaseSettings, ReleaseTask, releaseProblems } from "./releaseTask";
 import { SidecarSettings, createSidecarLogGroups, sidecarContainers, sidecarProblems, sidecarSecrets } from "./sidecars";
 import { TaskRoleArns, createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
-    DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT,
+    DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT, TLS_POLICY,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
 } from "./fargateSettings";
 
@@ -81,6 +83,12 @@ export interface FargateServiceArgs extends ServiceSettings {
      */
     alarms?: AlarmSettings;
     /**
+     * How a release reaches traffic: rolling, or canary, linear or blue/green between two target
+     * groups (components/deploymentStrategy.ts, components/trafficShift.ts).
+     * @default - rolling
+     */
+    deployment?: DeploymentSettings;
+    /**
      * A command run as one task of the new task definition before each rollout that changes it
      * (a database migration); a non-zero exit fails the deployment before the service changes
      * (components/releaseTask.ts). @default - none
@@ -141,6 +149,8 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly healthCheckPath: string;
     /** Roles the deploy role must be allowed to pass, and to which service. */
     public readonly passRoles: PassRoleGrant[];
+    /** The deployment strategy and its designed waits in minutes, for the deploy gate's time budget. */
+    public readonly deployment: { strategy: string; waitMinutes: number };
     /** What a program building on the service needs: its task definition, ECS service, task security group (to let
      * the tasks reach a database, say), target group, and its listeners (own load balancer) or rules (shared one). */
     public readonly taskDefinition: aws.ecs.TaskDefinition;
@@ -155,10 +165,14 @@ export class FargateService extends pulumi.ComponentResource {
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
         const a = normalizeFargateArgs(args);
+        const deployment = resolveDeployment(a.deployment);
         const problems = [
             ...fargateArgsProblems(name, a),
             ...releaseProblems(a.release),
             ...sidecarProblems(a.sidecars, { containerName: CONTAINER_NAME, serviceName: CONTAINER_NAME, port: a.port }),
+            ...deploymentProblems(deployment, {
+                shared: a.sharedLoadBalancer !== undefined, https: a.certificateArn !== undefined, sharedHttps: a.sharedLoadBalancer?.httpsListenerArn !== undefined,
+            }),
         ];
         if (problems.length > 0) throw argumentsError(this, problems);
         const tags = a.tags;
@@ -168,11 +182,17 @@ export class FargateService extends pulumi.ComponentResource {
         // The execution role reads the sidecars' secrets too: it starts every container of the task.
         const roles = createTaskRoles(this, name, { ...a, secrets: { ...a.secrets, ...sidecarSecrets(a.sidecars) } }, a.permissionsBoundary);
         const { albSg, taskSg, taskEgress } = this.createSecurityGroups(name, a);
+        // Canary, linear and blue/green: a second target group, rules ECS shifts, and its role.
+        const alt = shiftsTraffic(deployment) ? createAlternateTargetGroup(this, name, a, a.sharedLoadBalancer ? "shared" : "own") : undefined;
         const front: ServiceFront = a.sharedLoadBalancer
-            ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined)
+            ? createSharedFront(this, name, a, a.sharedLoadBalancer, a.route!, a.certificateArn !== undefined,
+                alt ? { forward: (t) => weightedForward(t.arn, alt.arn), ruleOptions: ECS_OWNS_WEIGHTS } : undefined)
             : createOwnFront(this, name, a, albSg!);
+        const shift = alt ? attachShift(this, name, deployment, front, alt, {
+            shared: a.sharedLoadBalancer !== undefined, albSecurityGroupId: albSg?.id, certificateArn: a.certificateArn, sslPolicy: TLS_POLICY, permissionsBoundary: a.permissionsBoundary, tags,
+        }) : undefined;
         const tg = front.tg;
-        const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix }, tags);
+        const alarms = createAlarms(this, name, a.alarms, { loadBalancer: front.albArnSuffix, targetGroup: tg.arnSuffix, alternateTargetGroup: alt?.arnSuffix }, tags);
         const taskDefinition = this.createTaskDefinition(name, a, logGroup, roles);
         // The release runs the new revision in the tasks' own subnets and security group, so it reaches
         // what the service reaches (its database); the service waits for it to exit 0.
@@ -210,7 +230,9 @@ export class FargateService extends pulumi.ComponentResource {
             // capacityProviderStrategy). Updates roll out new tasks anyway.
             forceNewDeployment: true,
             networkConfiguration: { subnets: a.taskSubnetIds, securityGroups: [taskSg.id], assignPublicIp: a.assignPublicIp },
-            loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port }],
+            loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port, advancedConfiguration: shift?.advancedConfiguration }],
+            // The strategy and its settings (undefined for rolling: the provider's default).
+            deploymentConfiguration: deploymentConfiguration(deployment),
             // A release whose tasks never turn healthy is stopped and the last good one restored.
             // Source: Amazon ECS Developer Guide, "How the Amazon ECS deployment circuit breaker detects failures".
             // Always sent: the provider suppresses the removal of this block as it does for `alarms`
@@ -240,7 +262,7 @@ export class FargateService extends pulumi.ComponentResource {
             // remove the service (and drain its tasks) before its listeners and target group.
             // The role policies must outlive the service, or tasks stopping during delete lose
             // their permissions.
-            dependsOn: [...front.waitFor, ...roles.policies, ...(release ? [release] : [])],
+            dependsOn: [...front.waitFor, ...roles.policies, ...(release ? [release] : []), ...(shift?.waitFor ?? [])],
             // Autoscaling owns the running count after the first deploy; without this, every
             // `pulumi up` would reset it to desiredCount and undo a scale-out.
             ignoreChanges: ["desiredCount"],
@@ -264,7 +286,8 @@ export class FargateService extends pulumi.ComponentResource {
         this.alarmNames = pulumi.all(alarms.map((x) => x.name));
         this.certificateArn = pulumi.output(a.certificateArn);
         this.healthCheckPath = a.healthCheckPath;
-        this.passRoles = roles.passRoles;
+        this.deployment = { strategy: deployment.strategy, waitMinutes: waitMinutes(deployment) };
+        this.passRoles = [...roles.passRoles, ...(shift?.passRoles ?? [])];
         this.taskDefinition = taskDefinition; this.service = service; this.taskSecurityGroup = taskSg;
         this.targetGroup = tg; this.listeners = front.listeners; this.listenerRules = front.rules;
         this.taskRoles = { executionRoleArn: roles.executionRole.arn, taskRoleArn: roles.taskRole?.arn };

@@ -85,6 +85,11 @@ export interface GithubOidcTrustArgs {
     /** Existing SNS topics the deployment alarms notify; alarms may act only on these and the stack's own topics. @default [] */
     alarmTopicArns?: string[];
     /**
+     * A service releases canary, linear or blue/green: the boundary then admits the load-balancer roles'
+     * writes (components/trafficShift.ts). @default false - no such statement, so the boundary stays small
+     */
+    shiftsTraffic?: boolean;
+    /**
      * Task definition families of the stack's Fargate services: the deploy role registers revisions in exactly
      * these, and only with one may it describe or deregister task definitions. @default [] - none
      */
@@ -181,7 +186,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
                 domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
-                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, scheduledJobs: a.scheduledJobs,
+                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, shiftsTraffic: a.shiftsTraffic, scheduledJobs: a.scheduledJobs,
                 taskDefinitionFamilies: a.taskDefinitionFamilies, passRoleKinds: a.passRoleKinds, imageRepositoryArns: a.imageRepositoryArns,
             }));
         }
@@ -255,7 +260,7 @@ interface Normalized {
     stateBucket?: string; stateKmsKeyArn?: string; stackTags: Record<string, string>;
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
-    domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[];
+    domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[]; shiftsTraffic: boolean;
     taskDefinitionFamilies: string[]; passRoleKinds: PassRoleKind[]; imageRepositoryArns: string[];
     scheduledJobs?: ScheduledJobsScope;
 }
@@ -308,6 +313,7 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         domains: args.domains ?? [],
         alarmEmails: args.alarmEmails ?? [],
         alarmTopicArns: args.alarmTopicArns ?? [],
+        shiftsTraffic: args.shiftsTraffic ?? false,
         taskDefinitionFamilies: args.taskDefinitionFamilies ?? [],
         passRoleKinds: args.passRoleKinds ?? [],
         imageRepositoryArns: args.imageRepositoryArns ?? [],

@@ -66,6 +66,8 @@ const notTrust = (r: PlannedResource) => !isTrust(r);
 const roleOfPolicy = (r: PlannedResource, s: CallScope) => [roleArn(s, String(r.inputs.role))];
 
 const TF = "Terraform AWS provider, internal/service";
+/** The role of a service's `loadBalancers[].advancedConfiguration`, when it shifts traffic. */
+const shiftRoleOf = (r: PlannedResource): unknown => (r.inputs.loadBalancers as { advancedConfiguration?: { roleArn?: unknown } }[] | undefined)?.[0]?.advancedConfiguration?.roleArn;
 const SAR = "Service Authorization Reference";
 
 function passRoleRows(type: string, keys: ("executionRoleArn" | "taskRoleArn" | "infrastructureRoleArn")[], source: string): ProviderCall[] {
@@ -227,6 +229,14 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     // ---- ECS service (Fargate) ----
     ...row(SERVICE, "create", ["ecs:CreateService"], own, `${TF}/ecs/service.go (CreateService with Tags)`, { requestTags: true }),
     ...row(SERVICE, "create", ["ecs:TagResource"], own, `${TF}/ecs/service.go; Amazon ECS Developer Guide, "Grant permission to tag resources on creation"`, { requestTags: true, context: () => ({ "ecs:CreateAction": "CreateService" }) }),
+    // A canary, linear or blue/green service passes its load-balancer role (components/trafficShift.ts) to ECS.
+    {
+        type: SERVICE, phase: "create", action: "iam:PassRole",
+        where: (r) => typeof shiftRoleOf(r) === "string",
+        arns: (r) => [String(shiftRoleOf(r))],
+        context: () => ({ "iam:PassedToService": "ecs.amazonaws.com" }),
+        source: `${TF}/ecs/service.go (load_balancer.advanced_configuration.role_arn); Amazon ECS Developer Guide, "Amazon ECS infrastructure IAM role for load balancers"`,
+    },
     ...row(SERVICE, "read", ["ecs:DescribeServices", "ecs:ListTagsForResource"], own, `${TF}/ecs/service.go (resourceServiceRead, waitServiceStable)`),
     ...row(SERVICE, "update", ["ecs:UpdateService", "ecs:UntagResource", "ecs:ListServiceDeployments"], own, `${TF}/ecs/service.go (resourceServiceUpdate; wait for steady state lists deployments)`),
     ...row(SERVICE, "update", ["ecs:TagResource"], own, `${TF}/ecs/service.go (tags)`, { requestTags: true }),
@@ -267,7 +277,10 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(RULE, "create", ["elasticloadbalancing:CreateRule"], listenerOf, `${TF}/elbv2/listener_rule.go (CreateRule with Tags; ${SAR}: authorized on the listener)`, { requestTags: true }),
     ...row(RULE, "create", ["elasticloadbalancing:AddTags"], own, `${TF}/elbv2/listener_rule.go; Elastic Load Balancing User Guide, "Tag resources on creation"`, { requestTags: true, context: () => ({ "elasticloadbalancing:CreateAction": "CreateRule" }) }),
     ...row(RULE, "read", ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"], any, `${TF}/elbv2/listener_rule.go (read; ${SAR}: Describe* have no resource type)`),
-    ...row(RULE, "update", ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:RemoveTags"], own, `${TF}/elbv2/listener_rule.go (resourceListenerRuleUpdate: priority, actions, conditions, tags)`),
+    ...row(RULE, "update", ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:RemoveTags"], own, `${TF}/elbv2/listener_rule.go (resourceListenerRuleUpdate: actions, conditions, tags)`),
+    // The traffic-shift rules on a service's own ALB have constant priorities (components/trafficShift.ts,
+    // OWN_RULE_PRIORITY), so the provider never moves them; only the shared ALB's rules change priority.
+    ...row(RULE, "update", ["elasticloadbalancing:SetRulePriorities"], own, `${TF}/elbv2/listener_rule.go (resourceListenerRuleUpdate: priority, SetRulePriorities)`, { where: (r) => !/-(prod|test)-rule$/.test(r.name) }),
     ...row(RULE, "update", ["elasticloadbalancing:AddTags"], own, `${TF}/elbv2/listener_rule.go (tags)`, { requestTags: true }),
     ...row(RULE, "delete", ["elasticloadbalancing:DeleteRule"], own, `${TF}/elbv2/listener_rule.go (DeleteRule)`),
     ...row(LISTENER_CERT, "create", ["elasticloadbalancing:AddListenerCertificates"], listenerOf, `${TF}/elbv2/listener_certificate.go (AddListenerCertificates; ${SAR}: on the listener)`),

@@ -106,6 +106,12 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         // ServiceLinkedRoleCreateOperations.
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
         ...task,
+        // ---- ECS infrastructure role for load balancers (components/trafficShift.ts), only when a service shifts ----
+        // Register/DeregisterTargets (`*egisterTargets`) and ModifyRule, only on the stack's own target groups and
+        // rules, by the stack tag the provider puts on them; each role's own policy narrows this to one service's
+        // two groups and its rules. The actions fix the resource types (Service Authorization Reference for
+        // Elastic Load Balancing V2). Source: AWS managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers.
+        ...(s.shiftsTraffic ? [{ Sid: "Shift", Effect: "Allow" as const, Action: ["elasticloadbalancing:*egisterTargets", "elasticloadbalancing:ModifyRule"], Resource: elb, Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } }] : []),
         ...schedulerStatements(s),
         // Every IAM action except creating those two service-linked roles (the key is absent
         // from every other IAM request, so IfExists makes the Deny apply to them), and, with scheduled

@@ -4,6 +4,7 @@
 // test/iamSufficiency.test.ts; test/iamEscalation.test.ts tries to get past them.
 import { EXPRESS_INFRASTRUCTURE_POLICY_ARN } from "./expressService";
 import { TASK_EXECUTION_POLICY_ARN } from "./serviceArgs";
+import { LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN } from "./trafficShift";
 import { elbLogicalName } from "./naming";
 import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./trustPolicies";
 import { taskDefinitionPolicies } from "./taskDefinitionPolicies";
@@ -21,7 +22,7 @@ export function clusterNamePattern(prefix: string): string {
  * service, but only the three kinds, and only with Pulumi's 7-character suffix. `?` matches
  * exactly one character. Source: IAM User Guide, "IAM JSON policy elements: Resource" (wildcards).
  */
-export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????", sched: "-sched-???????" } as const;
+export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????", lb: "-lb-???????", sched: "-sched-???????" } as const;
 
 export function stackArns(s: StackScope) {
     const { partition: p, region: r, accountId: a, prefix: n } = s;
@@ -70,6 +71,8 @@ export function stackArns(s: StackScope) {
         execRole: role("exec"),
         taskRole: role("task"),
         infraRole: role("infra"),
+        // The ECS infrastructure role for load balancers of a canary, linear or blue/green service (components/trafficShift.ts).
+        lbRole: role("lb"),
         schedRole: role("sched"),
         // Schedules live in the default group. Source: Service Authorization Reference for Amazon EventBridge
         // Scheduler (schedule: arn:${"$"}{Partition}:scheduler:${"$"}{Region}:${"$"}{Account}:schedule/${"$"}{GroupName}/${"$"}{ScheduleName}).
@@ -81,11 +84,6 @@ export function stackArns(s: StackScope) {
     };
 }
 
-/** The role kinds the deploy role may create: the scheduler kind only in a stack with scheduled jobs. */
-function roleKinds(s: StackScope): string[] {
-    const a = stackArns(s);
-    return s.scheduledJobs ? [a.execRole, a.taskRole, a.infraRole, a.schedRole] : [a.execRole, a.taskRole, a.infraRole];
-}
 
 const onCreate = (s: StackScope) => ({ [`aws:RequestTag/${STACK_TAG}`]: s.stack });
 const onExisting = (s: StackScope) => ({ [`aws:ResourceTag/${STACK_TAG}`]: s.stack });
@@ -173,6 +171,8 @@ export const RECORD_TYPES = ["A", "CNAME"];
 /** The only AWS managed policies a stack role is ever given: one definition, where the roles get them. */
 export const TASK_EXECUTION_POLICY = TASK_EXECUTION_POLICY_ARN;
 export const EXPRESS_INFRASTRUCTURE_POLICY = EXPRESS_INFRASTRUCTURE_POLICY_ARN;
+/** AWS managed policy of the ECS infrastructure role for load balancers (AWS Managed Policy Reference Guide). */
+export const LOAD_BALANCER_INFRASTRUCTURE_POLICY = LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN;
 
 // ---------------------------------------------------------------------------
 // Deploy role
@@ -235,15 +235,20 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // call Application Auto Scaling API actions" (cloudwatch:PutMetricAlarm, DeleteAlarms, DescribeAlarms).
         { Sid: "ScalingAlarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"], Resource: a.alarm },
     ];
+    // The load-balancer role kind only where a service shifts traffic (passRoleKinds), so the other stacks'
+    // documents do not carry it (the iam policy is the one nearest IAM's 6,144 characters at the longest names).
+    const shifts = (s.passRoleKinds ?? []).includes("lb");
+    // The load-balancer kind only in a stack that shifts traffic, the scheduler kind only in one with scheduled jobs.
+    const serviceRoles = [a.execRole, a.taskRole, a.infraRole, ...(shifts ? [a.lbRole] : []), ...(s.scheduledJobs ? [a.schedRole] : [])];
     const iam: IamStatement[] = [
-        // Roles only of the three kinds a service creates, only with this boundary, only
+        // Roles only of the kinds a service creates, only with this boundary, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
         // entities" (iam:PermissionsBoundary).
-        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: roleKinds(s), Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: serviceRoles, Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
         // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
-        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: roleKinds(s) },
-        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: roleKinds(s), Condition: { StringEquals: bound } },
+        { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: serviceRoles },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: serviceRoles, Condition: { StringEquals: bound } },
         // Inline policies (secrets on execution roles, the app's permissions on task roles) are only
         // deleted. No trust-policy edits at all: the trust of every stack role is a constant
         // (serviceTrustPolicy), set once by CreateRole.
@@ -258,6 +263,8 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
         { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
+        // The load-balancer role of a canary, linear or blue/green service (components/trafficShift.ts).
+        ...(shifts ? [{ Sid: "LbPolicy", Effect: "Allow" as const, Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.lbRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": LOAD_BALANCER_INFRASTRUCTURE_POLICY } } }] : []),
         { Sid: "RolesRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },
         { Sid: "PoliciesRead", Effect: "Allow", Action: IAM_POLICY_READ, Resource: a.policy },
         { Sid: "ReadProvider", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: s.providerArn },
@@ -289,7 +296,8 @@ function passRoleStatements(s: StackScope): IamStatement[] {
     const tasks = [...(kinds.has("exec") ? [a.execRole] : []), ...(kinds.has("task") ? [a.taskRole] : [])];
     const out: IamStatement[] = [];
     if (tasks.length > 0) out.push({ Sid: "PassToEcsTasks", Effect: "Allow", Action: "iam:PassRole", Resource: tasks, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com", ...onExisting(s) } } });
-    if (kinds.has("infra")) out.push({ Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: a.infraRole, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com", ...onExisting(s) } } });
+    const toEcs = [...(kinds.has("infra") ? [a.infraRole] : []), ...(kinds.has("lb") ? [a.lbRole] : [])];
+    if (toEcs.length > 0) out.push({ Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: toEcs.length === 1 ? toEcs[0] : toEcs, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com", ...onExisting(s) } } });
     // A scheduled job's scheduler role, only to EventBridge Scheduler, which assumes it to start the job's task.
     // Source: EventBridge Scheduler User Guide, "Set up the execution role" (trusted by scheduler.amazonaws.com).
     if (kinds.has("sched")) out.push({ Sid: "PassToScheduler", Effect: "Allow", Action: "iam:PassRole", Resource: a.schedRole, Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com", ...onExisting(s) } } });

@@ -74,6 +74,8 @@ export interface StackScope {
     alarmEmails?: string[];
     /** Existing SNS topics the deployment alarms notify (`alarms.snsTopicArn`), besides the stack's own. @default [] */
     alarmTopicArns?: string[];
+    /** A service releases canary, linear or blue/green (its load-balancer role needs the boundary's Shift statement). @default false */
+    shiftsTraffic?: boolean;
     /**
      * Task definition families the stack registers (its Fargate services'): the deploy role may register
      * revisions in exactly these, and only a stack with one may describe or deregister task definitions
@@ -105,7 +107,7 @@ export interface StackScope {
 }
 
 /** Kinds of role the deploy role may pass by pattern (stackPolicies.ts ROLE_KIND_PATTERNS). */
-export type PassRoleKind = "exec" | "task" | "infra" | "sched";
+export type PassRoleKind = "exec" | "task" | "infra" | "lb" | "sched";
 
 /** What the stack's scheduled jobs need of the trust. */
 export interface ScheduledJobsScope {

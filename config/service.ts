@@ -7,6 +7,7 @@ import {
 import { DIGEST_REF } from "../components/registryPolicies";
 import { DEFAULTS } from "./defaults";
 import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem, record, says, show, text } from "./rules";
+import { EXPRESS_DEPLOYMENT_ERROR, deploymentSchema } from "./deployment";
 import { checkRelease, releaseSchema } from "./release";
 import { checkSidecars, sidecarsSchema } from "./sidecars";
 import { checkWorker, queueScalingFields, workerFields } from "./worker";
@@ -127,6 +128,7 @@ export const serviceSchema = closed({
     priority: int(1, 50000).optional()
         .meta({ description: "Fargate on a shared load balancer: the listener rule priority (lower is evaluated first). Default: a stable hash of the service name within a band by route, so host-and-path rules come before host-only or path-only rules, and those before the catch-all path /." }),
     alarms: alarmsSchema.optional(),
+    deployment: deploymentSchema.optional(),
     release: releaseSchema.optional(),
     sidecars: sidecarsSchema.optional(),
     ...workerFields,
@@ -165,6 +167,7 @@ function checkService(s: Record<string, unknown>, ctx: z.RefinementCtx): void {
     for (const field of ["hostedZone", "hostedZoneId", "path", "priority", "alarms"]) {
         if (express && s[field] !== undefined) problem(ctx, [field], `applies only with mode: fargate (Express Mode runs its own load balancer and alarms), got ${show(s[field])}`);
     }
+    if (express && s.deployment !== undefined) problem(ctx, ["deployment"], `${EXPRESS_DEPLOYMENT_ERROR}, got ${show(s.deployment)}`);
     if (!express && s.domain === undefined) {
         for (const field of ["hostedZone", "hostedZoneId"]) if (s[field] !== undefined) problem(ctx, [field], `applies only with this service's domain set, got ${show(s[field])} without it`);
     }

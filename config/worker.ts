@@ -69,6 +69,8 @@ export function checkWorker(s: Record<string, unknown>, ctx: z.RefinementCtx): v
     // A worker is not rolled out behind a release task or given sidecars (components/workerService.ts takes neither);
     // the web service that shares its image runs the release before its own rollout (docs/workloads.md).
     if (s.release !== undefined) problem(ctx, ["release"], `a worker runs no release task; put release on the web service that shares its image, got ${show(s.release)}`);
+    // Canary, linear and blue/green shift load-balancer traffic (config/deployment.ts); a worker rolls tasks only.
+    if (s.deployment !== undefined) problem(ctx, ["deployment"], `a worker has no load balancer to shift traffic on and rolls its tasks; remove deployment from kind: worker, got ${show(s.deployment)}`);
     if (s.sidecars !== undefined) problem(ctx, ["sidecars"], `sidecars apply only to web services (kind: web); remove them from kind: worker, got ${show(s.sidecars)}`);
     if (scaling.metric === "requests") {
         problem(ctx, ["scaling", "metric"], 'a worker has no load balancer to count requests; use cpu, memory or queue, got "requests"');

@@ -405,6 +405,36 @@ export const targetGroupHealthCheckInterval: ResourceValidationPolicy = {
     }),
 };
 
+// ---------------------------------------------------------------------------
+// Production releases (advisory: a choice, but one to make knowingly)
+
+/** Stack names treated as production: `prod`, `production`, and those followed by `-<anything>`. */
+export const PRODUCTION_STACK = /^(prod|production)(-|$)/;
+
+/** The stack of a resource, from its URN `urn:pulumi:<stack>::<project>::<type>::<name>`. */
+export function stackOfUrn(urn: string): string | undefined {
+    return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
+}
+
+export const productionDeploymentAlarms: ResourceValidationPolicy = {
+    name: "production-deployment-alarms",
+    description: "ECS services of a production stack release with deployment alarms that roll back, so a release that passes health checks but serves errors is undone, during the traffic shift or the bake.",
+    enforcementLevel: "advisory",
+    validateResource: forTypes([TYPES.service], (props, args, report) => {
+        const stack = stackOfUrn(args.urn);
+        if (!stack || !PRODUCTION_STACK.test(stack)) return args.notApplicable(`stack ${shown(stack)} is not a production stack (${PRODUCTION_STACK.source})`);
+        // Amazon ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures":
+        // ECS watches the alarms in every deployment phase and rolls back when one fires with rollback on.
+        const alarms = read(() => props.alarms);
+        if (alarms === UNKNOWN) return;
+        const names = asArray(alarms?.alarmNames);
+        if (alarms?.enable !== true || alarms?.rollback !== true || names.length === 0) {
+            const strategy = props.deploymentConfiguration?.strategy ?? "ROLLING";
+            report(`alarms: should be {"alarmNames":[...],"enable":true,"rollback":true} in production stack ${shown(stack)}, so ECS rolls back a ${strategy} release that serves errors; ${got(alarms, "no deployment alarms")}`);
+        }
+    }),
+};
+
 /** Every rule of the ecs-ship pack, in the order they are reported. */
 export const allRules: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     ecrImmutableTags,
@@ -417,4 +447,5 @@ export const allRules: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     imagePinnedByDigest,
     targetGroupDeregistrationDelay,
     targetGroupHealthCheckInterval,
+    productionDeploymentAlarms,
 ];

@@ -90,7 +90,7 @@ describe("config: keys", () => {
 
     it("suggests nothing for an unknown key unlike any allowed one", () => {
         assert.deepEqual(problems(raw(web({ replicas: 2 }))), [
-            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays, domain, hostedZone, hostedZoneId, path, priority, alarms, release, sidecars, kind, command, exec",
+            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays, domain, hostedZone, hostedZoneId, path, priority, alarms, deployment, release, sidecars, kind, command, exec",
         ]);
     });
 

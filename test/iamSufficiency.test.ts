@@ -59,6 +59,9 @@ const FRONT_DOOR: Record<string, string> = {
     paths: path.join(__dirname, "scenarios", "front-door-paths", "Pulumi.staging.yaml"),
     // Workers and scheduled jobs (schedules, scheduler roles, the queue-scaled worker's scaling policy).
     django: path.join(__dirname, "scenarios", "django", "Pulumi.prod.yaml"),
+    // Canary, linear and blue/green on own load balancers and on the shared one (their load-balancer roles).
+    canary: path.join(__dirname, "fixtures", "Pulumi.strategies-own.yaml"),
+    shift: path.join(__dirname, "fixtures", "Pulumi.strategies-shared.yaml"),
 };
 const plans = new Map<string, Promise<Plan>>();
 const planOf = (stack: string) => {

@@ -581,6 +581,7 @@ describe("policy rules", () => {
                 "image-pinned-by-digest": "mandatory",
                 "target-group-deregistration-delay": "advisory",
                 "health-check-interval": "advisory",
+                "production-deployment-alarms": "advisory",
             });
         });
     });

@@ -31,9 +31,10 @@ describe("config: workers", () => {
         ]);
     });
 
-    it("refuses a release task or sidecars on a worker (merged with the release part of issue 27)", () => {
+    it("refuses a release task, sidecars or a traffic-shifting deployment on a worker (merged with release and strategies)", () => {
         const sidecars = { proxy: { image: "public.ecr.aws/envoyproxy/envoy@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } };
-        assert.deepEqual(problems(stack({ worker: worker({ release: { command: ["python", "manage.py", "migrate"] }, sidecars }) })), [
+        assert.deepEqual(problems(stack({ worker: worker({ release: { command: ["python", "manage.py", "migrate"] }, sidecars, deployment: { strategy: "canary" } }) })), [
+            'ecs-ship:services.worker.deployment: a worker has no load balancer to shift traffic on and rolls its tasks; remove deployment from kind: worker, got {"strategy":"canary"}',
             'ecs-ship:services.worker.release: a worker runs no release task; put release on the web service that shares its image, got {"command":["python","manage.py","migrate"]}',
             'ecs-ship:services.worker.sidecars: sidecars apply only to web services (kind: web); remove them from kind: worker, got {"proxy":{"image":"public.ecr.aws/envoyproxy/envoy@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}',
         ]);

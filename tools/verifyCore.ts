@@ -33,6 +33,8 @@ export interface ServiceTarget {
     versionPath?: string;
     /** CloudWatch log group of the service's containers, named in failures. */
     logGroupName?: string;
+    /** The service's deployment strategy and its designed waits (tools/verifyDeployment.ts); absent: rolling. */
+    deployment?: { strategy: "rolling" | "canary" | "linear" | "blueGreen"; waitMinutes: number };
     /** The service's release command (stack output `release.command`), when it has one. */
     release?: string[];
 }

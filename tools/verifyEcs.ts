@@ -10,6 +10,7 @@ import {
     ServiceDeploymentBrief,
 } from "@aws-sdk/client-ecs";
 import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, digestOf, seconds, releaseHint, whereToLook } from "./verifyCore";
+import { Progress, progressLine, progressOf, rollbackVerdict } from "./verifyDeployment";
 
 // ServiceDeployment statuses (Amazon ECS API Reference, ServiceDeployment; Developer Guide,
 // "View service history using Amazon ECS service deployments": SUCCESSFUL, STOPPED, ROLLBACK_SUCCESSFUL
@@ -46,6 +47,7 @@ export async function deploymentsSince(ecs: ECSClient, target: ServiceTarget, si
  */
 export async function checkRollout(target: ServiceTarget, since: Date, deps: GateDeps, deadlineAt: number, retry: Retry): Promise<string | undefined> {
     const ecs = deps.ecs(target.region);
+    let lastSeen: Progress | undefined;
     for (let attempt = 0; ; attempt++) {
         if (target.mode === "express") await checkExpressStatus(ecs, target);
         // Express services are ECS services too: their rollouts are listed by ListServiceDeployments on the
@@ -65,6 +67,12 @@ export async function checkRollout(target: ServiceTarget, since: Date, deps: Gat
             deps.log(`${label(target)}: service deployment ${arn} is SUCCESSFUL`);
             return arn;
         }
+        // A canary, linear or blue/green deployment: name the stage it failed in and what rolled it back.
+        const strategy = deployment?.deploymentConfiguration?.strategy;
+        const shifting = strategy !== undefined && strategy !== "ROLLING";
+        if (FAILED_STATUSES.has(status) && shifting) {
+            throw new GateFailure(EXIT.rolledBack, `${label(target)}: service deployment ${arn} ${rollbackVerdict(deployment!, lastSeen, status).message}${whereToLook(target, arn)}`);
+        }
         if (FAILED_STATUSES.has(status)) {
             const reason = deployment?.statusReason ?? ours.statusReason ?? deployment?.rollback?.reason ?? "no status reason given";
             // A deployment alarm that fired names itself in the deployment (Amazon ECS API Reference,
@@ -76,7 +84,8 @@ export async function checkRollout(target: ServiceTarget, since: Date, deps: Gat
             }
             throw new GateFailure(EXIT.rolledBack, `${label(target)}: expected service deployment ${arn} to be SUCCESSFUL, saw ${status}: ${reason}${whereToLook(target, arn)}`);
         }
-        const state = `service deployment ${arn} is ${status}`;
+        if (shifting) lastSeen = progressOf(deployment!, deps.clock.now());
+        const state = `service deployment ${arn} is ${status}${lastSeen && shifting ? ` (${progressLine(lastSeen)})` : ""}`;
         await retry.wait(attempt, deadlineAt,
             () => new GateFailure(EXIT.timeout, `${label(target)}: deadline reached while ${state}, expected SUCCESSFUL${whereToLook(target, arn)}`),
             (delay) => deps.log(`${label(target)}: ${state}; polling again in ${seconds(delay)}`));

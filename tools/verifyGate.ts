@@ -23,6 +23,7 @@
 import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, describe, digestOf, isRecord } from "./verifyCore";
 import { checkImage, checkRollout } from "./verifyEcs";
 import { checkHttp } from "./verifyHttp";
+import { parseDeploymentOutput, strategyBudgetSeconds } from "./verifyDeployment";
 
 export * from "./verifyCore";
 export { versionMatches } from "./verifyHttp";
@@ -120,6 +121,7 @@ function parseService(key: string, name: string, svc: unknown, problems: string[
     if (svc.versionPath !== undefined && svc.versionPath !== null && (typeof svc.versionPath !== "string" || !PATH.test(svc.versionPath))) {
         problems.push(`${key}.versionPath: must be a path starting with "/" when given, got ${describe(svc.versionPath)}`);
     }
+    const deployment = parseDeploymentOutput(key, svc.deployment, problems);
     if (problems.length > before || !arn || url === undefined || !imageDigest) return undefined;
     return {
         name,
@@ -133,6 +135,7 @@ function parseService(key: string, name: string, svc: unknown, problems: string[
         healthCheckPath: worker ? "" : svc.healthCheckPath as string,
         versionPath: typeof svc.versionPath === "string" ? svc.versionPath : undefined,
         logGroupName: typeof svc.logGroupName === "string" ? svc.logGroupName : undefined,
+        ...(deployment ? { deployment } : {}),
         ...(isRecord(svc.release) && Array.isArray(svc.release.command) && svc.release.command.every((c) => typeof c === "string") ? { release: svc.release.command as string[] } : {}),
     };
 }
@@ -145,7 +148,8 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<voi
     }
     // The commit matters only to a version endpoint; an app without one is judged by its image digest.
     const expectedSha = targets.some((t) => t.versionPath) ? parseExpectedSha(options.expectedSha) : undefined;
-    const deadlineSeconds = options.deadlineSeconds ?? 600;
+    // The budget follows the strategies: a canary's bakes or a linear rollout's steps are waits by design.
+    const deadlineSeconds = (options.deadlineSeconds ?? 600) + strategyBudgetSeconds(targets.map((t) => t.deployment));
     const deadlineAt = deps.clock.now() + deadlineSeconds * 1000;
     const retry = new Retry(deps.clock, options.initialDelayMs ?? 2000, options.maxDelayMs ?? 30000);
     deps.log(`verify ${options.stack}: ${targets.length} service(s), deployments since ${options.since.toISOString()}, deadline ${deadlineSeconds}s`);

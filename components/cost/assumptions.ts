@@ -28,6 +28,8 @@ export interface CostAssumptions {
     insightsGbPerTaskMonth: number;
     /** DNS queries per hosted zone per month, millions. */
     dnsMillionQueriesPerMonth: number;
+    /** Releases per service per month: a canary, linear or blue/green release runs a second full set of tasks while it lasts. */
+    deploysPerMonth: number;
     /** Deployments per month that run a service's release command (each one a new task definition revision). */
     releasesPerMonth: number;
     /** Minutes one release task runs, from start to exit (a migration). */
@@ -51,6 +53,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
     // About one ~1.5 KB performance event per task per minute: 43,800 × 1.5 KB ≈ 0.066 GB.
     insightsGbPerTaskMonth: 0.07,
     dnsMillionQueriesPerMonth: 1,
+    deploysPerMonth: 20,
     // About one deployment each working day, and a few minutes of migration each.
     releasesPerMonth: 20,
     releaseMinutes: 5,
@@ -70,6 +73,7 @@ const RANGES: Record<keyof CostAssumptions, [number, number]> = {
     expressAlbZones: [2, 30],
     insightsGbPerTaskMonth: [0, 1_000],
     dnsMillionQueriesPerMonth: [0, 1_000_000],
+    deploysPerMonth: [0, 10_000],
     releasesPerMonth: [0, 100_000],
     releaseMinutes: [0, 120],
     jobMinutesPerRun: [0, 1440],

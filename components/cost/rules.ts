@@ -2,6 +2,7 @@
 // Each rule states in `explain` how it read the plan and which assumption it used.
 import { CostAssumptions } from "./assumptions";
 import { Category, Figures, LineItem, PlanResource, constant, figures, lcuPerHour, round, taskFigures } from "./estimate";
+import { deploymentItems } from "./deploymentRules";
 
 export interface Pricer {
     a: CostAssumptions;
@@ -22,7 +23,7 @@ export const num = (v: unknown, dflt: number): number => {
 };
 
 /** Fargate vCPU and memory for `tasks`, split between on-demand and Spot. */
-function fargateItems(p: Pricer, resource: string, cpu: number, memory: number, arm: boolean, tasks: Figures, spotShare: number, countWhy: string): LineItem[] {
+export function fargateItems(p: Pricer, resource: string, cpu: number, memory: number, arm: boolean, tasks: Figures, spotShare: number, countWhy: string): LineItem[] {
     const H = p.a.hoursPerMonth;
     const arch = arm ? "arm64" : "x86_64";
     const k = arm ? "fargateArm" : "fargateX86";
@@ -86,6 +87,9 @@ export function computeItems(svc: PlanResource, group: PlanResource[], p: Pricer
         ?? group.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
     const arm = String(td?.inputs.runtimePlatform?.cpuArchitecture ?? "X86_64").toUpperCase() === "ARM64";
     const out = fargateItems(p, svc.name, num(td?.inputs.cpu, 256), num(td?.inputs.memory, 512), arm, tasks, spotShare(i), why);
+    // Canary, linear and blue/green run a second full set of tasks while a release lasts (deploymentRules.ts).
+    out.push(...deploymentItems(svc, p, (hoursFraction, releaseWhy) => fargateItems(p, svc.name, num(td?.inputs.cpu, 256), num(td?.inputs.memory, 512), arm,
+        figures((sc) => tasks[sc] * hoursFraction), spotShare(i), `${why}; ${releaseWhy}`)));
     const ip = i.networkConfiguration?.assignPublicIp;
     if (ip === true || ip === "true") out.push(publicIpItem(p, svc.name, "network", tasks, "assignPublicIp: one public IPv4 per task"));
     return out;
