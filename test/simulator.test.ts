@@ -97,6 +97,21 @@ describe("update simulator: AWS's rules", () => {
         assert.equal(ruleId([cert("c1"), validation], []), undefined);
     });
 
+    it("refuses deleting a target group a rule still forwards to, counting the actions ignoreChanges keeps in AWS", () => {
+        // GIVEN a rule whose weighted forward ECS owns (ignoreChanges: actions), over a blue and a green target group
+        const weighted = (n: string, groups: string[], ignore: boolean) => {
+            const x = rule(n, "http", "alb", 5, groups[0]);
+            x.inputs.actions = [{ type: "forward", forward: { targetGroups: groups.map((g) => ({ arn: `${ARN}targetgroup/${g}/1`, weight: g === groups[0] ? 100 : 0 })) } }];
+            x.dependencies = ["http", ...groups];
+            return ignore ? { ...x, ignoreChanges: ["actions"] } : x;
+        };
+        const base = [lb("alb"), tg("blue"), listener("http", "alb", 80)];
+        // WHEN the program drops the green group but keeps ignoring the rule's actions, the rule in AWS still forwards to it
+        assert.equal(ruleId([...base, tg("green"), weighted("r", ["blue", "green"], true)], [...base, weighted("r", ["blue"], true)]), RULES.targetGroupInUse.id);
+        // AND when the program takes the actions back (no ignoreChanges), the update runs first and the delete is accepted
+        assert.equal(ruleId([...base, tg("green"), weighted("r", ["blue", "green"], true)], [...base, weighted("r", ["blue"], false)]), undefined);
+    });
+
     it("refuses deleting a certificate or a security group still in use", () => {
         const cert = r(T.cert, "c", { domainName: "x.example.com" }, { arn: "arn:aws:acm:us-east-1:123456789012:certificate/c" });
         const https = listener("https", "alb", 443, "tg", { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c" });

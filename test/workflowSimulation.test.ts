@@ -53,7 +53,7 @@ describe("workflows: the update simulation on pull requests", () => {
         const r = simulateStep({ changed: false, status: 0 });
         assert.strictEqual(r.status, 0);
         assert.match(r.stdout, /Neither Pulumi\.dev\.yaml nor the program changed/);
-        assert.match(r.calls, /^git diff --quiet HEAD\^1 HEAD -- Pulumi\.dev\.yaml Pulumi\.yaml index\.ts components config package\.json package-lock\.json$/m);
+        assert.match(r.calls, /^git diff --quiet HEAD\^1 HEAD -- Pulumi\.dev\.yaml Pulumi\.yaml index\.ts program\.ts components config package\.json package-lock\.json$/m);
         assert.doesNotMatch(r.calls, /^(npm|gh) /m);
     });
 

@@ -86,7 +86,7 @@ export class Account {
             if (!refusal) this.remove(e);
             return refusal;
         }
-        const res = step.new!;
+        const res = keepIgnored(step);
         const e: Entity = { uid: this.uidAfter(res), side: "after", res };
         const refusal = this.checkWrite(step, e);
         if (refusal) return refusal;
@@ -102,7 +102,9 @@ export class Account {
     }
 
     private ref(e: Entity, value: unknown): string {
-        return this.index[e.side].get(String(value)) ?? `external:${value}`;
+        // An input kept from the state by ignoreChanges names the resources of the state's side.
+        const other: Side = e.side === "after" ? "before" : "after";
+        return this.index[e.side].get(String(value)) ?? this.index[other].get(String(value)) ?? `external:${value}`;
     }
 
     private others(uid: string, type: string): Entity[] {
@@ -195,6 +197,10 @@ export class Account {
             const user = users((x) => (x.res.type === T.listener || x.res.type === T.listenerCert) && this.ref(x, x.res.inputs.certificateArn) === e.uid);
             if (user) return { rule: RULES.certificateInUse, detail: `${r.name} is deleted while ${user.res.name} still serves it` };
         }
+        if (r.type === T.tg) {
+            const user = users((x) => (x.res.type === T.listener || x.res.type === T.rule) && this.forwards(x).includes(e.uid));
+            if (user) return { rule: RULES.targetGroupInUse, detail: `${r.name} is deleted while ${user.res.name} still uses it` };
+        }
         if (r.type === T.sg) {
             const user = users((x) => (x.res.type === T.lb && (x.res.inputs.securityGroups ?? []).some((g: string) => this.ref(x, g) === e.uid))
                 || (x.res.type === T.service && (x.res.inputs.networkConfiguration?.securityGroups ?? []).some((g: string) => this.ref(x, g) === e.uid))
@@ -244,4 +250,32 @@ export class Account {
         }
         return undefined;
     }
+}
+
+/**
+ * What an update leaves in AWS: the planned inputs, except at the resource's `ignoreChanges` paths, where
+ * the engine diffs and sends the inputs recorded in the state (Pulumi docs, Resource options,
+ * "ignoreChanges": https://www.pulumi.com/docs/iac/concepts/options/ignorechanges/). A rule whose actions
+ * ECS owns keeps forwarding where it did, whatever the program now says.
+ */
+function keepIgnored(step: Step): RecordedResource {
+    const res = step.new!;
+    if (step.op !== "update" || !step.old || !res.ignoreChanges?.length) return res;
+    const inputs = structuredClone(res.inputs);
+    for (const p of res.ignoreChanges) {
+        const keys = p.replace(/\[(\d+)\]/g, ".$1").split(".").filter((k) => k !== "");
+        let from: any = step.old.inputs;
+        let to: any = inputs;
+        for (let i = 0; i < keys.length - 1 && from !== undefined; i++) {
+            from = from?.[keys[i]];
+            if (to[keys[i]] === undefined || typeof to[keys[i]] !== "object") to[keys[i]] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+            to = to[keys[i]];
+        }
+        const last = keys[keys.length - 1];
+        if (from !== undefined && from !== null && typeof from === "object") {
+            if (from[last] === undefined) delete to[last];
+            else to[last] = structuredClone(from[last]);
+        }
+    }
+    return { ...res, inputs };
 }

@@ -74,6 +74,13 @@ export const RULES = {
         kind: "refused",
         source: `ACM API Reference, DeleteCertificate (ResourceInUseException) https://docs.aws.amazon.com/acm/latest/APIReference/API_DeleteCertificate.html; ${TF}acm/certificate.go (Delete retries it for 20 minutes, then fails)`,
     },
+    targetGroupInUse: {
+        id: "target-group-in-use",
+        says: "a target group that a listener or rule still forwards to cannot be deleted",
+        code: "ResourceInUse",
+        kind: "refused",
+        source: `Elastic Load Balancing API Reference, DeleteTargetGroup ("You can delete a target group if it is not referenced by any actions", ResourceInUse) https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html; ${TF}elbv2/target_group.go (Delete retries ResourceInUse "is currently in use by a listener or a rule" until the timeout, then fails)`,
+    },
     securityGroupInUse: {
         id: "security-group-in-use",
         says: "a security group still attached to a load balancer or service, or referenced by another group's rule, cannot be deleted",
