@@ -115,7 +115,7 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         ...schedulerStatements(s),
         // Every IAM action except creating those two service-linked roles (the key is absent
         // from every other IAM request, so IfExists makes the Deny apply to them), and, with scheduled
-        // jobs, except for the scheduler roles, whose only IAM Allow is SchedPassRole above.
+        // jobs, except for the scheduler roles, whose only IAM Allow is PassRole in Sched above.
         {
             Sid: "DenyIam", Effect: "Deny", Action: "iam:*", Resource: "*",
             Condition: { StringNotEqualsIfExists: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES }, ...(s.scheduledJobs ? { ArnNotLike: { "aws:PrincipalArn": schedulerRolePattern(s) } } : {}) },
@@ -150,15 +150,19 @@ function schedulerStatements(s: StackScope): IamStatement[] {
     const p = s.partition, r = s.region, acct = s.accountId;
     const out: IamStatement[] = [
         // RunTask alone starts nothing: ECS also needs PassRole of the task definition's roles, which only
-        // scheduler roles get (DenyIam below denies every IAM action to every other principal). So neither
-        // statement repeats the principal, and the cluster is left to the scheduler grant (schedulerPolicies.ts):
-        // the boundary's 6,144 characters are shared with every service's statements.
-        { Sid: "SchedRunTask", Effect: "Allow", Action: "ecs:RunTask", Resource: `arn:${p}:ecs:${r}:${acct}:task-definition/${s.prefix}-*` },
-        // `-????-???????`: the four-letter kinds, exec and task (not infra or sched).
-        { Sid: "SchedPassRole", Effect: "Allow", Action: "iam:PassRole", Resource: `arn:${p}:iam::${acct}:role/${s.prefix}-*-????-???????`, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+        // scheduler roles get (DenyIam below denies every IAM action to every other principal). So the statement
+        // repeats no principal, and the cluster is left to the scheduler grant (schedulerPolicies.ts). One
+        // statement for both actions: RunTask carries no iam:PassedToService, hence IfExists; each action only
+        // ever matches its own resource type. The boundary's 6,144 characters are shared with every service's
+        // statements. `-????-???????`: the four-letter kinds, exec and task (not infra, lb or sched).
+        {
+            Sid: "Sched", Effect: "Allow", Action: ["ecs:RunTask", "iam:PassRole"],
+            Resource: [`arn:${p}:ecs:${r}:${acct}:task-definition/${s.prefix}-*`, `arn:${p}:iam::${acct}:role/${s.prefix}-*-????-???????`],
+            Condition: { StringEqualsIfExists: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
     ];
     const queues = [...new Set(s.scheduledJobs.deadLetterQueueArns)].sort();
-    if (queues.length > 0) out.push({ Sid: "SchedDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: queues });
+    if (queues.length > 0) out.push({ Sid: "SchedDlq", Effect: "Allow", Action: "sqs:SendMessage", Resource: queues });
     return out;
 }
 

@@ -256,9 +256,7 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // service's secrets and task statements) and IAM has no key on a policy's content, so an
         // administrator writes them (docs/security-model.md). Deleting one only takes permissions away.
         { Sid: "RoleInline", Effect: "Allow", Action: "iam:DeleteRolePolicy", Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
-        // Scheduler roles get no inline policy either: the trust (administrator-run) writes one grant policy
-        // for every job of the stack (schedulerPolicies.ts), and the deploy role may attach exactly that one.
-        ...(s.scheduledJobs && s.schedulerGrantArn ? [{ Sid: "SchedPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.schedRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": s.schedulerGrantArn } } }] as IamStatement[] : []),
+        // Scheduler roles get no inline policy either: see schedulerDeployStatements (in `edge`, with the schedules).
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
@@ -298,9 +296,21 @@ function passRoleStatements(s: StackScope): IamStatement[] {
     if (tasks.length > 0) out.push({ Sid: "PassToEcsTasks", Effect: "Allow", Action: "iam:PassRole", Resource: tasks, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com", ...onExisting(s) } } });
     const toEcs = [...(kinds.has("infra") ? [a.infraRole] : []), ...(kinds.has("lb") ? [a.lbRole] : [])];
     if (toEcs.length > 0) out.push({ Sid: "PassToEcs", Effect: "Allow", Action: "iam:PassRole", Resource: toEcs.length === 1 ? toEcs[0] : toEcs, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com", ...onExisting(s) } } });
-    // A scheduled job's scheduler role, only to EventBridge Scheduler, which assumes it to start the job's task.
-    // Source: EventBridge Scheduler User Guide, "Set up the execution role" (trusted by scheduler.amazonaws.com).
-    if (kinds.has("sched")) out.push({ Sid: "PassToScheduler", Effect: "Allow", Action: "iam:PassRole", Resource: a.schedRole, Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com", ...onExisting(s) } } });
+    return out;
+}
+
+/**
+ * What the deploy role does with scheduler roles, kept in `edge` with the schedules (the `iam` policy is near
+ * IAM's 6,144 characters at the longest names): pass them only to EventBridge Scheduler, which assumes them to
+ * start a job's task (EventBridge Scheduler User Guide, "Set up the execution role": trusted by
+ * scheduler.amazonaws.com), and attach to them only the trust's scheduler grant (`iam:PolicyARN`). The trust,
+ * which an administrator applies, writes that grant (schedulerPolicies.ts): PutRolePolicy is granted nowhere.
+ */
+function schedulerDeployStatements(s: StackScope): IamStatement[] {
+    const a = stackArns(s);
+    const out: IamStatement[] = [];
+    if ((s.passRoleKinds ?? []).includes("sched")) out.push({ Sid: "PassToScheduler", Effect: "Allow", Action: "iam:PassRole", Resource: a.schedRole, Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com", ...onExisting(s) } } });
+    if (s.schedulerGrantArn) out.push({ Sid: "SchedPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.schedRole, Condition: { StringEquals: { "iam:PermissionsBoundary": s.boundaryArn, "iam:PolicyARN": s.schedulerGrantArn } } });
     return out;
 }
 
@@ -336,6 +346,7 @@ function edgeStatements(s: StackScope): IamStatement[] {
         // reads, updates and deletes a schedule with these calls (Terraform AWS provider,
         // internal/service/scheduler/schedule.go); CreateSchedule and UpdateSchedule pass the target's role.
         out.push({ Sid: "Schedules", Effect: "Allow", Action: ["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"], Resource: a.schedule });
+        out.push(...schedulerDeployStatements(s));
     }
     const emails = [...new Set(s.alarmEmails ?? [])];
     if (emails.length > 0) {

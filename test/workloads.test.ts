@@ -169,3 +169,16 @@ describe("workloads: the staging Django stack (Express web, Fargate worker with 
         assert.equal((p.outputs.services as Record<string, Record<string, unknown>>).worker.url, undefined);
     });
 });
+
+describe("workloads: IAM's quotas at the longest stack name", function () {
+    this.timeout(120_000);
+    // The boundary carries the scheduler statements and the deploy role the scheduler pass and attach, on
+    // top of everything a web service needs; at 20 characters of stack name every ARN in them is longest.
+    for (const [dir, file] of [["django", "prod"], ["django-staging", "staging"]]) {
+        it(`plans the ${dir} scenario as stack staging-eu-central-1 with every policy under IAM's limits`, async () => {
+            const p = await plan("staging-eu-central-1", { stackFile: path.join(ROOT, "test", "scenarios", dir, `Pulumi.${file}.yaml`), env: { GITHUB_SHA: SHA } });
+            assert.deepEqual(p.violations, []);
+            assert.equal(ofType(p, "aws:scheduler/schedule:Schedule").length, 1);
+        });
+    }
+});
