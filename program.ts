@@ -6,14 +6,19 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ServiceConfig, loadSettings } from "./config";
+import { JobConfig, ServiceConfig, loadSettings } from "./config";
 import { ContainerRegistry } from "./components/containerRegistry";
 import { ExpressService } from "./components/expressService";
 import { FargateCluster } from "./components/fargateCluster";
 import { FargateService } from "./components/fargateService";
+import { WorkerService } from "./components/workerService";
+import { ScheduledJob, jobStreamPrefix } from "./components/scheduledJob";
+import { JOB_DEFAULTS } from "./config/jobs";
+import { queueNameOf } from "./config/worker";
+import { jobResourceName } from "./components/jobSettings";
 import { GithubOidcTrust } from "./components/githubOidcTrust";
 import { StackNetwork } from "./components/network";
-import { SERVICE_DEFAULTS, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
+import { EXEC_TASK_STATEMENT, SERVICE_DEFAULTS, ScalingArgs, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
 import { ecrRepositoryArn } from "./components/permissionsBoundary";
 import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
 import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
@@ -43,7 +48,10 @@ const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 // Custom domains of Fargate services, each with the id of its public Route 53 zone (given, or looked
 // up by name). Keyed by the domain: services on one domain with different paths share its zone,
 // certificate and alias record (config checks that they agree on both).
-const fargate = settings.services.filter((s) => s.mode === "fargate");
+// Web services only: a worker (`kind: worker`) has no load balancer, domain or route.
+const fargate = settings.services.filter((s) => s.mode === "fargate" && s.kind !== "worker");
+// Workers: Fargate services with no port, in the stack's task subnets (components/workerService.ts).
+const workers = settings.services.filter((s) => s.kind === "worker");
 const domainOwners = new Map<string, ServiceConfig>();
 for (const s of fargate) if (s.domain && !domainOwners.has(s.domain)) domainOwners.set(s.domain, s);
 const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(domain, s, { provider })] as const));
@@ -70,7 +78,18 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     stateBucket: backend.stateBucket,
     stateKmsKeyArn: backend.kmsKeyArn,
     stackTags: settings.tags,
-    taskPermissions: settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
+    // ECS Exec's channel permissions join the ceiling only when a service turns `exec` on.
+    taskPermissions: [
+        ...settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
+        ...(settings.services.some((s) => s.exec) ? [EXEC_TASK_STATEMENT as unknown as aws.iam.PolicyStatement] : []),
+    ],
+    // Scheduled jobs: the trust writes their scheduler grant (RunTask of exactly these families, PassRole of the
+    // stack's task roles, their dead-letter queues); the boundary admits it for scheduler roles only.
+    scheduledJobs: settings.jobs.length > 0 ? {
+        families: settings.jobs.map((j) => jobResourceName(prefix, j.name)),
+        services: settings.jobs.map((j) => serviceResourceName(settings.stack, j.service)),
+        deadLetterQueueArns: settings.jobs.flatMap((j) => (j.deadLetterQueueArn ? [j.deadLetterQueueArn] : [])),
+    } : undefined,
     // The boundary admits exactly the configured secrets, named by the secret ARN (no JSON key or version).
     secretArns: settings.services.flatMap((s) => Object.values({ ...s.secrets, ...sidecarSecrets(s.sidecars) }).map(secretResourceArn)),
     secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
@@ -79,18 +98,24 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     domains: [...zones].map(([name, zoneId]) => ({ name, zoneId, createsCertificate: !domainOwners.get(name)!.certificateArn })),
     alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
     alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
-    // Task definitions: exactly the Fargate services' families (each named after its service). Express keeps its own.
+    // Task definitions: exactly the Fargate services' and workers' families (each named after its service), and
+    // each scheduled job's own (`<prefix>-<job>-job`, components/jobSettings.ts). Express keeps its own.
     // Express services with a release command add the release task's own family (components/releaseTask.ts).
     taskDefinitionFamilies: [
         ...fargate.map((s) => serviceResourceName(settings.stack, s.name)),
+        ...workers.map((s) => serviceResourceName(settings.stack, s.name)),
+        ...settings.jobs.map((j) => jobResourceName(prefix, j.name)),
         ...settings.services.filter((s) => s.mode === "express" && s.release).map((s) => `${serviceResourceName(settings.stack, s.name)}-release`),
     ],
     // One pattern per kind of role the services have scopes every service's roles, so adding a service adds no policy.
     passRoleKinds: [
         "exec" as const,
-        ...(settings.services.some((s) => (s.taskPolicyStatements ?? []).length > 0) ? ["task" as const] : []),
+        // `exec: true` alone gives a service a task role (ECS Exec's channels, components/serviceRoles.ts).
+        ...(settings.services.some((s) => (s.taskPolicyStatements ?? []).length > 0 || s.exec) ? ["task" as const] : []),
         ...(settings.services.some((s) => s.mode === "express") ? ["infra" as const] : []),
         ...(shifting ? ["lb" as const] : []),
+        // Each scheduled job's scheduler role, passed only to EventBridge Scheduler.
+        ...(settings.jobs.length > 0 ? ["sched" as const] : []),
     ],
     // Canary, linear and blue/green services get a load-balancer role the boundary must admit.
     shiftsTraffic: shifting,
@@ -109,7 +134,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
 
 // Shared by the stack's services: one cluster, and the network when Fargate or a custom network needs it.
 const cluster = new FargateCluster(prefix, { containerInsights: settings.containerInsights }, opts);
-const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate");
+// Jobs run in the task subnets too (their service may be Express, which needs no network of its own).
+const needsNetwork = networkSettings !== undefined || settings.services.some((s) => s.mode === "fargate") || settings.jobs.length > 0;
 const network = needsNetwork ? new StackNetwork(`${prefix}-network`, networkSettings ?? {}, opts) : undefined;
 
 // Each domain gets a created certificate (named after the domain, so renaming a service keeps it)
@@ -161,16 +187,20 @@ function imageOf(svc: ServiceConfig, registry: ContainerRegistry | undefined): p
     return registry?.imageRef ?? (svc.image as { ref: string }).ref;
 }
 
-function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressService | FargateService {
+function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressService | FargateService | WorkerService {
     const name = serviceResourceName(settings.stack, svc.name);
+    if (svc.kind === "worker") return workerFor(name, svc, image);
     // The one service contract: switching `mode` changes only which component receives it.
     // Only what the stack file sets is passed; each component applies its own defaults.
     const {
         name: _name, mode: _mode, image: _image, spot, certificateArn: _cert, deregistrationDelay, healthCheckGracePeriod,
-        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, release, sidecars, deployment, ...shared
+        domain: _domain, hostedZone: _zone, hostedZoneId: _zoneId, path: _path, priority: _priority, alarms, release, sidecars, deployment,
+        kind: _kind, scaling, ...shared
     } = svc;
     const common = {
         ...shared,
+        // Config allows the queue metric and its queue only for workers.
+        scaling: scaling as ScalingArgs | undefined,
         image,
         taskPolicyStatements: svc.taskPolicyStatements as aws.iam.PolicyStatement[] | undefined,
         permissionsBoundary: trust.permissionsBoundaryArn,
@@ -204,6 +234,25 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
     }, opts);
 }
 
+/** A worker: the service contract without port or load balancer, in the stack's task subnets. */
+function workerFor(name: string, svc: ServiceConfig, image: pulumi.Input<string>): WorkerService {
+    const { scaling, taskPolicyStatements } = svc;
+    const queue = scaling?.queueUrl ?? scaling?.queueArn;
+    return new WorkerService(name, {
+        image, command: svc.command, exec: svc.exec, cpu: svc.cpu, memory: svc.memory, architecture: svc.architecture,
+        desiredCount: svc.desiredCount, environment: svc.environment, secrets: svc.secrets, secretsKmsKeyArn: svc.secretsKmsKeyArn,
+        taskPolicyStatements: taskPolicyStatements as aws.iam.PolicyStatement[] | undefined, logRetentionDays: svc.logRetentionDays,
+        spot: svc.spot,
+        scaling: scaling && {
+            min: scaling.min, max: scaling.max, metric: scaling.metric as "cpu" | "memory" | "queue" | undefined, target: scaling.target,
+            queueName: queue ? queueNameOf(queue) : undefined,
+        },
+        clusterArn: cluster.arn, clusterName: cluster.name, vpcId: network!.vpcId,
+        taskSubnetIds: network!.taskSubnetIds, assignPublicIp: network!.assignPublicIp,
+        permissionsBoundary: trust.permissionsBoundaryArn,
+    }, opts);
+}
+
 /** The default VPC's default subnets, looked up once: where Express runs without a network. */
 let defaultSubnets: pulumi.Output<string[]> | undefined;
 function defaultSubnetIds(): pulumi.Output<string[]> {
@@ -221,6 +270,31 @@ const deployed = settings.services.map((svc) => {
     return { svc, registry, service };
 });
 
+/** A scheduled job: its service's image, roles, environment and secrets, its own command and schedule. */
+function jobFor(job: JobConfig): ScheduledJob {
+    const { svc, registry, service } = deployed.find((d) => d.svc.name === job.service)!;
+    const d = SERVICE_DEFAULTS;
+    // A web service's tasks see PORT; its jobs see the same environment.
+    const environment = { ...(svc.environment ?? {}) };
+    if (svc.kind !== "worker" && !("PORT" in environment) && !("PORT" in (svc.secrets ?? {}))) environment.PORT = String(svc.port ?? d.port);
+    return new ScheduledJob(jobResourceName(prefix, job.name), {
+        prefix, job: job.name, image: imageOf(svc, registry), command: job.command,
+        cpu: job.cpu ?? svc.cpu ?? d.cpu, memory: job.memory ?? svc.memory ?? d.memory, architecture: svc.architecture ?? d.architecture,
+        environment, secrets: svc.secrets ?? {},
+        executionRoleArn: service.taskRoles.executionRoleArn, taskRoleArn: service.taskRoles.taskRoleArn,
+        logGroupName: service.logGroupName, clusterArn: cluster.arn, vpcId: network!.vpcId,
+        subnetIds: network!.taskSubnetIds, assignPublicIp: network!.assignPublicIp,
+        schedule: job.schedule.trim(), timezone: job.timezone ?? JOB_DEFAULTS.timezone, retries: job.retries ?? JOB_DEFAULTS.retries,
+        maxAgeSeconds: job.maxAgeSeconds ?? JOB_DEFAULTS.maxAgeSeconds, flexibleWindowMinutes: job.flexibleWindowMinutes ?? JOB_DEFAULTS.flexibleWindowMinutes,
+        deadLetterQueueArn: job.deadLetterQueueArn, permissionsBoundary: trust.permissionsBoundaryArn,
+        // The trust's scheduler grant: it exists whenever the stack has jobs (scheduledJobs above).
+        schedulerPolicyArn: trust.schedulerPolicyArn!,
+    }, opts);
+}
+
+// The deploy role passes each scheduler role through the trust's `sched` pattern (passRoleKinds above).
+const scheduled = settings.jobs.map((job) => ({ job, scheduledJob: jobFor(job) }));
+
 // One alias record per domain, under a name that does not change when the domain moves between its
 // service's own load balancer and the shared one, so that move is an in-place update (domainAlias).
 for (const [domain, zoneId] of zones) {
@@ -236,7 +310,9 @@ return {
     clusterArn: cluster.arn,
     services: Object.fromEntries(deployed.map(({ svc, registry, service }) => [svc.name, {
     mode: svc.mode,
-    url: service.url,
+    kind: svc.kind ?? "web",
+    // A worker serves nothing: no URL, no health check; the gate checks its deployment and image only.
+    url: service instanceof WorkerService ? undefined : service.url,
     serviceArn: service.serviceArn,
     serviceName: service.serviceName,
     clusterArn: cluster.arn,
@@ -251,10 +327,24 @@ return {
     imageRef: imageOf(svc, registry),
     // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
-    healthCheckPath: service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
+    healthCheckPath: service instanceof WorkerService ? undefined
+        : service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
     versionPath: svc.versionPath,
     // The release command, so the deploy gate can say what a failed release leaves (docs/workloads.md).
     release: svc.release ? { command: svc.release.command } : undefined,
+}])),
+    // What `npm run task -- --job <name>` (tools/task.ts) runs: the job's task definition in its network.
+    jobs: Object.fromEntries(scheduled.map(({ job, scheduledJob }) => [job.name, {
+    service: job.service,
+    clusterArn: cluster.arn,
+    taskDefinitionArn: scheduledJob.taskDefinitionArn,
+    family: scheduledJob.family,
+    scheduleName: scheduledJob.scheduleName,
+    subnetIds: network!.taskSubnetIds,
+    securityGroupId: scheduledJob.securityGroupId,
+    assignPublicIp: network!.assignPublicIp,
+    logGroupName: deployed.find((d) => d.svc.name === job.service)!.service.logGroupName,
+    logStreamPrefix: jobStreamPrefix(job.name),
 }])),
 };
 }

@@ -6,7 +6,7 @@ import {
 } from "./serviceArgs";
 import { argumentsError } from "./argumentsError";
 import { roleLogicalName } from "./naming";
-import { createLogGroup, createTaskRoles } from "./serviceRoles";
+import { TaskRoleArns, createLogGroup, createTaskRoles } from "./serviceRoles";
 import { DrainBarrier } from "./drainBarrier";
 import { ReleaseSettings, ReleaseTask, RELEASE_STREAM_PREFIX, releaseProblems, releaseTaskDefinition } from "./releaseTask";
 import { SCALING_TRIGGER_ENV, physicalServiceName, scalingTrigger } from "./expressLifecycle";
@@ -82,6 +82,8 @@ export class ExpressService extends pulumi.ComponentResource {
     readonly logGroupName: pulumi.Output<string>;
     /** Roles the stack's deploy role must be allowed to pass for this service. */
     readonly passRoles: PassRoleGrant[];
+    /** The task's roles, which the service's scheduled jobs run with too. */
+    readonly taskRoles: TaskRoleArns;
     readonly service: aws.ecs.ExpressGatewayService;
 
     constructor(name: string, input: ExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -100,6 +102,7 @@ export class ExpressService extends pulumi.ComponentResource {
         this.service = this.createService(name, args, physicalName, roles.executionRole, roles.taskRole, infrastructure.role, logGroup,
             [...roles.policies, infrastructure.attachment, barrier, ...(release ? [release] : [])]);
 
+        this.taskRoles = { executionRoleArn: roles.executionRole.arn, taskRoleArn: roles.taskRole?.arn };
         this.passRoles = [...roles.passRoles, { roleArn: infrastructure.role.arn, service: "ecs.amazonaws.com" }];
         this.url = this.service.ingressPaths.apply((paths) => httpsUrl(paths ?? []));
         this.serviceArn = this.service.serviceArn;
@@ -182,6 +185,7 @@ export class ExpressService extends pulumi.ComponentResource {
             primaryContainer: {
                 image: args.image,
                 containerPort: args.port,
+                commands: args.command,
                 // The scaling settings ride along as a container change; see expressLifecycle.ts.
                 environments: [...containerEnvironment(args.environment), { name: SCALING_TRIGGER_ENV, value: scalingTrigger(metric, args.scaling) }],
                 secrets: containerSecrets(args.secrets),

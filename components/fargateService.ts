@@ -9,11 +9,11 @@ import { Route, defaultHealthCheckPath, serviceUrl } from "./frontDoor";
 import { SharedListener } from "./sharedLoadBalancer";
 import { AlarmSettings, createAlarms, deploymentAlarms } from "./fargateAlarms";
 import { domainAlias } from "./customDomain";
-import { createLogGroup, createTaskRoles } from "./serviceRoles";
 import { DeploymentSettings, deploymentConfiguration, deploymentProblems, resolveDeployment, shiftsTraffic, waitMinutes } from "./deploymentStrategy";
 import { ECS_OWNS_WEIGHTS, attachShift, createAlternateTargetGroup, weightedForward } from "./trafficShift";
 import { ReleaseSettings, ReleaseTask, releaseProblems } from "./releaseTask";
 import { SidecarSettings, createSidecarLogGroups, sidecarContainers, sidecarProblems, sidecarSecrets } from "./sidecars";
+import { TaskRoleArns, createLogGroup, createTaskRoles } from "./serviceRoles";
 import {
     DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT, TLS_POLICY,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
@@ -159,6 +159,8 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly targetGroup: aws.lb.TargetGroup;
     public readonly listeners: aws.lb.Listener[];
     public readonly listenerRules: aws.lb.ListenerRule[];
+    /** The task's roles, which the service's scheduled jobs run with too. */
+    public readonly taskRoles: TaskRoleArns;
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(FARGATE_SERVICE_TYPE, name, {}, opts);
@@ -246,6 +248,8 @@ export class FargateService extends pulumi.ComponentResource {
             deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
             deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
             healthCheckGracePeriodSeconds: a.healthCheckGracePeriod,
+            // ECS Exec: off unless `exec: true` (docs/workloads.md, "Shell access").
+            enableExecuteCommand: a.exec ? true : undefined,
             // The provider's default (false) returns before the rollout ends, so `pulumi up` would
             // report success for a release the circuit breaker later rolls back.
             waitForSteadyState: true,
@@ -286,6 +290,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.passRoles = [...roles.passRoles, ...(shift?.passRoles ?? [])];
         this.taskDefinition = taskDefinition; this.service = service; this.taskSecurityGroup = taskSg;
         this.targetGroup = tg; this.listeners = front.listeners; this.listenerRules = front.rules;
+        this.taskRoles = { executionRoleArn: roles.executionRole.arn, taskRoleArn: roles.taskRole?.arn };
         this.registerOutputs({
             url: this.url, serviceArn: this.serviceArn, serviceName: this.serviceName, clusterArn: this.clusterArn,
             loadBalancerDns: this.loadBalancerDns, logGroupName: this.logGroupName, passRoles: this.passRoles,
@@ -332,6 +337,7 @@ export class FargateService extends pulumi.ComponentResource {
             name: CONTAINER_NAME,
             image: a.image,
             essential: true,
+            command: a.command,
             portMappings: [{ containerPort: a.port, protocol: "tcp" }],
             environment: containerEnvironment(a.environment),
             secrets: containerSecrets(a.secrets),

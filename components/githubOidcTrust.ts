@@ -13,8 +13,9 @@ import { PassRoleGrant } from "./serviceArgs";
 import {
     GITHUB_OIDC_URL, IamDocument, IamStatement, STACK_TAG, STS_AUDIENCE, StackScope,
     deployPolicies, deploySubjects, githubTrustPolicy, passRolePolicy, permissionsBoundary,
-    previewPolicy, pullRequestSubject, taskDefinitionPolicyNames, trustArgsProblems,
+    PassRoleKind, ScheduledJobsScope, previewPolicy, pullRequestSubject, taskDefinitionPolicyNames, trustArgsProblems,
 } from "./trustPolicies";
+import { schedulerGrantPolicy } from "./schedulerPolicies";
 
 export const GITHUB_OIDC_TRUST_TYPE = "ecs-ship:index:GithubOidcTrust";
 
@@ -97,9 +98,15 @@ export interface GithubOidcTrustArgs {
      * Kinds of service role the deploy role may pass by derived-name pattern (one statement for every service).
      * @default [] - only the exact roles `allowPassRole` names
      */
-    passRoleKinds?: ("exec" | "task" | "infra" | "lb")[];
+    passRoleKinds?: PassRoleKind[];
     /** ECR repositories of prebuilt images; with the stack's own, the only ones a stack role may pull from. @default [] */
     imageRepositoryArns?: string[];
+    /**
+     * The stack's scheduled jobs, when it has any: their task-definition families and dead-letter queues.
+     * The trust then writes the scheduler grant policy (schedulerPolicies.ts) that each job's scheduler role
+     * is attached to (`schedulerPolicyArn`). @default - none
+     */
+    scheduledJobs?: ScheduledJobsScope;
     /** Region the stack deploys to; ARNs in the policies name it. */
     region: string;
     /** Pulumi project name, for the state object keys. @default "ecs-ship" */
@@ -115,6 +122,8 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
     public readonly previewRoleArn: pulumi.Output<string> | undefined;
     /** Every role the stack creates must set `permissionsBoundary` to this. */
     public readonly permissionsBoundaryArn: pulumi.Output<string>;
+    /** The scheduler grant policy every scheduled job's scheduler role is attached to; undefined without `scheduledJobs`. */
+    public readonly schedulerPolicyArn: pulumi.Output<string> | undefined;
 
     private readonly deployRole: aws.iam.Role;
     private readonly trustName: string;
@@ -133,6 +142,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
 
         const providerArn = createProvider(this);
         const boundary = createBoundary(this);
+        const schedulerGrant = createSchedulerGrant(this);
         const repo = { repository: a.repository, ownerId: a.ownerId, repositoryId: a.repositoryId };
         const deployRole = createRole("deploy", deploySubjects(repo, a.deployBranches, a.deployEnvironments));
         attachDeployPolicies();
@@ -146,12 +156,14 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
         this.deployRoleName = deployRole.name;
         this.previewRoleArn = previewRole?.arn;
         this.permissionsBoundaryArn = boundary.arn;
+        this.schedulerPolicyArn = schedulerGrant?.arn;
         this.registerOutputs({
             providerArn: this.providerArn,
             deployRoleArn: this.deployRoleArn,
             deployRoleName: this.deployRoleName,
             previewRoleArn: this.previewRoleArn,
             permissionsBoundaryArn: this.permissionsBoundaryArn,
+            schedulerPolicyArn: this.schedulerPolicyArn,
         });
 
         function createProvider(self: GithubOidcTrust): pulumi.Output<string> {
@@ -166,14 +178,15 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             return provider.arn;
         }
 
-        function scopeWith(boundaryArn: pulumi.Input<string>): pulumi.Output<StackScope> {
+        function scopeWith(boundaryArn: pulumi.Input<string>, schedulerGrantArn?: pulumi.Input<string>): pulumi.Output<StackScope> {
             const zoneIds = pulumi.all(a.domains.map((d) => d.zoneId));
-            return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn, zoneIds]).apply(([accountId, p, prov, b, zones]) => ({
+            return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn, zoneIds, schedulerGrantArn]).apply(([accountId, p, prov, b, zones, grant]) => ({
+                schedulerGrantArn: grant,
                 partition: p, accountId, region: a.region, stack, prefix: a.prefix, trustName: name, project: a.project,
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
                 domains: a.domains.map((d, i) => ({ name: d.name, zoneId: zones[i], createsCertificate: d.createsCertificate })),
-                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, shiftsTraffic: a.shiftsTraffic,
+                alarmEmails: a.alarmEmails, alarmTopicArns: a.alarmTopicArns, shiftsTraffic: a.shiftsTraffic, scheduledJobs: a.scheduledJobs,
                 taskDefinitionFamilies: a.taskDefinitionFamilies, passRoleKinds: a.passRoleKinds, imageRepositoryArns: a.imageRepositoryArns,
             }));
         }
@@ -185,6 +198,18 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             return new aws.iam.Policy(`${name}-boundary`, {
                 description: `Permissions boundary for every role ${a.prefix} creates`,
                 policy,
+            }, { parent: self });
+        }
+
+        /**
+         * The scheduled jobs' grant policy (schedulerPolicies.ts), written here because only an administrator
+         * writes what a stack role may do; the deploy role only attaches it to scheduler roles.
+         */
+        function createSchedulerGrant(self: GithubOidcTrust): aws.iam.Policy | undefined {
+            if (!a.scheduledJobs || a.scheduledJobs.families.length === 0) return undefined;
+            return new aws.iam.Policy(`${name}-sched-grant`, {
+                description: `What EventBridge Scheduler may do with the scheduler roles of ${a.prefix}'s jobs`,
+                policy: scopeWith("").apply((sc) => json(schedulerGrantPolicy(sc)!)),
             }, { parent: self });
         }
 
@@ -202,7 +227,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
         }
 
         function attachDeployPolicies(): void {
-            const docs = scopeWith(boundary.arn).apply((s) => deployPolicies(s));
+            const docs = scopeWith(boundary.arn, schedulerGrant?.arn).apply((s) => deployPolicies(s));
             attach("deploy-build", deployRole, docs.build);
             attach("deploy-network", deployRole, docs.network);
             attach("deploy-iam", deployRole, docs.iam);
@@ -236,7 +261,8 @@ interface Normalized {
     taskPermissions: aws.iam.PolicyStatement[]; region: string; project: string;
     secretArns: string[]; secretsKmsKeyArns: string[];
     domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[]; shiftsTraffic: boolean;
-    taskDefinitionFamilies: string[]; passRoleKinds: ("exec" | "task" | "infra" | "lb")[]; imageRepositoryArns: string[];
+    taskDefinitionFamilies: string[]; passRoleKinds: PassRoleKind[]; imageRepositoryArns: string[];
+    scheduledJobs?: ScheduledJobsScope;
 }
 
 /** GithubOidcTrust's defaults: the one place they live. The stack configuration passes on only what the user set. */
@@ -291,6 +317,7 @@ function normalize(args: GithubOidcTrustArgs): Normalized {
         taskDefinitionFamilies: args.taskDefinitionFamilies ?? [],
         passRoleKinds: args.passRoleKinds ?? [],
         imageRepositoryArns: args.imageRepositoryArns ?? [],
+        scheduledJobs: args.scheduledJobs,
         region: args.region,
         project: args.project ?? d.project,
     };

@@ -113,6 +113,7 @@ const RECORD = "aws:route53/record:Record";
 const TARGET = "aws:appautoscaling/target:Target";
 const POLICY = "aws:appautoscaling/policy:Policy";
 const RELEASE = "pulumi-nodejs:dynamic:ReleaseTask";
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
 
 const row = (type: string, phase: Phase, actions: string[], arns: ProviderCall["arns"], source: string, extra: Partial<ProviderCall> = {}): ProviderCall[] =>
     actions.map((action) => ({ type, phase, action, arns, source, ...extra }));
@@ -143,7 +144,23 @@ const recordChange = (action: "UPSERT" | "DELETE") => (r: PlannedResource) => ({
     "route53:ChangeResourceRecordSetsActions": [action],
 });
 
+/** A schedule's target role, passed to EventBridge Scheduler on create and update. */
+const schedulePassRole = (phase: "create" | "update"): ProviderCall => ({
+    type: SCHEDULE, phase, action: "iam:PassRole",
+    arns: (r) => [String(r.inputs.target.roleArn)],
+    context: () => ({ "iam:PassedToService": "scheduler.amazonaws.com" }),
+    source: `${TF}/scheduler/schedule.go (target.role_arn); EventBridge Scheduler User Guide, "Set up the execution role" (iam:PassRole to scheduler.amazonaws.com)`,
+});
+
 export const PROVIDER_CALLS: ProviderCall[] = [
+    // ---- EventBridge Scheduler schedules of scheduled jobs (no tags: held to the stack by name) ----
+    ...row(SCHEDULE, "create", ["scheduler:CreateSchedule"], own, `${TF}/scheduler/schedule.go (resourceScheduleCreate: CreateSchedule)`),
+    schedulePassRole("create"),
+    ...row(SCHEDULE, "read", ["scheduler:GetSchedule"], own, `${TF}/scheduler/schedule.go (resourceScheduleRead: GetSchedule)`),
+    ...row(SCHEDULE, "update", ["scheduler:UpdateSchedule"], own, `${TF}/scheduler/schedule.go (resourceScheduleUpdate: UpdateSchedule)`),
+    schedulePassRole("update"),
+    ...row(SCHEDULE, "delete", ["scheduler:DeleteSchedule"], own, `${TF}/scheduler/schedule.go (resourceScheduleDelete: DeleteSchedule)`),
+
     // ---- IAM roles of the services (execution, task, Express infrastructure) ----
     ...row(ROLE, "create", ["iam:CreateRole", "iam:TagRole"], own, `${TF}/iam/role.go (CreateRole with Tags; IAM User Guide, "Tagging IAM resources": tag-on-create needs iam:TagRole)`, { requestTags: true, ...bounded() }),
     ...row(ROLE, "read", ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"], own, `${TF}/iam/role.go (resourceRoleRead: GetRole, inline and managed policy lists)`),

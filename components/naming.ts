@@ -22,9 +22,10 @@ export const HASH_LENGTH = 6;
  */
 export const NAME_LIMITS = { loadBalancer: 32, targetGroup: 32, role: 64 } as const;
 
-/** The role kinds a service creates: execution, task, Express infrastructure, ECS infrastructure for load balancers (components/trafficShift.ts). */
-export type RoleKind = "exec" | "task" | "infra" | "lb";
-export const ROLE_KINDS: readonly RoleKind[] = ["exec", "task", "infra", "lb"];
+/** The role kinds a stack creates: execution, task, Express infrastructure, ECS infrastructure for load balancers
+ * (components/trafficShift.ts), a scheduled job's scheduler role (components/scheduledJob.ts). */
+export type RoleKind = "exec" | "task" | "infra" | "lb" | "sched";
+export const ROLE_KINDS: readonly RoleKind[] = ["exec", "task", "infra", "lb", "sched"];
 
 /** Physical-name prefix of everything a stack creates: `ecs-ship-<stack>`. */
 export function stackPrefix(stack: string): string {

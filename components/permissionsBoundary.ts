@@ -112,9 +112,14 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         // two groups and its rules. The actions fix the resource types (Service Authorization Reference for
         // Elastic Load Balancing V2). Source: AWS managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers.
         ...(s.shiftsTraffic ? [{ Sid: "Shift", Effect: "Allow" as const, Action: ["elasticloadbalancing:*egisterTargets", "elasticloadbalancing:ModifyRule"], Resource: elb, Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } }] : []),
+        ...schedulerStatements(s),
         // Every IAM action except creating those two service-linked roles (the key is absent
-        // from every other IAM request, so IfExists makes the Deny apply to them).
-        { Sid: "DenyIam", Effect: "Deny", Action: "iam:*", Resource: "*", Condition: { StringNotEqualsIfExists: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
+        // from every other IAM request, so IfExists makes the Deny apply to them), and, with scheduled
+        // jobs, except for the scheduler roles, whose only IAM Allow is PassRole in Sched above.
+        {
+            Sid: "DenyIam", Effect: "Deny", Action: "iam:*", Resource: "*",
+            Condition: { StringNotEqualsIfExists: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES }, ...(s.scheduledJobs ? { ArnNotLike: { "aws:PrincipalArn": schedulerRolePattern(s) } } : {}) },
+        },
         { Sid: "DenyEscalation", Effect: "Deny", Action: ["sts:*", "organizations:*", "account:*"], Resource: "*" },
         // A stack role may never write the stack tag: it is what the deploy role's scoping
         // trusts, so claiming someone's resource with it would hand that resource to the deploy role.
@@ -126,6 +131,39 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
 export function ecrRepositoryArn(ref: string, partition = "aws"): string | undefined {
     const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@:]+)/.exec(ref);
     return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
+}
+
+/** The scheduler roles of the stack's jobs (components/scheduledJob.ts, roleLogicalName(…, "sched")). */
+export function schedulerRolePattern(s: StackScope): string {
+    return `arn:${s.partition}:iam::${s.accountId}:role/${s.prefix}-*-sched-???????`;
+}
+
+/**
+ * What a job's scheduler role needs: RunTask of the stack's task definitions in the stack's cluster,
+ * PassRole of the stack's execution and task roles to ECS tasks only and only by scheduler roles
+ * (aws:PrincipalArn is the role's ARN for its sessions; IAM User Guide, "AWS global condition context
+ * keys", aws:PrincipalArn), and SendMessage to the jobs' dead-letter queues. The trust's scheduler grant then
+ * narrows this to the jobs' own families and the stack's tagged roles (components/schedulerPolicies.ts).
+ */
+function schedulerStatements(s: StackScope): IamStatement[] {
+    if (!s.scheduledJobs) return [];
+    const p = s.partition, r = s.region, acct = s.accountId;
+    const out: IamStatement[] = [
+        // RunTask alone starts nothing: ECS also needs PassRole of the task definition's roles, which only
+        // scheduler roles get (DenyIam below denies every IAM action to every other principal). So the statement
+        // repeats no principal, and the cluster is left to the scheduler grant (schedulerPolicies.ts). One
+        // statement for both actions: RunTask carries no iam:PassedToService, hence IfExists; each action only
+        // ever matches its own resource type. The boundary's 6,144 characters are shared with every service's
+        // statements. `-????-???????`: the four-letter kinds, exec and task (not infra, lb or sched).
+        {
+            Sid: "Sched", Effect: "Allow", Action: ["ecs:RunTask", "iam:PassRole"],
+            Resource: [`arn:${p}:ecs:${r}:${acct}:task-definition/${s.prefix}-*`, `arn:${p}:iam::${acct}:role/${s.prefix}-*-????-???????`],
+            Condition: { StringEqualsIfExists: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+    ];
+    const queues = [...new Set(s.scheduledJobs.deadLetterQueueArns)].sort();
+    if (queues.length > 0) out.push({ Sid: "SchedDlq", Effect: "Allow", Action: "sqs:SendMessage", Resource: queues });
+    return out;
 }
 
 /** Exactly the configured secret and parameter ARNs, and only the configured keys. */

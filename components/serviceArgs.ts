@@ -84,10 +84,19 @@ export interface ServiceSettings {
     tags?: Record<string, string>;
     /** CloudWatch Logs retention for the service's log group, in days. @default 30 */
     logRetentionDays?: number;
+    /** The container's command, overriding the image's CMD. @default - the image's CMD */
+    command?: string[];
+    /**
+     * ECS Exec (Fargate only): `enableExecuteCommand` on the service, and the task role gets the
+     * Session Manager channel permissions (EXEC_TASK_STATEMENT). @default false
+     */
+    exec?: boolean;
 }
 
 /** ServiceSettings with every default applied (normalizeServiceSettings). */
-export interface ResolvedServiceSettings extends Required<Omit<ServiceSettings, "scaling" | "secretsKmsKeyArn" | "taskPolicyStatements" | "tags">> {
+export interface ResolvedServiceSettings extends Required<Omit<ServiceSettings, "scaling" | "secretsKmsKeyArn" | "taskPolicyStatements" | "tags" | "command" | "exec">> {
+    command?: string[];
+    exec?: boolean;
     scaling: ScalingSettings;
     secretsKmsKeyArn?: string;
     taskPolicyStatements?: aws.iam.PolicyStatement[];
@@ -314,10 +323,24 @@ export function serviceTrustPolicy(service: string): aws.iam.PolicyDocument {
     };
 }
 
+/**
+ * What ECS Exec needs on the task role: the SSM agent in the task opens its control and data
+ * channels. These actions support no resource-level permissions. Source: Amazon ECS Developer
+ * Guide, "Monitor Amazon ECS containers with ECS Exec", IAM permissions required for ECS Exec
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html).
+ */
+export const EXEC_TASK_STATEMENT = {
+    Sid: "EcsExecChannels",
+    Effect: "Allow",
+    Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+    Resource: "*",
+} as const;
+
 /** The app's own permissions as a policy document, or undefined when there are none. */
-export function taskPolicy(statements: aws.iam.PolicyStatement[] | undefined): aws.iam.PolicyDocument | undefined {
-    if (!statements || statements.length === 0) return undefined;
-    return { Version: "2012-10-17", Statement: statements };
+export function taskPolicy(statements: aws.iam.PolicyStatement[] | undefined, exec = false): aws.iam.PolicyDocument | undefined {
+    const all = [...(statements ?? []), ...(exec ? [EXEC_TASK_STATEMENT as unknown as aws.iam.PolicyStatement] : [])];
+    if (all.length === 0) return undefined;
+    return { Version: "2012-10-17", Statement: all };
 }
 
 /** AWS managed policy every ECS execution role needs (ECR pull, CloudWatch Logs write). */
@@ -335,5 +358,5 @@ export { serviceResourceName, stackPrefix } from "./naming";
 export interface PassRoleGrant {
     roleArn: pulumi.Input<string>;
     /** The `iam:PassedToService` value under which the deploy role may pass it. */
-    service: "ecs-tasks.amazonaws.com" | "ecs.amazonaws.com";
+    service: "ecs-tasks.amazonaws.com" | "ecs.amazonaws.com" | "scheduler.amazonaws.com";
 }

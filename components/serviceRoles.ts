@@ -15,6 +15,12 @@ export interface ServiceRoles {
     passRoles: PassRoleGrant[];
 }
 
+/** A service's role ARNs, for what runs its image besides the service (scheduled jobs). */
+export interface TaskRoleArns {
+    executionRoleArn: pulumi.Output<string>;
+    taskRoleArn?: pulumi.Output<string>;
+}
+
 /**
  * The execution role (`${name}-exec`, shortened to fit IAM by naming.ts: ECR pull and log writes through
  * AmazonECSTaskExecutionRolePolicy, plus exactly the configured secrets) and, only when the
@@ -23,7 +29,7 @@ export interface ServiceRoles {
 export function createTaskRoles(
     parent: pulumi.Resource,
     name: string,
-    settings: Pick<ResolvedServiceSettings, "secrets" | "secretsKmsKeyArn" | "taskPolicyStatements" | "tags">,
+    settings: Pick<ResolvedServiceSettings, "secrets" | "secretsKmsKeyArn" | "taskPolicyStatements" | "tags" | "exec">,
     permissionsBoundary: pulumi.Input<string> | undefined,
 ): ServiceRoles {
     const opts = { parent };
@@ -42,7 +48,8 @@ export function createTaskRoles(
     }
     const passRoles: PassRoleGrant[] = [{ roleArn: executionRole.arn, service: "ecs-tasks.amazonaws.com" }];
 
-    const appDoc = taskPolicy(settings.taskPolicyStatements);
+    // ECS Exec's channel permissions join the app's own, so `exec: true` alone creates a task role.
+    const appDoc = taskPolicy(settings.taskPolicyStatements, settings.exec === true);
     let taskRole: aws.iam.Role | undefined;
     if (appDoc) {
         taskRole = new aws.iam.Role(roleLogicalName(name, "task"), {

@@ -22,7 +22,7 @@ export function clusterNamePattern(prefix: string): string {
  * service, but only the three kinds, and only with Pulumi's 7-character suffix. `?` matches
  * exactly one character. Source: IAM User Guide, "IAM JSON policy elements: Resource" (wildcards).
  */
-export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????", lb: "-lb-???????" } as const;
+export const ROLE_KIND_PATTERNS = { exec: "-exec-???????", task: "-task-???????", infra: "-infra-???????", lb: "-lb-???????", sched: "-sched-???????" } as const;
 
 export function stackArns(s: StackScope) {
     const { partition: p, region: r, accountId: a, prefix: n } = s;
@@ -73,12 +73,17 @@ export function stackArns(s: StackScope) {
         infraRole: role("infra"),
         // The ECS infrastructure role for load balancers of a canary, linear or blue/green service (components/trafficShift.ts).
         lbRole: role("lb"),
+        schedRole: role("sched"),
+        // Schedules live in the default group. Source: Service Authorization Reference for Amazon EventBridge
+        // Scheduler (schedule: arn:${"$"}{Partition}:scheduler:${"$"}{Region}:${"$"}{Account}:schedule/${"$"}{GroupName}/${"$"}{ScheduleName}).
+        schedule: `arn:${p}:scheduler:${r}:${a}:schedule/default/${n}-*`,
         policy: `arn:${p}:iam::${a}:policy/${n}-*`,
         trustRoles: `arn:${p}:iam::${a}:role/${s.trustName}-*`,
         trustPolicies: `arn:${p}:iam::${a}:policy/${s.trustName}-*`,
         serviceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/*`,
     };
 }
+
 
 const onCreate = (s: StackScope) => ({ [`aws:RequestTag/${STACK_TAG}`]: s.stack });
 const onExisting = (s: StackScope) => ({ [`aws:ResourceTag/${STACK_TAG}`]: s.stack });
@@ -233,7 +238,8 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
     // The load-balancer role kind only where a service shifts traffic (passRoleKinds), so the other stacks'
     // documents do not carry it (the iam policy is the one nearest IAM's 6,144 characters at the longest names).
     const shifts = (s.passRoleKinds ?? []).includes("lb");
-    const serviceRoles = [a.execRole, a.taskRole, a.infraRole, ...(shifts ? [a.lbRole] : [])];
+    // The load-balancer kind only in a stack that shifts traffic, the scheduler kind only in one with scheduled jobs.
+    const serviceRoles = [a.execRole, a.taskRole, a.infraRole, ...(shifts ? [a.lbRole] : []), ...(s.scheduledJobs ? [a.schedRole] : [])];
     const iam: IamStatement[] = [
         // Roles only of the kinds a service creates, only with this boundary, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
@@ -250,6 +256,7 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // service's secrets and task statements) and IAM has no key on a policy's content, so an
         // administrator writes them (docs/security-model.md). Deleting one only takes permissions away.
         { Sid: "RoleInline", Effect: "Allow", Action: "iam:DeleteRolePolicy", Resource: [a.execRole, a.taskRole], Condition: { StringEquals: bound } },
+        // Scheduler roles get no inline policy either: see schedulerDeployStatements (in `edge`, with the schedules).
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
@@ -293,6 +300,21 @@ function passRoleStatements(s: StackScope): IamStatement[] {
 }
 
 /**
+ * What the deploy role does with scheduler roles, kept in `edge` with the schedules (the `iam` policy is near
+ * IAM's 6,144 characters at the longest names): pass them only to EventBridge Scheduler, which assumes them to
+ * start a job's task (EventBridge Scheduler User Guide, "Set up the execution role": trusted by
+ * scheduler.amazonaws.com), and attach to them only the trust's scheduler grant (`iam:PolicyARN`). The trust,
+ * which an administrator applies, writes that grant (schedulerPolicies.ts): PutRolePolicy is granted nowhere.
+ */
+function schedulerDeployStatements(s: StackScope): IamStatement[] {
+    const a = stackArns(s);
+    const out: IamStatement[] = [];
+    if ((s.passRoleKinds ?? []).includes("sched")) out.push({ Sid: "PassToScheduler", Effect: "Allow", Action: "iam:PassRole", Resource: a.schedRole, Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com", ...onExisting(s) } } });
+    if (s.schedulerGrantArn) out.push({ Sid: "SchedPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.schedRole, Condition: { StringEquals: { "iam:PermissionsBoundary": s.boundaryArn, "iam:PolicyARN": s.schedulerGrantArn } } });
+    return out;
+}
+
+/**
  * The front door's permissions (`edge`): the services' deployment alarms and notification topics,
  * and, only for a stack with custom domains, their certificates and DNS records.
  */
@@ -319,6 +341,13 @@ function edgeStatements(s: StackScope): IamStatement[] {
         { Sid: "ReleaseWatch", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: a.task },
         { Sid: "ReleaseLogs", Effect: "Allow", Action: "logs:GetLogEvents", Resource: `${a.logGroup}:log-stream:*` },
     ];
+    if (s.scheduledJobs) {
+        // Schedules carry no tags here, so they are held to the stack by name. The provider creates,
+        // reads, updates and deletes a schedule with these calls (Terraform AWS provider,
+        // internal/service/scheduler/schedule.go); CreateSchedule and UpdateSchedule pass the target's role.
+        out.push({ Sid: "Schedules", Effect: "Allow", Action: ["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"], Resource: a.schedule });
+        out.push(...schedulerDeployStatements(s));
+    }
     const emails = [...new Set(s.alarmEmails ?? [])];
     if (emails.length > 0) {
         // Only the configured addresses, only by email: a stolen token cannot subscribe an HTTPS
@@ -374,6 +403,7 @@ export function previewPolicy(s: StackScope): IamDocument {
         { Sid: "ScalingTags", Effect: "Allow", Action: "application-autoscaling:ListTagsForResource", Resource: a.scalableTarget, Condition: { StringEquals: onExisting(s) } },
         { Sid: "AlarmsRead", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: [a.alarm, a.serviceAlarm] },
         { Sid: "AlarmTags", Effect: "Allow", Action: "cloudwatch:ListTagsForResource", Resource: a.serviceAlarm, Condition: { StringEquals: onExisting(s) } },
+        ...(s.scheduledJobs ? [{ Sid: "SchedulesRead", Effect: "Allow", Action: "scheduler:GetSchedule", Resource: a.schedule }] as IamStatement[] : []),
         { Sid: "TopicsRead", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes"], Resource: a.topic },
         ...((s.domains ?? []).length === 0 ? [] : [
             { Sid: "CertificatesRead", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: a.certificate, Condition: { StringEquals: onExisting(s) } },

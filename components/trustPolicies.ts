@@ -25,7 +25,7 @@ export const STS_AUDIENCE = "sts.amazonaws.com";
 /** The tag key every ecs-ship resource carries (provider default tags). */
 export const STACK_TAG = "ecs-ship:stack";
 
-export type PassedToService = "ecs-tasks.amazonaws.com" | "ecs.amazonaws.com";
+export type PassedToService = "ecs-tasks.amazonaws.com" | "ecs.amazonaws.com" | "scheduler.amazonaws.com";
 
 /** A plain IAM statement (JSON as IAM reads it). */
 export interface IamStatement {
@@ -87,12 +87,36 @@ export interface StackScope {
      * (stackPolicies.ts ROLE_KIND_PATTERNS) and the stack's tag, so one statement covers every service.
      * @default [] - only what `allowPassRole` grants by exact ARN
      */
-    passRoleKinds?: ("exec" | "task" | "infra" | "lb")[];
+    passRoleKinds?: PassRoleKind[];
     /**
      * ECR repositories of prebuilt images (`image.ref`) besides the stack's own: the only ones a stack role may
      * pull from. @default [] - the stack's own repositories only
      */
     imageRepositoryArns?: string[];
+    /**
+     * Set when the stack has scheduled jobs: the boundary then admits, for scheduler roles only, RunTask of
+     * the stack's task definitions in its cluster, PassRole of its task roles to ECS tasks, and SendMessage
+     * to these dead-letter queues; the deploy role may manage the stack's schedules. @default - no jobs
+     */
+    scheduledJobs?: ScheduledJobsScope;
+    /**
+     * The scheduler grant policy the trust writes for the stack's jobs (schedulerPolicies.ts): the one policy
+     * the deploy role may attach to a scheduler role (iam:PolicyARN). @default - none: no attachment at all
+     */
+    schedulerGrantArn?: string;
+}
+
+/** Kinds of role the deploy role may pass by pattern (stackPolicies.ts ROLE_KIND_PATTERNS). */
+export type PassRoleKind = "exec" | "task" | "infra" | "lb" | "sched";
+
+/** What the stack's scheduled jobs need of the trust. */
+export interface ScheduledJobsScope {
+    /** The jobs' own task-definition families (`<prefix>-<job>-job`): the only ones their scheduler roles may run. */
+    families: string[];
+    /** Resource names of the services the jobs run from (`<prefix>-<service>`): the only ones whose roles they pass. */
+    services: string[];
+    /** The jobs' dead-letter queues: the only queues their scheduler roles may send to. */
+    deadLetterQueueArns: string[];
 }
 
 /** A custom domain of one of the stack's services, and the id of the public hosted zone it lives in. */
@@ -245,12 +269,16 @@ export function githubTrustPolicy(providerArn: string, subjects: string[]): IamD
 // ---------------------------------------------------------------------------
 // Pass-role grants
 
+const PASS_SIDS: Record<PassedToService, string> = { "ecs.amazonaws.com": "PassToEcs", "ecs-tasks.amazonaws.com": "PassToEcsTasks", "scheduler.amazonaws.com": "PassToScheduler" };
+
 /**
  * `iam:PassRole` for exactly these roles, each only to the service that uses it. ECS hands
  * the task and execution roles to `ecs-tasks.amazonaws.com` (Amazon ECS Developer Guide,
  * "Task execution IAM role" and "Task IAM role": trust and PassedToService), and the Express
  * infrastructure role to `ecs.amazonaws.com` (Amazon ECS Developer Guide, "Amazon ECS
- * infrastructure IAM role": trusted by and passed to ecs.amazonaws.com).
+ * infrastructure IAM role": trusted by and passed to ecs.amazonaws.com), and a scheduled job's
+ * scheduler role to `scheduler.amazonaws.com` (EventBridge Scheduler User Guide, "Set up the
+ * execution role": trusted by scheduler.amazonaws.com).
  * Source for the key: IAM User Guide, "Grant a user permissions to pass a role to an AWS service".
  */
 export function passRolePolicy(grants: { roleArn: string; service: PassedToService }[]): IamDocument {
@@ -261,7 +289,7 @@ export function passRolePolicy(grants: { roleArn: string; service: PassedToServi
     }
     const services = [...byService.keys()].sort();
     return doc(services.map((svc) => ({
-        Sid: svc === "ecs.amazonaws.com" ? "PassToEcs" : "PassToEcsTasks",
+        Sid: PASS_SIDS[svc],
         Effect: "Allow" as const,
         Action: "iam:PassRole",
         Resource: [...byService.get(svc)!].sort(),

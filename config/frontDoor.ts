@@ -5,7 +5,7 @@ import { problem, record, show } from "./rules";
 
 /** Routing on the shared load balancer: `path` and `priority` need one, and no two services may share a priority or a route. */
 export function checkFrontDoor(o: Record<string, unknown>, ctx: z.RefinementCtx): void {
-    const fargate = Object.entries(record(o.services) ?? {}).filter(([, v]) => record(v)?.mode === "fargate") as [string, Record<string, unknown>][];
+    const fargate = Object.entries(record(o.services) ?? {}).filter(([, v]) => record(v)?.mode === "fargate" && record(v)?.kind !== "worker") as [string, Record<string, unknown>][];
     const shared = sharesLoadBalancer(fargate.length, record(o.loadBalancer)?.shared as boolean | undefined);
     checkSharedDomains(fargate, shared, ctx);
     if (!shared) {

@@ -16,7 +16,7 @@ import { stackPrefix } from "../components/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
 import { releaseFromProcfile } from "./release";
-import { GithubValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
+import { GithubValues, JobValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
 export { CONFIG_KEYS, SERVICE_MODES, ServiceMode, NAT_STRATEGIES, AWS_REGIONS } from "./schema";
 export const PROJECT = "ecs-ship";
@@ -51,6 +51,13 @@ export interface Settings {
     services: ServiceConfig[];
     /** The repository root build contexts are relative to (absolute), when the settings were read from a checkout. */
     repositoryRoot?: string;
+    /** Scheduled jobs (`ecs-ship:jobs`), sorted by name; each names one of `services`. */
+    jobs: JobConfig[];
+}
+
+/** One entry of `ecs-ship:jobs`, with its name. */
+export interface JobConfig extends JobValues {
+    name: string;
 }
 
 /** Invalid configuration: one error listing every problem. */
@@ -96,7 +103,7 @@ export function parseSettings(raw: RawConfig): Settings {
     const services = parsed.success ? resolveServices(parsed.data.services, raw, problems) : [];
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, problems);
 
-    const { github, backend, registry, network, containerInsights, loadBalancer, region } = parsed.data;
+    const { github, backend, registry, network, containerInsights, loadBalancer, region, jobs } = parsed.data;
     return {
         project: PROJECT,
         stack: raw.stack,
@@ -111,6 +118,7 @@ export function parseSettings(raw: RawConfig): Settings {
         loadBalancer,
         services,
         ...(raw.projectDir !== undefined ? { repositoryRoot: raw.projectDir } : {}),
+        jobs: Object.keys(jobs ?? {}).sort().map((name) => ({ name, ...jobs![name] })),
     };
 }
 

@@ -10,6 +10,8 @@ import { DEFAULTS } from "./defaults";
 import { checkFrontDoor } from "./frontDoor";
 import { ACM_ARN, BUCKET, OIDC_PROVIDER_ARN, REPOSITORY, SUBNET_ID, VPC_ID, exactName, kmsKey } from "./patterns";
 import { imageSchema, serviceSchema, servicesSchema } from "./service";
+import { checkJobs, jobsSchema } from "./jobs";
+import { checkWorkersInStack } from "./worker";
 export { ENV_NAME } from "./patterns";
 export { EXPRESS_LIMITS, RESERVED_SERVICE_NAMES, SERVICE_MODES, ServiceMode, alarmsSchema, imageSchema, scalingSchema, serviceSchema, servicesSchema } from "./service";
 import { ALWAYS, bool, closed, int, listOf, oneOf, problem, record, says, show, text } from "./rules";
@@ -160,6 +162,7 @@ const stackShape = {
             .meta({ description: "Put every Fargate service behind one load balancer with a rule each (by domain or path). Default: shared when the stack has two or more Fargate services; false gives each its own." }),
     }).optional().meta({ description: "The Fargate services' load balancer." }),
     services: servicesSchema,
+    jobs: jobsSchema.optional(),
 };
 
 /** The `ecs-ship:` keys, as the schema declares them (`region` is the provider's `aws:region`). */
@@ -169,6 +172,8 @@ export const stackSchema = z.strictObject(stackShape, {
     error: (iss) => (iss.code === "unrecognized_keys" ? `allowed keys are ${CONFIG_KEYS.join(", ")}` : undefined),
 }).superRefine((o, ctx) => {
     checkFrontDoor(o as Record<string, unknown>, ctx);
+    checkJobs(o as Record<string, unknown>, ctx);
+    checkWorkersInStack(o as Record<string, unknown>, ctx);
     // ACM certificates are regional: a load balancer can use only a certificate of its own Region.
     // Source: AWS Certificate Manager User Guide, "Supported Regions" (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
     const region = o.region;
@@ -183,6 +188,7 @@ export const stackSchema = z.strictObject(stackShape, {
 
 export type StackValues = z.output<typeof stackSchema>;
 export type ServiceValues = z.output<typeof serviceSchema>;
+export type JobValues = z.output<typeof jobsSchema>[string];
 export type GithubValues = z.output<typeof githubSchema>;
 export type NetworkValues = z.output<typeof networkSchema>;
 export type ImageValues = z.output<typeof imageSchema>;

@@ -10,6 +10,7 @@ import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem,
 import { EXPRESS_DEPLOYMENT_ERROR, deploymentSchema } from "./deployment";
 import { checkRelease, releaseSchema } from "./release";
 import { checkSidecars, sidecarsSchema } from "./sidecars";
+import { checkWorker, queueScalingFields, workerFields } from "./worker";
 import { ACM_ARN, COMMIT, DNS_LABEL, DOMAIN, EMAIL, ENV_NAME, ROUTE_PATH, SECRET_REF, SNS_ARN, ZONE_ID, kmsKey, path, statementSchema } from "./patterns";
 
 export const SERVICE_MODES = ["express", "fargate"] as const;
@@ -48,18 +49,19 @@ export const imageSchema = closed({
     }
 }, ALWAYS).meta({ description: "What the service runs: an image built from a folder, or a prebuilt image by digest." });
 
-const metricOf = (s: unknown) => (record(s)?.metric === "requests" ? "requests" : "percent");
+const metricOf = (s: unknown) => (record(s)?.metric === "requests" || record(s)?.metric === "queue" ? "count" : "percent");
 
 export const scalingSchema = closed({
     min: int(1, 1000).optional().meta({ description: "Fewest running tasks.", default: DEFAULTS.service.scaling.min }),
     max: int(1, 1000).optional().meta({ description: "Most running tasks.", default: DEFAULTS.service.scaling.max }),
-    metric: oneOf(SCALING_METRICS as unknown as ["cpu", "memory", "requests"]).optional()
-        .meta({ description: "What target tracking follows: cpu or memory percent, or load balancer requests per task.", default: DEFAULTS.service.scaling.metric }),
+    metric: oneOf([...SCALING_METRICS, "queue"] as unknown as ["cpu", "memory", "requests", "queue"]).optional()
+        .meta({ description: "What target tracking follows: cpu or memory percent, load balancer requests per task, or (workers) an SQS queue's backlog per task.", default: DEFAULTS.service.scaling.metric }),
     target: z.number(says("must be an integer")).optional()
-        .meta({ description: `Target value: percent (1-100) for cpu and memory (default ${SCALING_TARGET_DEFAULTS.cpu}); requests per task per minute for requests (default ${SCALING_TARGET_DEFAULTS.requests}).` }),
+        .meta({ description: `Target value: percent (1-100) for cpu and memory (default ${SCALING_TARGET_DEFAULTS.cpu}); requests per task per minute for requests (default ${SCALING_TARGET_DEFAULTS.requests}); messages waiting per task for queue (required).` }),
+    ...queueScalingFields,
 }).superRefine((o, ctx) => {
     if (!record(o)) return;
-    const [lo, hi] = metricOf(o) === "requests" ? [1, 1_000_000] : [1, 100];
+    const [lo, hi] = metricOf(o) === "count" ? [1, 1_000_000] : [1, 100];
     if (typeof o.target === "number" && !(Number.isInteger(o.target) && o.target >= lo && o.target <= hi)) {
         problem(ctx, ["target"], `must be an integer from ${lo} to ${hi}, got ${show(o.target)}`);
     }
@@ -129,6 +131,7 @@ export const serviceSchema = closed({
     deployment: deploymentSchema.optional(),
     release: releaseSchema.optional(),
     sidecars: sidecarsSchema.optional(),
+    ...workerFields,
 }).superRefine((s, ctx) => { if (record(s)) checkService(s as Record<string, unknown>, ctx); }, ALWAYS);
 
 /** Rules that read several of a service's fields. Paths are relative to the service. */
@@ -144,6 +147,7 @@ function checkService(s: Record<string, unknown>, ctx: z.RefinementCtx): void {
     }
     checkVariables(s, ctx);
     checkRelease(s, ctx);
+    checkWorker(s, ctx);
     if (express && s.architecture === "arm64") {
         // The provider's ExpressGatewayService has no CPU architecture argument, so Express tasks run x86_64.
         // Source: @pulumi/aws ecs/expressGatewayService.d.ts (no runtimePlatform or cpuArchitecture input).

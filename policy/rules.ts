@@ -30,6 +30,7 @@ export const TYPES = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     targetGroup: "aws:lb/targetGroup:TargetGroup",
     albTargetGroup: "aws:alb/targetGroup:TargetGroup",
+    schedule: "aws:scheduler/schedule:Schedule",
 } as const;
 
 /** The GitHub Actions OIDC issuer host; its provider ARN ends with `oidc-provider/<host>`. */
@@ -309,6 +310,26 @@ export const ecsCircuitBreaker: ResourceValidationPolicy = {
     }),
 };
 
+/** A task definition ARN with its revision: `arn:<partition>:ecs:<region>:<account>:task-definition/<family>:<n>`. */
+const TASK_DEFINITION_REVISION = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]+:\d+$/;
+
+export const scheduleRunsPinnedRevision: ResourceValidationPolicy = {
+    name: "schedule-runs-pinned-revision",
+    description: "A schedule that runs an ECS task names the task definition revision that was deployed, not a family whose latest revision anyone allowed to register one could change.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes([TYPES.schedule], (props, args, report) => {
+        const ecs = props.target?.ecsParameters;
+        if (!ecs) return args.notApplicable("the schedule has no ECS target");
+        // RunTask takes "family:revision" or a full ARN; a bare family runs the latest ACTIVE revision
+        // (Amazon ECS API Reference, RunTask, taskDefinition).
+        const arn = read(() => ecs.taskDefinitionArn);
+        if (arn === UNKNOWN) return;
+        if (typeof arn !== "string" || !TASK_DEFINITION_REVISION.test(arn)) {
+            report(`target.ecsParameters.taskDefinitionArn: must name a revision (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>), got ${shown(arn)}`);
+        }
+    }),
+};
+
 export const logGroupRetention: ResourceValidationPolicy = {
     name: "log-group-retention",
     description: "CloudWatch log groups set a retention period, so logs do not accumulate (and cost) forever.",
@@ -402,6 +423,10 @@ export const productionDeploymentAlarms: ResourceValidationPolicy = {
     validateResource: forTypes([TYPES.service], (props, args, report) => {
         const stack = stackOfUrn(args.urn);
         if (!stack || !PRODUCTION_STACK.test(stack)) return args.notApplicable(`stack ${shown(stack)} is not a production stack (${PRODUCTION_STACK.source})`);
+        // The deployment alarms watch the service's target groups (5xx, unhealthy hosts): a service with no load
+        // balancer (a worker, components/workerService.ts) has nothing for them to watch.
+        const loadBalancers = read(() => props.loadBalancers);
+        if (loadBalancers !== UNKNOWN && asArray(loadBalancers).length === 0) return args.notApplicable("the service has no load balancer (a worker): there is no target group for deployment alarms to watch");
         // Amazon ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures":
         // ECS watches the alarms in every deployment phase and rolls back when one fires with rollback on.
         const alarms = read(() => props.alarms);
@@ -421,6 +446,7 @@ export const allRules: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     githubOidcTrust,
     ecsTaskNoCidrIngress,
     ecsCircuitBreaker,
+    scheduleRunsPinnedRevision,
     logGroupRetention,
     imagePinnedByDigest,
     targetGroupDeregistrationDelay,

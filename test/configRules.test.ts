@@ -90,13 +90,13 @@ describe("config: keys", () => {
 
     it("suggests nothing for an unknown key unlike any allowed one", () => {
         assert.deepEqual(problems(raw(web({ replicas: 2 }))), [
-            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays, domain, hostedZone, hostedZoneId, path, priority, alarms, deployment, release, sidecars",
+            "ecs-ship:services.web.replicas: unknown key; allowed keys are mode, image, port, cpu, memory, architecture, healthCheckPath, versionPath, desiredCount, scaling, environment, secrets, secretsKmsKeyArn, taskPolicyStatements, spot, certificateArn, deregistrationDelay, healthCheckGracePeriod, logRetentionDays, domain, hostedZone, hostedZoneId, path, priority, alarms, deployment, release, sidecars, kind, command, exec",
         ]);
     });
 
     it("names an unknown top-level key with the allowed ones", () => {
         assert.deepEqual(problems(raw({ servics: {} })), [
-            "ecs-ship:servics: unknown key; did you mean services? allowed keys are github, backend, registry, network, containerInsights, loadBalancer, services",
+            "ecs-ship:servics: unknown key; did you mean services? allowed keys are github, backend, registry, network, containerInsights, loadBalancer, services, jobs",
         ]);
     });
 });

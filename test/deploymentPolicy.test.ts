@@ -24,6 +24,7 @@ async function advice(stack: string, props: Record<string, unknown>): Promise<st
 }
 
 const ALARMS = { alarmNames: ["ecs-ship-prod-web-5xx"], enable: true, rollback: true };
+const LB = { loadBalancers: [{ targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef", containerName: "app", containerPort: 8080 }] };
 
 describe("policy: production-deployment-alarms", () => {
     it("is advisory", () => assert.equal(productionDeploymentAlarms.enforcementLevel, "advisory"));
@@ -34,19 +35,24 @@ describe("policy: production-deployment-alarms", () => {
     });
 
     it("passes a production service that rolls back on its alarms", async () => {
-        assert.deepEqual(await advice("prod", { alarms: ALARMS, deploymentConfiguration: { strategy: "CANARY" } }), []);
+        assert.deepEqual(await advice("prod", { ...LB, alarms: ALARMS, deploymentConfiguration: { strategy: "CANARY" } }), []);
     });
 
     it("warns when a production service rolls without alarms", async () => {
-        assert.deepEqual(await advice("prod", {}), [
+        assert.deepEqual(await advice("prod", { ...LB }), [
             'alarms: should be {"alarmNames":[...],"enable":true,"rollback":true} in production stack "prod", so ECS rolls back a ROLLING release that serves errors; got unset (AWS\'s default is no deployment alarms)',
         ]);
     });
 
     it("warns when a production canary's alarms are attached without rollback", async () => {
-        assert.deepEqual(await advice("production", { alarms: { ...ALARMS, rollback: false }, deploymentConfiguration: { strategy: "CANARY" } }), [
+        assert.deepEqual(await advice("production", { ...LB, alarms: { ...ALARMS, rollback: false }, deploymentConfiguration: { strategy: "CANARY" } }), [
             'alarms: should be {"alarmNames":[...],"enable":true,"rollback":true} in production stack "production", so ECS rolls back a CANARY release that serves errors; got {"alarmNames":["ecs-ship-prod-web-5xx"],"enable":true,"rollback":false}',
         ]);
+    });
+
+    it("does not apply to a production worker, which has no load balancer for the alarms to watch", async () => {
+        assert.equal(await advice("prod", { loadBalancers: [] }), "not applicable");
+        assert.equal(await advice("prod", {}), "not applicable");
     });
 
     it("does not apply outside production", async () => {

@@ -57,6 +57,8 @@ const LONG = "staging-eu-central-1";
 const FRONT_DOOR: Record<string, string> = {
     shop: path.join(__dirname, "scenarios", "front-door-hosts", "Pulumi.prod.yaml"),
     paths: path.join(__dirname, "scenarios", "front-door-paths", "Pulumi.staging.yaml"),
+    // Workers and scheduled jobs (schedules, scheduler roles, the queue-scaled worker's scaling policy).
+    django: path.join(__dirname, "scenarios", "django", "Pulumi.prod.yaml"),
     // Canary, linear and blue/green on own load balancers and on the shared one (their load-balancer roles).
     canary: path.join(__dirname, "fixtures", "Pulumi.strategies-own.yaml"),
     shift: path.join(__dirname, "fixtures", "Pulumi.strategies-shared.yaml"),

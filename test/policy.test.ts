@@ -3,6 +3,7 @@
 //
 // Never import policy/index.ts here: constructing a PolicyPack starts the analyzer server.
 import { strict as assert } from "assert";
+import * as path from "path";
 import type {
     PolicyResource,
     ResourceValidationArgs,
@@ -12,7 +13,7 @@ import type {
 import { unknownCheckingProxy } from "@pulumi/policy";
 import * as rules from "../policy/rules";
 import { TYPES, allRules } from "../policy/rules";
-import { Plan, plan } from "../tools/planner";
+import { Plan, ROOT, plan } from "../tools/planner";
 import type { RecordedResource } from "../tools/mockCloud";
 
 // ---------------------------------------------------------------------------
@@ -365,6 +366,20 @@ describe("policy rules", () => {
         });
     });
 
+    describe("schedule-runs-pinned-revision", () => {
+        const TD = "arn:aws:ecs:eu-west-1:123456789012:task-definition/ecs-ship-prod-clear-sessions-job";
+        it("passes a schedule whose ECS target names a revision, and skips a schedule with no ECS target", async () => {
+            assert.deepEqual(await validate(rules.scheduleRunsPinnedRevision, TYPES.schedule, { target: { ecsParameters: { taskDefinitionArn: `${TD}:12` } } }), []);
+            assert.equal(await validate(rules.scheduleRunsPinnedRevision, TYPES.schedule, { target: { arn: "arn:aws:sqs:eu-west-1:123456789012:q" } }), "not applicable");
+        });
+
+        it("rejects a bare family, which would run whatever revision is latest", async () => {
+            assert.deepEqual(await validate(rules.scheduleRunsPinnedRevision, TYPES.schedule, { target: { ecsParameters: { taskDefinitionArn: TD } } }), [
+                `target.ecsParameters.taskDefinitionArn: must name a revision (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>), got "${TD}"`,
+            ]);
+        });
+    });
+
     describe("ecs-service-circuit-breaker", () => {
         const lb = { loadBalancers: [{ targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123", containerName: "web", containerPort: 8080 }] };
 
@@ -561,6 +576,7 @@ describe("policy rules", () => {
                 "github-oidc-trust": "mandatory",
                 "ecs-task-sg-no-cidr-ingress": "mandatory",
                 "ecs-service-circuit-breaker": "mandatory",
+                "schedule-runs-pinned-revision": "mandatory",
                 "log-group-retention": "mandatory",
                 "image-pinned-by-digest": "mandatory",
                 "target-group-deregistration-delay": "advisory",
@@ -633,9 +649,12 @@ describe("policy over both stacks' plans", function () {
             plans[stack] = await plan(stack, { env: { GITHUB_SHA: "3f2a1bc9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3" } });
             evaluations[stack] = await evaluate(plans[stack]);
         }
+        // A stack with a worker and a scheduled job (test/scenarios/django), for the rules on schedules.
+        plans.django = await plan("prod", { env: { GITHUB_SHA: "3f2a1bc9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3" }, stackFile: path.join(ROOT, "test", "scenarios", "django", "Pulumi.prod.yaml") });
+        evaluations.django = await evaluate(plans.django);
     });
 
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of ["dev", "prod", "django"]) {
         it(`${stack}: reports zero mandatory violations`, () => {
             // GIVEN the offline plan of the stack (the real index.ts under mocks)
             // WHEN every rule runs over every planned resource
@@ -699,9 +718,9 @@ describe("policy over both stacks' plans", function () {
         });
 
         it("every rule applies to at least one planned resource across both stacks", () => {
-            // GIVEN both plans  WHEN every rule runs
+            // GIVEN the three plans  WHEN every rule runs
             // THEN none was vacuous: each rule was applicable somewhere
-            const idle = allRules.map((r) => r.name).filter((name) => evaluations.dev.applied.get(name)! + evaluations.prod.applied.get(name)! === 0);
+            const idle = allRules.map((r) => r.name).filter((name) => ["dev", "prod", "django"].reduce((n, st) => n + evaluations[st].applied.get(name)!, 0) === 0);
             assert.deepEqual(idle, []);
         });
     });

@@ -431,6 +431,10 @@ function fakeResource(type: string, name: string, inputs: Record<string, any>, r
         }
         case "aws:iam/managedPolicy:ManagedPolicy":
             return { id: phys!, state: base };
+        case "aws:scheduler/schedule:Schedule":
+            // arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, in the default group unless named
+            // (Service Authorization Reference for Amazon EventBridge Scheduler, resource type schedule).
+            return { id: `${inputs.groupName ?? "default"}/${phys}`, state: { ...base, groupName: inputs.groupName ?? "default", arn: arn("scheduler", `schedule/${inputs.groupName ?? "default"}/${phys}`) } };
         default:
             if (type.startsWith("pulumi:providers:")) return { id: `${name}-provider-id`, state: inputs };
             return { id: phys ?? `${name}-id`, state: { ...base, arn: phys ? arn(type.split(":")[1].split("/")[0], `${phys}`) : undefined } };

@@ -61,6 +61,7 @@ export const REPLACE_RULES: Record<string, ReplaceRule> = {
         nameFreeAfterDelete: false,
         source: `${TF}ecs/express_gateway_service.go (infrastructure_role_arn RequiresReplace, service_name RequiresReplaceIfConfigured; checkExpressGatewayServiceExists)`,
     },
+    "aws:scheduler/schedule:Schedule": { replaceOn: ["name", "namePrefix", "groupName"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}scheduler/schedule.go (name, name_prefix, group_name ForceNew)` },
     "pulumi-nodejs:dynamic:DrainBarrier": { replaceOn: ["region", "cluster", "serviceName"], source: "components/drainBarrier.ts (the provider's diff)" },
     // Never replaced: any change is an update, which runs the release again only when a run key changed.
     "pulumi-nodejs:dynamic:ReleaseTask": { replaceOn: [], source: "components/releaseTask.ts (the provider's diff: replaces nothing; RELEASE_RUN_KEYS decide whether the update runs)" },

@@ -17,7 +17,9 @@ export class GateFailure extends Error {
 export interface ServiceTarget {
     name: string;
     mode: "express" | "fargate";
-    /** Base URL without a trailing slash. */
+    /** A worker serves no traffic: the gate checks its deployment and running image, with no HTTP probe. @default "web" */
+    kind?: "web" | "worker";
+    /** Base URL without a trailing slash ("" for a worker). */
     url: string;
     serviceArn: string;
     /** Cluster name or ARN; derived from the service ARN when not exported. */

@@ -7,7 +7,7 @@
 //      every page read) reaches SUCCESSFUL. ROLLBACK_* and STOP* fail at once.
 //   2. ECS: what serves is exactly the image digest this run pushed or pinned (stack output imageDigest):
 //      every Fargate task definition that still has running tasks, every Express active configuration.
-//   3. HTTP: GET <healthCheckPath> on the url's host answers 200; then, only when the stack sets versionPath,
+//   3. HTTP (web services only; a worker, `kind: worker`, has no port and is judged by 1 and 2): GET <healthCheckPath> on the url's host answers 200; then, only when the stack sets versionPath,
 //      GET <versionPath> there reports the expected commit. (The paths are the app's own, from its host's
 //      root: behind a path prefix they already include it, and the url ends in it.)
 // All polling shares one deadline, with exponential backoff.
@@ -102,8 +102,11 @@ function parseService(key: string, name: string, svc: unknown, problems: string[
     }
     const before = problems.length;
     if (svc.mode !== "express" && svc.mode !== "fargate") problems.push(`${key}.mode: must be "express" or "fargate", got ${describe(svc.mode)}`);
-    const url = typeof svc.url === "string" ? svc.url.trim().replace(/\/+$/, "") : undefined;
-    if (!url || !/^https?:\/\/[^\s/]+/.test(url)) problems.push(`${key}.url: must be an http(s) URL, got ${describe(svc.url)}`);
+    if (svc.kind !== undefined && svc.kind !== "web" && svc.kind !== "worker") problems.push(`${key}.kind: must be "web" or "worker" when given, got ${describe(svc.kind)}`);
+    // A worker has no port, URL or health check: only its deployment and running image are checked.
+    const worker = svc.kind === "worker";
+    const url = worker ? "" : typeof svc.url === "string" ? svc.url.trim().replace(/\/+$/, "") : undefined;
+    if (!worker && (!url || !/^https?:\/\/[^\s/]+/.test(url))) problems.push(`${key}.url: must be an http(s) URL, got ${describe(svc.url)}`);
     const arn = typeof svc.serviceArn === "string" ? SERVICE_ARN.exec(svc.serviceArn) : null;
     if (!arn) problems.push(`${key}.serviceArn: must be an ECS service ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<name>), got ${describe(svc.serviceArn)}`);
     if (svc.clusterArn !== undefined && (typeof svc.clusterArn !== "string" || !CLUSTER_ARN.test(svc.clusterArn))) {
@@ -112,23 +115,24 @@ function parseService(key: string, name: string, svc: unknown, problems: string[
     // imageDigest is exported by ecs-ship; outputs of an older program carry only imageRef (<repo>@sha256:...).
     const imageDigest = typeof svc.imageDigest === "string" && DIGEST.test(svc.imageDigest) ? svc.imageDigest : svc.imageDigest === undefined ? digestOf(svc.imageRef) : undefined;
     if (!imageDigest) problems.push(`${key}.imageDigest: must be an image digest (sha256:<64 hex digits>), got ${describe(svc.imageDigest ?? svc.imageRef)}`);
-    if (typeof svc.healthCheckPath !== "string" || !PATH.test(svc.healthCheckPath)) {
+    if (!worker && (typeof svc.healthCheckPath !== "string" || !PATH.test(svc.healthCheckPath))) {
         problems.push(`${key}.healthCheckPath: must be a path starting with "/", got ${describe(svc.healthCheckPath)}`);
     }
     if (svc.versionPath !== undefined && svc.versionPath !== null && (typeof svc.versionPath !== "string" || !PATH.test(svc.versionPath))) {
         problems.push(`${key}.versionPath: must be a path starting with "/" when given, got ${describe(svc.versionPath)}`);
     }
     const deployment = parseDeploymentOutput(key, svc.deployment, problems);
-    if (problems.length > before || !arn || !url || !imageDigest) return undefined;
+    if (problems.length > before || !arn || url === undefined || !imageDigest) return undefined;
     return {
         name,
         mode: svc.mode as ServiceTarget["mode"],
+        ...(worker ? { kind: "worker" as const } : {}),
         url,
         serviceArn: svc.serviceArn as string,
         cluster: typeof svc.clusterArn === "string" ? svc.clusterArn : arn[3],
         region: arn[1],
         imageDigest,
-        healthCheckPath: svc.healthCheckPath as string,
+        healthCheckPath: worker ? "" : svc.healthCheckPath as string,
         versionPath: typeof svc.versionPath === "string" ? svc.versionPath : undefined,
         logGroupName: typeof svc.logGroupName === "string" ? svc.logGroupName : undefined,
         ...(deployment ? { deployment } : {}),
@@ -152,7 +156,8 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<voi
     for (const target of targets) {
         const deploymentArn = await checkRollout(target, options.since, deps, deadlineAt, retry);
         await checkImage(target, deploymentArn, deps, deadlineAt, retry);
-        await checkHttp(target, expectedSha, deps, deadlineAt, retry, options.requestTimeoutMs ?? 10000);
+        if (target.kind === "worker") deps.log(`${target.name} (worker): no port and no load balancer, so no HTTP probe; its deployment and image decide`);
+        else await checkHttp(target, expectedSha, deps, deadlineAt, retry, options.requestTimeoutMs ?? 10000);
     }
 }
 

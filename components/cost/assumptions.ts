@@ -34,6 +34,8 @@ export interface CostAssumptions {
     releasesPerMonth: number;
     /** Minutes one release task runs, from start to exit (a migration). */
     releaseMinutes: number;
+    /** Minutes one run of a scheduled job lasts (its task is billed while it runs). */
+    jobMinutesPerRun: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
@@ -55,6 +57,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
     // About one deployment each working day, and a few minutes of migration each.
     releasesPerMonth: 20,
     releaseMinutes: 5,
+    jobMinutesPerRun: 5,
 });
 
 /** Allowed range per assumption: [min, max]. */
@@ -73,6 +76,7 @@ const RANGES: Record<keyof CostAssumptions, [number, number]> = {
     deploysPerMonth: [0, 10_000],
     releasesPerMonth: [0, 100_000],
     releaseMinutes: [0, 120],
+    jobMinutesPerRun: [0, 1440],
 };
 
 /** A bad `--assume` value: names the key, what is allowed, and what was given. */

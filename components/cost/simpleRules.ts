@@ -3,6 +3,7 @@
 // know, so the estimate can list it as not priced instead of pricing it at zero in silence.
 import { Category, Figures, LineItem, PlanResource, constant, figures } from "./estimate";
 import type { Pricer } from "./rules";
+import { scheduleItems } from "./jobRules";
 
 /** Types that cost nothing by themselves, or that other rules price (load balancers, NAT, clusters, services). */
 const PRICED_ELSEWHERE_OR_FREE = new Set([
@@ -81,6 +82,8 @@ export function itemsFor(r: PlanResource, group: PlanResource[], p: Pricer): Lin
                 line(p, r, "compute", "release tasks: Fargate memory", "GB-hour", constant(hours * memory), `${key}GbHour`, `${why} × ${memory} GB`),
             ];
         }
+        case "aws:scheduler/schedule:Schedule":
+            return scheduleItems(r, group, p);
         case "aws:ec2/eip:Eip":
             return [line(p, r, "network", "public IPv4 address (Elastic IP)", "address-hour", constant(a.hoursPerMonth), "publicIpv4Hour", `${a.hoursPerMonth} h`)];
         default:

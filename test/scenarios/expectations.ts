@@ -400,4 +400,38 @@ export const SCENARIOS: Record<string, Scenario> = {
         counts: { repositories: 1, images: 1, ...oneExpress },
         services: { app: { mode: "express", cpu: 512, memory: 1024, environment: { TZ: "Europe/Berlin" } } },
     },
+    // ---- Workers and scheduled jobs (issue 27). Workers and jobs are not web services, so the
+    // service facts list only the web ones; test/workloads.test.ts checks the worker and job resources.
+    "django": {
+        // Fargate web with its release migration + SQS worker + nightly job: two services and three task
+        // definitions (the job's own family; the release runs the web family's new revision); the worker's SQS
+        // permissions give it a task role; both read the database secret.
+        counts: { ...built, ...oneFargate, fargateServices: 2, taskDefinitions: 3, secretPolicies: 2, taskRoles: 1 },
+        services: {
+            web: {
+                mode: "fargate", port: 8000, healthCheckPath: "/healthz", environment: { DJANGO_SETTINGS_MODULE: "shop.settings.prod" },
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-AbCdEf" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-AbCdEf"],
+                release: { command: ["python", "manage.py", "migrate"], timeoutMinutes: 15, family: "ecs-ship-prod-web" },
+            },
+        },
+    },
+    "django-staging": {
+        // Express web with its release migration (its own release family, the third task definition) + Fargate
+        // worker (with ECS Exec, hence a task role) + the nightly job from the web image.
+        counts: { ...built, ...oneExpress, fargateServices: 1, taskDefinitions: 3, networks: 1, secretPolicies: 2, taskRoles: 1 },
+        services: {
+            web: {
+                mode: "express", port: 8000, healthCheckPath: "/healthz", environment: { DJANGO_SETTINGS_MODULE: "shop.settings.staging" }, subnets: "default",
+                secrets: { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/staging/db-GhIjKl" },
+                secretReads: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/staging/db-GhIjKl"],
+                release: { command: ["python", "manage.py", "migrate"], timeoutMinutes: 15, family: "ecs-ship-staging-web-release" },
+            },
+        },
+    },
+    "worker-only": {
+        // One prebuilt worker: no repository, no load balancer, the default VPC for its tasks.
+        counts: { fargateServices: 1, taskDefinitions: 1, networks: 1 },
+        services: {},
+    },
 };

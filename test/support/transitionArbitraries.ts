@@ -2,7 +2,7 @@
 // valid stack B turned into the same stack (A's name, region, trust and network), and mutations of A
 // by the operators users apply: add, remove or rename a service; switch mode or spot; turn the shared
 // load balancer on or off; add, change or remove a domain, a certificate or a zone; turn alarms off
-// and on; change priority or path; change the port. Each mutation is repaired the way a user would
+// and on; change priority or path; change the port; add, remove or rename a worker or a scheduled job. Each mutation is repaired the way a user would
 // (probe paths under a new path prefix, PORT following port) and kept only if the configuration
 // accepts it. Pure: used by test/transitions.property.test.ts.
 import fc from "fast-check";
@@ -27,18 +27,22 @@ type Services = Record<string, Record<string, any>>;
 type Mutation = (s: GeneratedStack, r: number) => string | undefined;
 
 const servicesOf = (s: GeneratedStack): Services => s.values.services;
-const fargateNames = (s: GeneratedStack) => Object.keys(servicesOf(s)).filter((n) => servicesOf(s)[n].mode === "fargate");
+const fargateNames = (s: GeneratedStack) => Object.keys(servicesOf(s)).filter((n) => servicesOf(s)[n].mode === "fargate" && servicesOf(s)[n].kind !== "worker");
+const workerNames = (s: GeneratedStack) => Object.keys(servicesOf(s)).filter((n) => servicesOf(s)[n].kind === "worker");
+const jobsOf = (s: GeneratedStack): Record<string, Record<string, any>> => (s.values.jobs ??= {});
+const JOBS = ["nightly", "cleanup", "report"];
 const pick = <T>(xs: T[], r: number): T | undefined => (xs.length ? xs[r % xs.length] : undefined);
 const shared = (s: GeneratedStack) => s.values.loadBalancer?.shared ?? fargateNames(s).length > 1;
 const certificate = (s: GeneratedStack, r: number) => `arn:aws:acm:${s.region}:${ACCOUNT}:certificate/0a1b2c3d-${String(1000 + (r % 9000))}-4222-8333-444455556666`;
 
 /** Repairs what an edit leaves inconsistent, as a user would: probe paths, PORT, shared-only keys, one domain's settings. */
 function repair(s: GeneratedStack): void {
+    if (s.values.jobs && Object.keys(s.values.jobs).length === 0) delete s.values.jobs;
     const isShared = shared(s);
     const byDomain = new Map<string, Record<string, any>>();
     for (const [name, svc] of Object.entries(servicesOf(s))) {
         if (svc.environment?.PORT !== undefined) svc.environment.PORT = typeof svc.environment.PORT === "number" ? svc.port ?? 8080 : String(svc.port ?? 8080);
-        if (svc.mode !== "fargate") continue;
+        if (svc.mode !== "fargate" || svc.kind === "worker") continue;
         if (!isShared) { delete svc.path; delete svc.priority; }
         if (svc.domain) {
             const first = byDomain.get(svc.domain);
@@ -147,8 +151,36 @@ const MUTATIONS: Record<string, Mutation> = {
         svc.path = to;
         return `set the path of ${name} to ${to}`;
     },
+    "add, remove or rename a worker": (s, r) => {
+        const worker = pick(workerNames(s), r);
+        const free = pick(NAMES.filter((n) => !servicesOf(s)[n]), r);
+        if (worker && r % 3 === 0) {
+            if (Object.values(jobsOf(s)).some((j) => j.service === worker) || Object.keys(servicesOf(s)).length < 2) return undefined;
+            delete servicesOf(s)[worker];
+            return `remove worker ${worker}`;
+        }
+        if (worker && r % 3 === 1 && free && !Object.values(jobsOf(s)).some((j) => j.service === worker)) {
+            servicesOf(s)[free] = servicesOf(s)[worker];
+            delete servicesOf(s)[worker];
+            return `rename worker ${worker} to ${free}`;
+        }
+        if (!free) return undefined;
+        servicesOf(s)[free] = { kind: "worker", mode: "fargate", image: { context: "app" }, command: ["celery", "worker"] };
+        return `add worker ${free}`;
+    },
+    "add, remove or rename a scheduled job": (s, r) => {
+        const job = pick(Object.keys(jobsOf(s)), r);
+        const free = pick(JOBS.filter((n) => !jobsOf(s)[n]), r);
+        if (job && r % 3 === 0) { delete jobsOf(s)[job]; return `remove job ${job}`; }
+        if (job && r % 3 === 1 && free) { jobsOf(s)[free] = jobsOf(s)[job]; delete jobsOf(s)[job]; return `rename job ${job} to ${free}`; }
+        const service = pick(Object.keys(servicesOf(s)), r >> 2);
+        if (!free || !service) return undefined;
+        jobsOf(s)[free] = { service, command: ["python", "manage.py", free], schedule: r % 2 ? "cron(0 3 * * ? *)" : "rate(1 hour)" };
+        return `add job ${free} running from ${service}`;
+    },
     "change the port": (s, r) => {
-        const name = pick(Object.keys(servicesOf(s)), r)!;
+        const name = pick(Object.keys(servicesOf(s)).filter((n) => servicesOf(s)[n].kind !== "worker"), r);
+        if (!name) return undefined;
         const svc = servicesOf(s)[name];
         svc.port = pick([3000, 8080, 9090, 8000].filter((p) => p !== (svc.port ?? 8080)), r);
         return `set the port of ${name} to ${svc.port}`;
