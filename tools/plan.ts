@@ -182,7 +182,7 @@ async function main(): Promise<number> {
     // Both sides of --from are planned for one commit, so the image is not what differs.
     const env = args.from !== undefined ? { ...process.env, GITHUB_SHA: commitSha() } : undefined;
     try {
-        if (args.from !== undefined) before = await planBefore(args.from, args.stack, args.stackFile, env!);
+        if (args.from !== undefined) before = await planBefore(args.from, args.stack, args.stackFile, env!, args.projectDir);
         result = await plan(args.stack, { projectDir: args.projectDir, stackFile: args.stackFile, env, world: before?.world });
     } catch (e) {
         if (e instanceof ConfigError || e instanceof StackFileError || e instanceof FromError) {
