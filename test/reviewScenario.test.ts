@@ -2,23 +2,12 @@
 // and as pull request 42's stack: what each creates, under which names, at which sizes, and what a review
 // stack costs a month (tools/reviewCost.ts, which the review workflow's pull-request comment shows).
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { parse as parseYaml, stringify } from "yaml";
 import { ConfigError } from "../config";
 import { Plan, plan } from "../tools/planner";
 import { reviewCostOf, reviewStackMonthlyCost } from "../tools/reviewCost";
-import { REVIEW_SHA, TEMPLATE, reviewPlan } from "./support/reviewPlans";
+import { REVIEW_SHA, TEMPLATE, reviewPlan, templateVariant } from "./support/reviewPlans";
 
-/** The template with its config changed, written to a temporary file. */
-function variant(change: (config: Record<string, any>) => void): string {
-    const doc = parseYaml(fs.readFileSync(TEMPLATE, "utf8"));
-    change(doc.config);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "review-")), "Pulumi.review.yaml");
-    fs.writeFileSync(file, stringify(doc));
-    return file;
-}
+const variant = templateVariant;
 
 const count = (p: Plan) => {
     const out: Record<string, number> = {};
