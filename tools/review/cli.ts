@@ -7,7 +7,8 @@
 //   record --stack <s> --out <file>    writes the stack's resources (pulumi stack export) before a destroy
 //   verify-destroyed --stack <s> --recorded <file> [--tagged]
 //                                      after a destroy: exit 1 listing every resource left
-//   teardown --number <n> [--tagged]   record, destroy, verify-destroyed, stack rm; nothing when pr-<n> does not exist
+//   teardown --number <n> [--tagged] [--out <file>]
+//                                      record (to --out), destroy, verify-destroyed, stack rm; nothing when pr-<n> does not exist
 //   comment --number <n> --sha <sha> --out <file> [--outputs <file>] [--plan <file>]
 //           (--gate <exit code> | --refused <file> | --failed <step> | --destroyed <count>) [--run-url <url>]
 //                                      writes the pull request comment's body
@@ -17,7 +18,7 @@
 // left resources or failed, 2 bad input, 3 the deploy was refused (maxStacks).
 import * as fs from "fs";
 import { ReviewConfigError, reviewStackName } from "../../config/review";
-import { StackFileError, projectRoot } from "../project";
+import { StackFileError, projectRoot, readProject, stackFileOf } from "../project";
 import { Clock, GitHub, PulumiBackend, Tagging, awsTagging, githubApi, pulumiCli, realClock } from "./backend";
 import { Outcome, reviewComment } from "./comment";
 import { leftovers, recordedResources, teardown, teardownReport } from "./destroyed";
@@ -94,7 +95,13 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     try {
         const { flags, tagged } = parse(rest);
         const tagging = () => (tagged ? deps.tagging(readTemplate(deps.root).region) : undefined);
-        const ctx = { pulumi: deps.pulumi, github: deps.github, clock: deps.clock, log };
+        // A stack's file carries its secrets provider settings; a teardown writes it from the template when
+        // the checkout has none (the pull request's branch wrote it, this run's checkout did not).
+        const prepare = (stack: string) => {
+            const n = Number(stack.slice("pr-".length));
+            if (!fs.existsSync(stackFileOf(readProject(deps.root), stack))) writeStackFile(deps.root, n);
+        };
+        const ctx = { pulumi: deps.pulumi, github: deps.github, clock: deps.clock, log, prepare };
         switch (command) {
             case "settings":
                 for (const [k, v] of Object.entries(workflowOutputs(readTemplate(deps.root)))) deps.out(`${k}=${v}\n`);
@@ -144,6 +151,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
                     return 0;
                 }
                 const t = await teardown(stack, ctx, tagging());
+                if (flags["--out"]) fs.writeFileSync(flags["--out"], JSON.stringify(t.recorded, null, 2) + "\n");
                 summary(deps, teardownReport(t));
                 if (t.left.length) deps.err(`teardown: ${stack}: destroy left ${t.left.length} resource(s):\n${t.left.map((l) => `  - ${l}`).join("\n")}\n`);
                 return t.left.length ? 1 : 0;

@@ -53,8 +53,17 @@ export interface Teardown {
     removed: boolean;
 }
 
+export interface TeardownDeps {
+    pulumi: PulumiBackend;
+    clock: Clock;
+    log: (line: string) => void;
+    /** Run first: writes the stack's file (its secrets provider settings) when the checkout has none. */
+    prepare?: (stack: string) => void;
+}
+
 /** Records, destroys, checks, and removes the stack when nothing is left. */
-export async function teardown(stack: string, deps: { pulumi: PulumiBackend; clock: Clock; log: (line: string) => void }, tagging?: Tagging): Promise<Teardown> {
+export async function teardown(stack: string, deps: TeardownDeps, tagging?: Tagging): Promise<Teardown> {
+    deps.prepare?.(stack);
     const recorded = recordedResources(await deps.pulumi.exportResources(stack));
     deps.log(`${stack}: recorded ${recorded.length} resource(s) before destroy`);
     await deps.pulumi.destroy(stack);

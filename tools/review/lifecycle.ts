@@ -2,8 +2,8 @@
 // of a new one under ecs-ship:review.maxStacks. Decisions are pure functions of the backend's stack list,
 // the pull requests' states and the time; the runners below act on them through ./backend.
 import { REVIEW_INSTANCE_STACK, ReviewSettings } from "../../config/review";
-import { Clock, GitHub, PullState, PulumiBackend, StackSummary, Tagging } from "./backend";
-import { Teardown, teardown } from "./destroyed";
+import { GitHub, PullState, StackSummary, Tagging } from "./backend";
+import { Teardown, TeardownDeps, teardown } from "./destroyed";
 
 export interface ReviewStack {
     name: string;
@@ -59,7 +59,7 @@ export function sweepVerdict(s: ReviewStack, pr: PullState, now: Date): Verdict 
 
 export interface SweepEntry { stack: string; verdict: Verdict; result?: Teardown; error?: string }
 
-export interface Deps { pulumi: PulumiBackend; github: GitHub; clock: Clock; log: (line: string) => void }
+export interface Deps extends TeardownDeps { github: GitHub }
 
 /** Destroys every stack the rule says goes, one after another; one failure does not stop the others. */
 export async function sweep(settings: ReviewSettings, deps: Deps, tagging?: Tagging): Promise<SweepEntry[]> {
