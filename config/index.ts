@@ -16,7 +16,7 @@ import { stackPrefix } from "../components/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
 import { releaseFromProcfile } from "./release";
-import { ReviewRole, ReviewSettings, reviewRoleOf, reviewStackProblems, withReviewDefaults } from "./review";
+import { ReviewRole, ReviewSettings, reviewRoleOf, reviewStackProblems, reviewTemplateProblems, withReviewDefaults, withReviewInstanceDefaults } from "./review";
 import { GithubValues, JobValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
 export { ReviewSettings, reviewSettingsOf } from "./review";
@@ -103,6 +103,7 @@ export function parseSettings(raw: RawConfig): Settings {
     }
     problems.push(...strayNamespaces(raw.otherKeys ?? []));
     problems.push(...reviewStackProblems(raw.stack, raw.values.review));
+    if (raw.values.review !== undefined) problems.push(...reviewTemplateProblems(raw.values));
     const parsed = stackSchema.safeParse({ region: raw.region, ...raw.values }, { reportInput: true });
     if (!parsed.success) problems.push(...problemsOf(parsed.error.issues, stackSchema));
     const services = parsed.success ? resolveServices(parsed.data.services, raw, problems) : [];
@@ -123,7 +124,8 @@ export function parseSettings(raw: RawConfig): Settings {
         network,
         containerInsights,
         loadBalancer,
-        services,
+        // A pull request's stack runs the template's services at the cheapest settings that work (config/review.ts).
+        services: reviewRole?.kind === "instance" && review ? withReviewInstanceDefaults(services) : services,
         ...(raw.projectDir !== undefined ? { repositoryRoot: raw.projectDir } : {}),
         jobs: Object.keys(jobs ?? {}).sort().map((name) => ({ name, ...jobs![name] })),
         ...(review && reviewRole ? { review: { ...withReviewDefaults(review), stack: reviewRole } } : {}),

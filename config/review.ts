@@ -134,3 +134,68 @@ export function reviewSettingsOf(stackFile: unknown): ReviewSettings | undefined
     if (!parsed.success) throw new ReviewConfigError(problemsOf(parsed.error.issues, shape));
     return withReviewDefaults(parsed.data.review);
 }
+
+/**
+ * What a review template may not hold, and why: every `pr-<n>` stack is deployed by the review role alone,
+ * with no administrator run, so nothing may need what only an administrator does.
+ * - secrets, taskPolicyStatements, exec, and sidecar secrets: they become inline role policies
+ *   (components/serviceRoles.ts), which only an administrator writes (PutRolePolicy is granted to no deploy
+ *   role: docs/security-model.md);
+ * - domain: every pull request's stack would claim the same name, and the review role has no DNS permission;
+ * - jobs: their scheduler grant names each stack's roles, and the review trust is one for every pull request.
+ */
+export function reviewTemplateProblems(values: Record<string, unknown>): string[] {
+    const problems: string[] = [];
+    const why: Record<string, string> = {
+        secrets: "it becomes an inline role policy, which only an administrator writes, and review stacks deploy without one",
+        taskPolicyStatements: "it becomes an inline role policy, which only an administrator writes, and review stacks deploy without one",
+        exec: "ECS Exec needs a task role with an inline policy, which only an administrator writes, and review stacks deploy without one",
+        domain: "every pull request's stack would claim the same name; review stacks serve on their load balancer's or Express's own URL",
+    };
+    for (const [name, svc] of Object.entries(record(values.services) ?? {})) {
+        for (const [key, reason] of Object.entries(why)) {
+            const v = record(svc)?.[key];
+            if (v !== undefined && v !== false && !(record(v) && Object.keys(v as object).length === 0)) {
+                problems.push(`ecs-ship:services.${name}.${key}: is not allowed in a review template (${reason}), got ${show(v)}`);
+            }
+        }
+        for (const [sidecar, s] of Object.entries(record(record(svc)?.sidecars) ?? {})) {
+            const secrets = record(record(s)?.secrets);
+            if (secrets && Object.keys(secrets).length > 0) problems.push(`ecs-ship:services.${name}.sidecars.${sidecar}.secrets: is not allowed in a review template (${why.secrets}), got ${show(secrets)}`);
+        }
+    }
+    if (values.jobs !== undefined) {
+        problems.push(`ecs-ship:jobs: is not allowed in a review template (a scheduled job's scheduler grant names one stack's roles, and one review trust serves every pull request), got ${show(Object.keys(record(values.jobs) ?? {}))}`);
+    }
+    return problems;
+}
+
+/** The slice of a service the review defaults read and write. */
+interface ReviewableService {
+    mode: string;
+    kind?: string;
+    spot?: boolean;
+    desiredCount?: number;
+    scaling?: { min?: number; max?: number };
+}
+
+/**
+ * A review instance's services: the template's, with the cheapest settings that work where the template
+ * leaves them unset. One task (the service default desiredCount 1, and scaling.max 1, or scaling.min when
+ * higher, instead of 4), and Fargate Spot for Fargate services and workers (Amazon ECS Developer Guide,
+ * "Amazon ECS clusters for Fargate": FARGATE_SPOT, interruptible with a two-minute warning, which a review
+ * tolerates). Express services run as ECS Express Mode places them: it takes no capacity provider
+ * (components/expressService.ts), so they stay on regular Fargate. No NAT is the network default already
+ * (components/network.ts, natStrategy None), and a second Fargate service shares the first's load balancer.
+ */
+export function withReviewInstanceDefaults<S extends ReviewableService>(services: S[]): S[] {
+    return services.map((s) => {
+        const min = s.scaling?.min ?? 1;
+        const runsOnFargate = s.mode === "fargate" || s.kind === "worker";
+        return {
+            ...s,
+            ...(runsOnFargate && s.spot === undefined ? { spot: true } : {}),
+            scaling: { ...(s.scaling ?? {}), max: s.scaling?.max ?? Math.max(1, min) },
+        };
+    });
+}
