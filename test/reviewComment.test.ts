@@ -8,7 +8,11 @@ import { githubApi } from "../tools/review/backend";
 import { main } from "../tools/review/cli";
 import { marker, reviewComment, serviceUrls } from "../tools/review/comment";
 import { COMMENT_LIMIT } from "../tools/githubChecks";
+import { money } from "../components/cost/render";
+import { CostEstimate } from "../components/cost/estimate";
+import { planCost } from "../tools/planCost";
 import { FakeGitHub, FakePulumi, cliDeps, reviewProject } from "./support/reviewFakes";
+import { reviewPlan } from "./support/reviewPlans";
 
 const OUTPUTS = {
     stack: "pr-42",
@@ -87,6 +91,25 @@ describe("review: the pull request comment", () => {
         const { deps, printed } = cliDeps(reviewProject(), FakePulumi.of([]), new FakeGitHub({}));
         assert.strictEqual(await main(["comment", "--number", "7", "--sha", "a", "--gate", "0", "--failed", "pulumi up", "--out", `${tmp()}/c.md`], deps), 2);
         assert.match(printed.err, /give exactly one of --gate, --refused, --failed, --destroyed, got --gate, --failed/);
+    });
+});
+
+describe("review: the comment of the review scenario, planned through index.ts", function () {
+    this.timeout(180_000);
+
+    it("shows the URL of each web service pr-42 outputs and the cost the plan's model gives its stack", async () => {
+        // GIVEN the review scenario's template planned as pull request 42's stack, and its cost estimate
+        const p = await reviewPlan("pr-42");
+        const cost = (await planCost(p, { markdown: false, assume: [] })).json as CostEstimate;
+        // WHEN the comment is written after a passing gate
+        const body = reviewComment({ stack: "pr-42", sha: "4f2a9c1d8e", outcome: { kind: "gate", code: 0 }, outputs: p.outputs, cost, expiresAfterHours: 48 });
+        // THEN it lists both services' URLs, as the stack outputs name them, and the estimate's total
+        const urls = serviceUrls(p.outputs);
+        assert.deepStrictEqual(urls.map((u) => u.name).sort(), ["api", "web"]);
+        for (const u of urls) assert.ok(body.includes(`| \`${u.name}\` | ${u.url} |`), u.url);
+        assert.ok(cost.total.expected > 0);
+        assert.ok(body.includes(`**${money(cost.total.expected)}** expected (${money(cost.total.low)} to ${money(cost.total.high)})`));
+        assert.match(body, /### Monthly cost estimate: `pr-42` \(us-east-1\)/);
     });
 });
 
