@@ -59,7 +59,8 @@ describe("review: sweep through the CLI", () => {
         ]);
         const github = new FakeGitHub({ 1: { state: "open" }, 2: { state: "closed" }, 3: { state: "merged" }, 4: { state: "open" } });
         const summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-summary-")), "summary.md");
-        const { deps, printed } = cliDeps(reviewProject(), pulumi, github, new FakeTagging([]), { GITHUB_STEP_SUMMARY: summary });
+        const root = reviewProject();
+        const { deps, printed } = cliDeps(root, pulumi, github, new FakeTagging([]), { GITHUB_STEP_SUMMARY: summary });
         // WHEN the sweep runs
         const code = await main(["sweep"], deps);
         // THEN it exits 0, having destroyed pr-2, pr-3 and pr-4 (each recorded, destroyed, checked, then removed), and nothing else
@@ -71,6 +72,8 @@ describe("review: sweep through the CLI", () => {
             "export pr-4", "destroy pr-4", "export pr-4", "rm pr-4",
         ]);
         assert.deepStrictEqual(github.asked, [1, 2, 3, 4, 5]);
+        // AND each destroyed stack's file was written from the template first (its secrets provider settings)
+        assert.deepStrictEqual(fs.readdirSync(root).filter((f) => f.startsWith("Pulumi.pr-")).sort(), ["Pulumi.pr-2.yaml", "Pulumi.pr-3.yaml", "Pulumi.pr-4.yaml"]);
         // AND the report, on stdout and in the job summary, says what went and why
         const report = fs.readFileSync(summary, "utf8");
         assert.strictEqual(report, printed.out.slice(printed.out.indexOf("### ")));
@@ -128,6 +131,15 @@ describe("review: teardown and verify-destroyed", () => {
         assert.strictEqual(tagging.queries.length, TAG_ATTEMPTS);
         assert.strictEqual(printed.err, `teardown: pr-4: destroy left 1 resource(s):\n  - still tagged ecs-ship:stack=pr-4 in AWS: ${arn}\n`);
         assert.ok(pulumi.stacks.has("pr-4") && !pulumi.calls.includes("rm pr-4"));
+    });
+
+    it("a tagging check that cannot run (access denied) fails the teardown rather than passing it unchecked", async () => {
+        const pulumi = FakePulumi.of([["pr-4", { lastUpdate: hoursAgo(1) }]]);
+        const denied = { resourcesTagged: async () => { throw new Error("AccessDeniedException: not authorized to perform: tag:GetResources"); } };
+        const { deps, printed } = cliDeps(reviewProject(), pulumi, new FakeGitHub({}), denied as unknown as FakeTagging);
+        assert.strictEqual(await main(["teardown", "--number", "4", "--tagged"], deps), 1);
+        assert.match(printed.err, /- not checked against AWS's tags \(tag:GetResources failed\): AccessDeniedException/);
+        assert.ok(pulumi.stacks.has("pr-4"));
     });
 
     it("record then verify-destroyed: a resource kept by retainOnDelete is left in AWS, so it fails naming it", async () => {

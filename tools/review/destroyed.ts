@@ -33,10 +33,15 @@ export async function leftovers(stack: string, recorded: StateResource[], pulumi
     for (const r of recorded.filter((x) => x.retainOnDelete)) left.push(`retained on delete (left in AWS by design): ${describe(r)}`);
     if (tagging) {
         let tagged: string[] = [];
-        for (let attempt = 1; attempt <= TAG_ATTEMPTS; attempt++) {
-            tagged = await tagging.resourcesTagged(STACK_TAG, stack);
-            if (tagged.length === 0) break;
-            if (attempt < TAG_ATTEMPTS) await clock.sleep(TAG_WAIT_MS);
+        try {
+            for (let attempt = 1; attempt <= TAG_ATTEMPTS; attempt++) {
+                tagged = await tagging.resourcesTagged(STACK_TAG, stack);
+                if (tagged.length === 0) break;
+                if (attempt < TAG_ATTEMPTS) await clock.sleep(TAG_WAIT_MS);
+            }
+        } catch (e) {
+            // Unchecked is not clean: the stack stays until the check can run (the role needs tag:GetResources).
+            left.push(`not checked against AWS's tags (tag:GetResources failed): ${(e as Error).message}`);
         }
         for (const arn of tagged) left.push(`still tagged ${STACK_TAG}=${stack} in AWS: ${arn}`);
     }
