@@ -9,7 +9,7 @@ import { REVIEW_DEFAULTS, ReviewSettings } from "../config/review";
 import { main } from "../tools/review/cli";
 import { TAG_ATTEMPTS, TAG_WAIT_MS } from "../tools/review/destroyed";
 import { admission, reviewStacks, sweepVerdict } from "../tools/review/lifecycle";
-import { FakeGitHub, FakePulumi, FakeTagging, NOW, cliDeps, hoursAgo, reviewProject } from "./support/reviewFakes";
+import { FakeClock, FakeGitHub, FakePulumi, FakeTagging, NOW, cliDeps, hoursAgo, reviewProject } from "./support/reviewFakes";
 
 const settings: ReviewSettings = { ...REVIEW_DEFAULTS, maxStacks: 2, expiresAfterHours: 24, label: "review" };
 
@@ -118,7 +118,7 @@ describe("review: teardown and verify-destroyed", () => {
         const tagging = new FakeTagging(["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/ecs-ship-pr-4-web-0"], 2);
         const { deps, printed } = cliDeps(reviewProject(), pulumi, new FakeGitHub({}), tagging);
         assert.strictEqual(await main(["teardown", "--number", "4", "--tagged"], deps), 0, printed.err);
-        assert.deepStrictEqual([printed.regions, tagging.queries.length, (deps.clock as { slept: number[] }).slept], [["eu-west-1"], 3, [TAG_WAIT_MS, TAG_WAIT_MS]]);
+        assert.deepStrictEqual([printed.regions, tagging.queries.length, (deps.clock as FakeClock).slept], [["eu-west-1"], 3, [TAG_WAIT_MS, TAG_WAIT_MS]]);
         assert.ok(!pulumi.stacks.has("pr-4"));
     });
 
