@@ -11,6 +11,7 @@ import { COMMENT_LIMIT } from "../tools/githubChecks";
 import { money } from "../components/cost/render";
 import { CostEstimate } from "../components/cost/estimate";
 import { planCost } from "../tools/planCost";
+import { reviewCostOf } from "../tools/reviewCost";
 import { FakeGitHub, FakePulumi, cliDeps, reviewProject } from "./support/reviewFakes";
 import { reviewPlan } from "./support/reviewPlans";
 
@@ -52,7 +53,7 @@ describe("review: the pull request comment", () => {
         assert.doesNotMatch(body, /mailer/);
         // expiresAfterHours of the template (24), and the plan's cost total
         assert.match(body, /The stack expires 24 hours after its last deploy; closing or merging this pull request destroys it\./);
-        assert.match(body, /\*\*\$10\.00\*\* expected \(\$10\.00 to \$19\.50\), USD at list prices\./);
+        assert.match(body, /\*\*\$10\.00\*\* expected \(\$10\.00 to \$19\.50\), USD at list prices\. With 2 review stacks live at once \(ecs-ship:review\.maxStacks\), the most they cost together is \$20\.00 expected \(\$39\.00 at most\)\./);
         assert.match(body, /### Monthly cost estimate: `pr-42` \(eu-west-1\)/);
     });
 
@@ -108,6 +109,8 @@ describe("review: the comment of the review scenario, planned through index.ts",
         assert.deepStrictEqual(urls.map((u) => u.name).sort(), ["api", "web"]);
         for (const u of urls) assert.ok(body.includes(`| \`${u.name}\` | ${u.url} |`), u.url);
         assert.ok(cost.total.expected > 0);
+        // the same figures tools/reviewCost.ts gives the review stack
+        assert.deepStrictEqual(cost.total, reviewCostOf(p, 3).monthly);
         assert.ok(body.includes(`**${money(cost.total.expected)}** expected (${money(cost.total.low)} to ${money(cost.total.high)})`));
         assert.match(body, /### Monthly cost estimate: `pr-42` \(us-east-1\)/);
     });

@@ -2,48 +2,10 @@
 // call of a review stack's `up` and `destroy` is allowed, and every call of prod's and dev's, on their own
 // resources, is not. The role and its policies are those stack `review` plans; the calls are those of pr-42's plan.
 import { strict as assert } from "assert";
-import { PROVIDER_CALLS, ProviderCall, resourcesFor } from "../components/iamCalls";
-import { REVIEW_TAG } from "../components/reviewPolicies";
 import { STACK_TAG } from "../components/trustPolicies";
 import { Plan, plan } from "../tools/planner";
-import { RecordedResource } from "../tools/mockCloud";
-import { decideTyped } from "./support/iamSim";
-import { applicableContext } from "./support/planIam";
-import { REVIEW_SHA, ReviewTrustPlan, reviewPlan, reviewTrustOf } from "./support/reviewPlans";
+import { PR_TAGS, REVIEW_SHA, ReviewTrustPlan, evaluateCalls as evaluate, reviewPlan, reviewTrustOf } from "./support/reviewPlans";
 
-const DEPLOY_PHASES = new Set(["create", "read", "update", "delete", "push", "verify"]);
-
-interface Evaluated { call: ProviderCall; resource: string; arn: string; decision: string }
-
-/**
- * Every tabled call for every resource of `target` (a stack's plan), made by the review role, with the tags
- * that stack's resources carry. `boundaryFrom` holds the boundary the rows name (the review stack's, for pr-<n>).
- */
-async function evaluate(review: ReviewTrustPlan, target: Plan, tags: Record<string, string>, boundaryFrom: RecordedResource[]): Promise<Evaluated[]> {
-    const region = String(target.resources.find((r) => r.type === "pulumi:providers:aws")?.inputs.region ?? "us-east-1");
-    const resources = target.resources;
-    const scope = { partition: "aws", region, accountId: "123456789012", resources: [...resources, ...boundaryFrom] };
-    const own = new Set(resources.flatMap((r) => [r.state.arn, r.state.serviceArn]).filter(Boolean));
-    const out: Evaluated[] = [];
-    for (const call of PROVIDER_CALLS.filter((c) => DEPLOY_PHASES.has(c.phase))) {
-        for (const r of resourcesFor(call, resources)) {
-            const self = r.state.arn ?? r.state.serviceArn;
-            for (const arn of call.arns(r, scope)) {
-                const creating = call.phase === "create" && call.requestTags && arn === self;
-                const context: Record<string, string | string[]> = {
-                    ...(call.requestTags ? { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), "aws:TagKeys": Object.keys(tags) } : {}),
-                    ...(!creating && own.has(arn) ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) : {}),
-                    ...(call.context ? call.context(r, scope) : {}),
-                };
-                const { decision } = await decideTyped(review.roleArn, review.deploy, { action: call.action, resource: arn, context: await applicableContext(call.action, arn, context) });
-                out.push({ call, resource: r.name, arn, decision });
-            }
-        }
-    }
-    return out;
-}
-
-const PR_TAGS = { [STACK_TAG]: "pr-42", "ecs-ship:managed-by": "pulumi", [REVIEW_TAG]: "true" };
 
 describe("review role: every call of a review stack's up and destroy is allowed", function () {
     this.timeout(300_000);

@@ -152,6 +152,14 @@ describe("review role: creates nothing outside the review prefix and tag", funct
         assert.equal(await as("logs:CreateLogGroup", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:ecs-ship-pr-42-web-logs-1a2b3c4`), "Allowed");
     });
 
+    it("moves rules only on a review stack's shared load balancer (SetRulePriorities takes no tag condition)", async () => {
+        const rule = (lb: string) => `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener-rule/app/${lb}-1a2b3c4/0123456789abcdef/0123456789abcdef/0123456789abcdef`;
+        assert.equal(await as("elasticloadbalancing:SetRulePriorities", rule("pr-42-shared-c618ba-alb")), "Allowed");
+        assert.equal(await as("elasticloadbalancing:SetRulePriorities", rule("ecs-ship-pr-1-shared-alb")), "Allowed");
+        assert.equal(await as("elasticloadbalancing:SetRulePriorities", rule("ecs-ship-prod-shared-alb")), "ImplicitlyDenied");
+        assert.equal(await as("elasticloadbalancing:SetRulePriorities", rule("staging-eu-ce-1a2b3c-alb")), "ImplicitlyDenied");
+    });
+
     it("names no resource by a prefix that another stack's names could match", () => {
         // Every `ecs-ship-…` name pattern in the review role's documents starts with ecs-ship-pr- or ecs-ship-review-.
         const names = JSON.stringify(Object.values(t.deploy)).match(/ecs-ship-[a-z0-9?*-]*/g) ?? [];

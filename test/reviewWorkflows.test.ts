@@ -65,7 +65,7 @@ describe("review.yml: which jobs each pull request event runs", () => {
         ["require none: opened without any label", { action: "opened" }, NONE, ["settings", "deploy"]],
         ["require none: a label added deploys nothing more", { action: "labeled", label: "review", labels: ["review"] }, NONE, ["settings"]],
         ["require environment: a push deploys (inside the environment)", { action: "synchronize" }, ENVIRONMENT, ["settings", "deploy"]],
-        ["require environment: closed, left to the sweep", { action: "closed", merged: true }, ENVIRONMENT, ["settings"]],
+        ["require environment: merged, torn down (inside the environment)", { action: "closed", merged: true }, ENVIRONMENT, ["settings", "teardown"]],
         ["a fork's pull request, labelled: only the notice", { action: "opened", fork: true, labels: ["review"] }, LABEL, ["fork-notice"]],
         ["a fork's push, require none: only the notice", { action: "synchronize", fork: true }, NONE, ["fork-notice"]],
         ["a fork's pull request closed: nothing", { action: "closed", fork: true, labels: ["review"] }, LABEL, []],
@@ -87,10 +87,11 @@ describe("review.yml: which jobs each pull request event runs", () => {
         assert.deepStrictEqual(Object.entries(review.jobs).filter(([, j]) => j.permissions?.["id-token"] === "write").map(([n]) => n), ["deploy", "teardown"]);
     });
 
-    it("runs the deploy inside the template's environment only with require: environment", () => {
-        const env = (s: Settings) => interpolate(String(review.jobs.deploy.environment), contextOf({ action: "opened" }, s));
-        assert.deepStrictEqual([env(ENVIRONMENT), env(LABEL), env(NONE)], ["review", "", ""]);
-        assert.strictEqual(review.jobs.teardown.environment, undefined);
+    it("runs the deploy and the teardown inside the template's environment only with require: environment", () => {
+        for (const job of ["deploy", "teardown"]) {
+            const env = (s: Settings) => interpolate(String(review.jobs[job].environment), contextOf({ action: "opened" }, s));
+            assert.deepStrictEqual([env(ENVIRONMENT), env(LABEL), env(NONE)], ["review", "", ""], job);
+        }
     });
 
     it("reads the gate from the base branch's template, not the pull request's", () => {

@@ -159,10 +159,11 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
             case "comment": {
                 const n = number(flags);
                 const plan = readJson(flags["--plan"], "--plan") as { cost?: never } | undefined;
+                const { settings } = readTemplate(deps.root);
                 const body = reviewComment({
                     stack: reviewStackName(n), sha: need(flags, "--sha"), outcome: outcomeOf(flags),
                     outputs: readJson(flags["--outputs"], "--outputs"), cost: plan?.cost,
-                    expiresAfterHours: readTemplate(deps.root).settings.expiresAfterHours, runUrl: flags["--run-url"],
+                    expiresAfterHours: settings.expiresAfterHours, maxStacks: settings.maxStacks, runUrl: flags["--run-url"],
                 });
                 fs.writeFileSync(need(flags, "--out"), body);
                 return 0;

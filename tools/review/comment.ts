@@ -33,6 +33,8 @@ export interface CommentInput {
     /** The `cost` field of `npm run plan -- --json`. */
     cost?: CostEstimate | { unavailable: string };
     expiresAfterHours: number;
+    /** The template's maxStacks: the estimate of all review stacks together is this many times one. */
+    maxStacks?: number;
     /** Link to the workflow run, for the log. */
     runUrl?: string;
 }
@@ -61,12 +63,13 @@ function verdict(o: Outcome, sha: string): string {
     }
 }
 
-function costSection(stack: string, cost: CommentInput["cost"]): string[] {
+function costSection(stack: string, cost: CommentInput["cost"], maxStacks?: number): string[] {
     if (!cost) return ["Monthly cost estimate: not computed (see the job log)."];
     if ("unavailable" in cost) return [`Monthly cost estimate: not available: ${cost.unavailable}`];
     const t = cost.total;
     return [
-        `Monthly cost estimate of this review stack, were it to run a whole month: **${money(t.expected)}** expected (${money(t.low)} to ${money(t.high)}), ${cost.currency} at list prices.`,
+        `Monthly cost estimate of this review stack, were it to run a whole month: **${money(t.expected)}** expected (${money(t.low)} to ${money(t.high)}), ${cost.currency} at list prices.`
+            + (maxStacks ? ` With ${maxStacks} review stacks live at once (ecs-ship:review.maxStacks), the most they cost together is ${money(t.expected * maxStacks)} expected (${money(t.high * maxStacks)} at most).` : ""),
         "",
         "<details><summary>Cost line items</summary>",
         "",
@@ -87,7 +90,7 @@ export function reviewComment(c: CommentInput): string {
             lines.push("No service URL: the stack has no outputs yet, or only workers.", "");
         }
         lines.push(`Commit \`${c.sha.slice(0, 7)}\`. The stack expires ${c.expiresAfterHours} hours after its last deploy; closing or merging this pull request destroys it.`, "");
-        lines.push(...costSection(c.stack, c.cost), "");
+        lines.push(...costSection(c.stack, c.cost, c.maxStacks), "");
     }
     if (c.runUrl) lines.push(`[Workflow run](${c.runUrl})`, "");
     return commentBody(marker(c.stack), lines.join("\n"));
