@@ -81,6 +81,8 @@ const trust = reviewInstance ? reviewInstanceTrust({ provider }) : new GithubOid
     oidcProviderArn: github.oidcProviderArn,
     retainProvider: github.retainProvider,
     maxSessionDuration: github.maxSessionDuration,
+    // State objects are keyed by the Pulumi project (Pulumi.yaml's name): this app's, never another's in a shared bucket.
+    project: pulumi.getProject(),
     stateBucket: backend.stateBucket,
     stateKmsKeyArn: backend.kmsKeyArn,
     stackTags: settings.tags,
