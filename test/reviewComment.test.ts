@@ -131,7 +131,16 @@ describe("review: the pull request's stack file and the template's settings", ()
     it("settings prints what the workflow needs, for $GITHUB_OUTPUT", async () => {
         const { deps, printed } = cliDeps(reviewProject("  ecs-ship:review:\n    require: environment\n    environment: pr-review\n"), FakePulumi.of([]), new FakeGitHub({}));
         assert.strictEqual(await main(["settings"], deps), 0);
-        assert.strictEqual(printed.out, "require=environment\nlabel=\nenvironment=pr-review\nregion=eu-west-1\nsessionSeconds=3600\ntimeoutMinutes=60\nroleVar=REVIEW_DEPLOY_ROLE_ARN\n");
+        assert.strictEqual(printed.out, "enabled=true\nrequire=environment\nlabel=\nenvironment=pr-review\nregion=eu-west-1\nsessionSeconds=3600\ntimeoutMinutes=60\nroleVar=REVIEW_DEPLOY_ROLE_ARN\n");
+    });
+
+    it("settings without a template: review environments are off (enabled=false), with a notice, not a failure", async () => {
+        const root = reviewProject();
+        fs.rmSync(path.join(root, "Pulumi.review.yaml"));
+        const { deps, printed } = cliDeps(root, FakePulumi.of([]), new FakeGitHub({}), undefined, { GITHUB_ACTIONS: "true" });
+        assert.strictEqual(await main(["settings"], deps), 0);
+        assert.strictEqual(printed.out, "enabled=false\n");
+        assert.match(printed.err, /^::notice title=review environments off::This project has no review template/);
     });
 
     it("a bad template is a configuration error naming the key", async () => {

@@ -14,10 +14,12 @@ import { evaluate, interpolate, isTruthy } from "./support/ghExpression";
 const review = load("review.yml");
 const sweep = load("review-sweep.yml");
 
-type Settings = { require: "label" | "environment" | "none"; label: string; environment: string };
-const LABEL: Settings = { require: "label", label: "review", environment: "" };
-const NONE: Settings = { require: "none", label: "", environment: "" };
-const ENVIRONMENT: Settings = { require: "environment", label: "", environment: "review" };
+type Settings = { enabled: string; require: "label" | "environment" | "none" | ""; label: string; environment: string };
+const LABEL: Settings = { enabled: "true", require: "label", label: "review", environment: "" };
+const NONE: Settings = { enabled: "true", require: "none", label: "", environment: "" };
+const ENVIRONMENT: Settings = { enabled: "true", require: "environment", label: "", environment: "review" };
+/** A project without a review template: `review settings` prints enabled=false alone. */
+const OFF: Settings = { enabled: "false", require: "", label: "", environment: "" };
 
 interface Event { action: string; labels?: string[]; label?: string; fork?: boolean; merged?: boolean; number?: number }
 
@@ -66,6 +68,8 @@ describe("review.yml: which jobs each pull request event runs", () => {
         ["require none: a label added deploys nothing more", { action: "labeled", label: "review", labels: ["review"] }, NONE, ["settings"]],
         ["require environment: a push deploys (inside the environment)", { action: "synchronize" }, ENVIRONMENT, ["settings", "deploy"]],
         ["require environment: merged, torn down (inside the environment)", { action: "closed", merged: true }, ENVIRONMENT, ["settings", "teardown"]],
+        ["no review template: opened", { action: "opened", labels: ["review"] }, OFF, ["settings"]],
+        ["no review template: closed", { action: "closed", labels: ["review"] }, OFF, ["settings"]],
         ["a fork's pull request, labelled: only the notice", { action: "opened", fork: true, labels: ["review"] }, LABEL, ["fork-notice"]],
         ["a fork's push, require none: only the notice", { action: "synchronize", fork: true }, NONE, ["fork-notice"]],
         ["a fork's pull request closed: nothing", { action: "closed", fork: true, labels: ["review"] }, LABEL, []],
@@ -227,7 +231,7 @@ describe("review-sweep.yml: the scheduled sweep", () => {
 
     it("sweeps with the review role in the template's region, one sweep at a time, report in the job summary", () => {
         const job = sweep.jobs.sweep;
-        assert.deepStrictEqual(needs(job), ["settings"]);
+        assert.deepStrictEqual([needs(job), job.if], [["settings"], "needs.settings.outputs.enabled == 'true'"]);
         assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "read" });
         assert.deepStrictEqual(job.concurrency, { group: "review-sweep", "cancel-in-progress": false });
         const run = job.steps.at(-1)!;

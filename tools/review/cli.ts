@@ -1,6 +1,7 @@
 // npm run -s review -- <command>: the review environments' steps (docs/review-environments.md).
 //
 //   settings                           the template's settings as key=value lines, for $GITHUB_OUTPUT
+//                                      (enabled=false alone when the project has no template)
 //   stack-file --number <n>            writes Pulumi.pr-<n>.yaml, a verbatim copy of the template
 //   admit --number <n> [--tagged]      makes room for pr-<n> under maxStacks, or refuses (exit 3) saying why
 //   sweep [--tagged]                   destroys the stacks of closed/merged pull requests and expired ones
@@ -23,7 +24,7 @@ import { Clock, GitHub, PulumiBackend, Tagging, awsTagging, githubApi, pulumiCli
 import { Outcome, reviewComment } from "./comment";
 import { leftovers, recordedResources, teardown, teardownReport } from "./destroyed";
 import { admit, sweep, sweepReport } from "./lifecycle";
-import { readTemplate, workflowOutputs, writeStackFile } from "./template";
+import { hasTemplate, readTemplate, workflowOutputs, writeStackFile } from "./template";
 
 export interface CliDeps {
     root: string;
@@ -104,6 +105,12 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         const ctx = { pulumi: deps.pulumi, github: deps.github, clock: deps.clock, log, prepare };
         switch (command) {
             case "settings":
+                // No template: review environments are off, and the workflows' jobs skip (enabled=false).
+                if (!hasTemplate(deps.root)) {
+                    deps.out("enabled=false\n");
+                    deps.err(`${deps.env.GITHUB_ACTIONS === "true" ? "::notice title=review environments off::" : ""}This project has no review template (Pulumi.review.yaml with ecs-ship:review), so no review stack is deployed; docs/review-environments.md says how to set one up.\n`);
+                    return 0;
+                }
                 for (const [k, v] of Object.entries(workflowOutputs(readTemplate(deps.root)))) deps.out(`${k}=${v}\n`);
                 return 0;
             case "stack-file":

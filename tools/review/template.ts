@@ -14,6 +14,11 @@ export interface Template {
     sessionSeconds: number;
 }
 
+/** Whether the project has a review template: without one, review environments are off. */
+export function hasTemplate(root: string): boolean {
+    return fs.existsSync(stackFileOf(readProject(root), REVIEW_TEMPLATE_STACK));
+}
+
 /** Reads stack `review`'s file; a missing file, key or region is a StackFileError naming what to add. */
 export function readTemplate(root: string): Template {
     const file = stackFileOf(readProject(root), REVIEW_TEMPLATE_STACK);
@@ -51,6 +56,7 @@ export function writeStackFile(root: string, n: number): string {
  */
 export function workflowOutputs(t: Template): Record<string, string> {
     return {
+        enabled: "true",
         require: t.settings.require,
         label: t.settings.label ?? "",
         environment: t.settings.environment ?? "",
