@@ -129,7 +129,7 @@ export function awsTagging(region: string): Tagging {
     return {
         async resourcesTagged(key, value) {
             const out = JSON.parse(await run("aws", ["resourcegroupstaggingapi", "get-resources", "--region", region,
-                "--tag-filters", `Key=${key},Values=${value}`, "--output", "json"])) as { ResourceTagMappingList?: Array<{ ResourceARN: string }> };
+                "--tag-filters", JSON.stringify([{ Key: key, Values: [value] }]), "--output", "json"])) as { ResourceTagMappingList?: Array<{ ResourceARN: string }> };
             return (out.ResourceTagMappingList ?? []).map((m) => m.ResourceARN);
         },
     };
