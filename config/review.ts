@@ -184,8 +184,10 @@ interface ReviewableService {
  * leaves them unset. One task (the service default desiredCount 1, and scaling.max 1, or scaling.min when
  * higher, instead of 4), and Fargate Spot for Fargate services and workers (Amazon ECS Developer Guide,
  * "Amazon ECS clusters for Fargate": FARGATE_SPOT, interruptible with a two-minute warning, which a review
- * tolerates). Express services run as ECS Express Mode places them: it takes no capacity provider
- * (components/expressService.ts), so they stay on regular Fargate. No NAT is the network default already
+ * tolerates). Express services run as ECS Express Mode places them: an Express gateway service has no
+ * capacity provider setting (Terraform AWS provider, internal/service/ecs/express_gateway_service.go, schema:
+ * cluster, cpu, memory, scaling_target, network_configuration, no capacity_provider_strategy), so they stay
+ * on regular Fargate. No NAT is the network default already
  * (components/network.ts, natStrategy None), and a second Fargate service shares the first's load balancer.
  */
 export function withReviewInstanceDefaults<S extends ReviewableService>(services: S[]): S[] {
