@@ -2,26 +2,13 @@
 // digest staging deployed. Planned through index.ts from test/scenarios/promotion, as the deploy
 // workflow runs them: staging first, then prod with staging's outputs passed in ECS_SHIP_PROMOTED_IMAGES.
 import { strict as assert } from "assert";
-import * as path from "path";
-import { Plan, ROOT, plan } from "../tools/planner";
+import { Plan } from "../tools/planner";
 import { ConfigError, RawConfig, parseSettings } from "../config";
 import { OtherStack, PROMOTED_IMAGES_ENV } from "../config/promotion";
 import { lifecyclePolicy } from "../components/registryPolicies";
 import { executionRolePattern, promotedTag, pullPolicy } from "../components/promotion";
 import { planFacts } from "./support/planFacts";
-
-const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
-const DIR = path.join(ROOT, "test", "scenarios", "promotion");
-export const PROD_ACCOUNT = "222233334444";
-
-/** Plans staging, then prod with the images staging's outputs name (what tools/promote.ts passes). */
-export async function planPromotion(): Promise<{ staging: Plan; prod: Plan; images: Record<string, string> }> {
-    const staging = await plan("staging", { stackFile: path.join(DIR, "Pulumi.staging.yaml"), env: { GITHUB_SHA: SHA } });
-    const services = staging.outputs.services as Record<string, { imageRef: string }>;
-    const images = Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.imageRef]));
-    const prod = await plan("prod", { stackFile: path.join(DIR, "Pulumi.prod.yaml"), env: { GITHUB_SHA: SHA, [PROMOTED_IMAGES_ENV]: JSON.stringify(images) } });
-    return { staging, prod, images };
-}
+import { PROD_ACCOUNT, SHA, planPromotion } from "./support/promotion";
 
 const ofType = (p: Plan, type: string) => p.resources.filter((r) => r.type === type);
 
