@@ -56,8 +56,8 @@ describe("promotion: staging builds, prod runs staging's digest", function () {
         assert.equal(execRoles.length, 2);
         for (const r of policies) {
             const service = String(r.inputs.repository).replace("ecs-ship-staging-", "");
-            const doc = JSON.parse(r.inputs.policy);
-            assert.deepEqual(doc, pullPolicy([{ stack: "prod", account: PROD_ACCOUNT }], service));
+            const doc = JSON.parse(r.inputs.policy) as { Statement: { Principal: unknown; Action: string[]; Condition: { ArnLike: Record<string, string[]> } }[] };
+            assert.deepEqual(doc, pullPolicy([{ stack: "prod", account: PROD_ACCOUNT }], service) as unknown);
             assert.deepEqual(doc.Statement[0].Principal, { AWS: [`arn:aws:iam::${PROD_ACCOUNT}:root`] });
             assert.deepEqual(doc.Statement[0].Action, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]);
             // THEN the pattern matches that service's prod execution role, and none of prod's other roles
