@@ -236,7 +236,7 @@ export function loadSettings(): Settings {
         env: {
             GITHUB_SHA: process.env.GITHUB_SHA,
             // Without the workflow's digests, a preview runs the placeholder; an update refuses (config/promotion.ts).
-            [PROMOTED_IMAGES_ENV]: process.env[PROMOTED_IMAGES_ENV] ?? (pulumi.runtime.isDryRun() ? OFFLINE : undefined),
+            [PROMOTED_IMAGES_ENV]: process.env[PROMOTED_IMAGES_ENV] || (pulumi.runtime.isDryRun() ? OFFLINE : undefined),
         },
         gitHead: () => gitHead(projectDir),
         projectDir,
