@@ -13,6 +13,7 @@ import { imageSchema, serviceSchema, servicesSchema } from "./service";
 import { checkJobs, jobsSchema } from "./jobs";
 import { promoteToSchema } from "./promotion";
 import { checkWorkersInStack } from "./worker";
+import { reviewSchema } from "./review";
 export { ENV_NAME } from "./patterns";
 export { EXPRESS_LIMITS, RESERVED_SERVICE_NAMES, SERVICE_MODES, ServiceMode, alarmsSchema, imageSchema, scalingSchema, serviceSchema, servicesSchema } from "./service";
 import { ALWAYS, bool, closed, int, listOf, oneOf, problem, record, says, show, text } from "./rules";
@@ -165,6 +166,7 @@ const stackShape = {
     }).optional().meta({ description: "The Fargate services' load balancer." }),
     services: servicesSchema,
     jobs: jobsSchema.optional(),
+    review: reviewSchema.optional(),
 };
 
 /** The `ecs-ship:` keys, as the schema declares them (`region` is the provider's `aws:region`). */
@@ -194,3 +196,4 @@ export type JobValues = z.output<typeof jobsSchema>[string];
 export type GithubValues = z.output<typeof githubSchema>;
 export type NetworkValues = z.output<typeof networkSchema>;
 export type ImageValues = z.output<typeof imageSchema>;
+export type { ReviewSettings } from "./review";
