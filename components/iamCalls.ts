@@ -89,6 +89,7 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const REPO = "aws:ecr/repository:Repository";
 const LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+const REPO_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy";
 const IMAGE = "docker:index/image:Image";
 const LOGS = "aws:cloudwatch/logGroup:LogGroup";
 const CLUSTER = "aws:ecs/cluster:Cluster";
@@ -189,6 +190,10 @@ export const PROVIDER_CALLS: ProviderCall[] = [
     ...row(LIFECYCLE, "create", ["ecr:PutLifecyclePolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/lifecycle_policy.go (PutLifecyclePolicy)`),
     ...row(LIFECYCLE, "read", ["ecr:GetLifecyclePolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/lifecycle_policy.go (GetLifecyclePolicy)`),
     ...row(LIFECYCLE, "delete", ["ecr:DeleteLifecyclePolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/lifecycle_policy.go (DeleteLifecyclePolicy)`),
+    // A promoted service's pull grant (components/promotion.ts): written by an administrator (it grants
+    // another account), read and removed by CI.
+    ...row(REPO_POLICY, "read", ["ecr:GetRepositoryPolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/repository_policy.go (GetRepositoryPolicy)`),
+    ...row(REPO_POLICY, "delete", ["ecr:DeleteRepositoryPolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/repository_policy.go (DeleteRepositoryPolicy)`),
     ...row(REPO, "read", ["ecr:GetAuthorizationToken"], any, `${TF}/ecr/authorization_token_data_source.go (getAuthorizationToken runs in preview too)`),
     ...row(REPO, "read", ["ecr:DescribeImages", "ecr:ListImages"], own, `${TF}/ecr/images_data_source.go (the newest image for cacheFrom)`),
     // Source: Amazon ECR User Guide, "Pushing a Docker image" (required IAM permissions) and
