@@ -7,23 +7,23 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { JobConfig, ServiceConfig, loadSettings } from "./config";
-import { ContainerRegistry } from "./components/containerRegistry";
-import { ExpressService } from "./components/expressService";
-import { FargateCluster } from "./components/fargateCluster";
-import { FargateService } from "./components/fargateService";
-import { WorkerService } from "./components/workerService";
-import { ScheduledJob, jobStreamPrefix } from "./components/scheduledJob";
+import { ContainerRegistry } from "./components/registry/containerRegistry";
+import { ExpressService } from "./components/express/expressService";
+import { FargateCluster } from "./components/fargate/fargateCluster";
+import { FargateService } from "./components/fargate/fargateService";
+import { WorkerService } from "./components/worker/workerService";
+import { ScheduledJob, jobStreamPrefix } from "./components/jobs/scheduledJob";
 import { JOB_DEFAULTS } from "./config/jobs";
 import { queueNameOf } from "./config/worker";
-import { jobResourceName } from "./components/jobSettings";
-import { GithubOidcTrust } from "./components/githubOidcTrust";
-import { StackNetwork } from "./components/network";
-import { EXEC_TASK_STATEMENT, SERVICE_DEFAULTS, ScalingArgs, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
-import { ecrRepositoryArn } from "./components/permissionsBoundary";
-import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
-import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
-import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
-import { sidecarSecrets } from "./components/sidecars";
+import { jobResourceName } from "./components/jobs/jobSettings";
+import { GithubOidcTrust } from "./components/trust/githubOidcTrust";
+import { StackNetwork } from "./components/network/network";
+import { EXEC_TASK_STATEMENT, SERVICE_DEFAULTS, ScalingArgs, secretResourceArn, serviceResourceName } from "./components/service/serviceArgs";
+import { ecrRepositoryArn } from "./components/trust/permissionsBoundary";
+import { SharedLoadBalancer } from "./components/frontDoor/sharedLoadBalancer";
+import { DomainCertificate, domainAlias, zoneIdOf } from "./components/frontDoor/customDomain";
+import { routesOf, sharesLoadBalancer } from "./components/frontDoor/frontDoor";
+import { sidecarSecrets } from "./components/fargate/sidecars";
 import { sidecarsForComponent } from "./config/sidecars";
 
 /** What a stack exports: its name, the trust's roles, the cluster and each service's outputs. */
@@ -50,7 +50,7 @@ const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 // certificate and alias record (config checks that they agree on both).
 // Web services only: a worker (`kind: worker`) has no load balancer, domain or route.
 const fargate = settings.services.filter((s) => s.mode === "fargate" && s.kind !== "worker");
-// Workers: Fargate services with no port, in the stack's task subnets (components/workerService.ts).
+// Workers: Fargate services with no port, in the stack's task subnets (components/worker/workerService.ts).
 const workers = settings.services.filter((s) => s.kind === "worker");
 const domainOwners = new Map<string, ServiceConfig>();
 for (const s of fargate) if (s.domain && !domainOwners.has(s.domain)) domainOwners.set(s.domain, s);
@@ -58,7 +58,7 @@ const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(d
 // Where deployment alarms notify: an email gets a topic and a subscription; a topic ARN is used as given.
 // Read whether or not the alarms are enabled, so switching them off for a hotfix leaves the trust as it
 // is and needs no administrator (docs/operations.md, "Deploying during an incident").
-// Services released canary, linear or blue/green (components/trafficShift.ts).
+// Services released canary, linear or blue/green (components/fargate/trafficShift.ts).
 const shifting = fargate.some((s) => (s.deployment?.strategy ?? "rolling") !== "rolling");
 const notifying = fargate.filter((s) => s.alarms?.email || s.alarms?.snsTopicArn);
 
@@ -99,8 +99,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
     alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
     // Task definitions: exactly the Fargate services' and workers' families (each named after its service), and
-    // each scheduled job's own (`<prefix>-<job>-job`, components/jobSettings.ts). Express keeps its own.
-    // Express services with a release command add the release task's own family (components/releaseTask.ts).
+    // each scheduled job's own (`<prefix>-<job>-job`, components/jobs/jobSettings.ts). Express keeps its own.
+    // Express services with a release command add the release task's own family (components/release/releaseTask.ts).
     taskDefinitionFamilies: [
         ...fargate.map((s) => serviceResourceName(settings.stack, s.name)),
         ...workers.map((s) => serviceResourceName(settings.stack, s.name)),
@@ -110,7 +110,7 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     // One pattern per kind of role the services have scopes every service's roles, so adding a service adds no policy.
     passRoleKinds: [
         "exec" as const,
-        // `exec: true` alone gives a service a task role (ECS Exec's channels, components/serviceRoles.ts).
+        // `exec: true` alone gives a service a task role (ECS Exec's channels, components/service/serviceRoles.ts).
         ...(settings.services.some((s) => (s.taskPolicyStatements ?? []).length > 0 || s.exec) ? ["task" as const] : []),
         ...(settings.services.some((s) => s.mode === "express") ? ["infra" as const] : []),
         ...(shifting ? ["lb" as const] : []),
@@ -321,11 +321,11 @@ return {
     loadBalancerDnsName: service instanceof FargateService ? service.loadBalancerDns : undefined,
     certificateArn: service instanceof FargateService ? service.certificateArn : undefined,
     alarmNames: service instanceof FargateService ? service.alarmNames : undefined,
-    // The deploy gate's time budget follows the strategy (tools/verifyDeployment.ts).
+    // The deploy gate's time budget follows the strategy (tools/verify/verifyDeployment.ts).
     deployment: service instanceof FargateService ? service.deployment : undefined,
     repositoryUrl: registry?.repositoryUrl,
     imageRef: imageOf(svc, registry),
-    // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
+    // What the deploy gate (tools/verify/index.ts) checks: the digest that must serve, and the paths to probe.
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
     healthCheckPath: service instanceof WorkerService ? undefined
         : service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
@@ -333,7 +333,7 @@ return {
     // The release command, so the deploy gate can say what a failed release leaves (docs/workloads.md).
     release: svc.release ? { command: svc.release.command } : undefined,
 }])),
-    // What `npm run task -- --job <name>` (tools/task.ts) runs: the job's task definition in its network.
+    // What `npm run task -- --job <name>` (tools/operate/task.ts) runs: the job's task definition in its network.
     jobs: Object.fromEntries(scheduled.map(({ job, scheduledJob }) => [job.name, {
     service: job.service,
     clusterArn: cluster.arn,

@@ -12,7 +12,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as nodePath from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { stackPrefix } from "../components/serviceArgs";
+import { stackPrefix } from "../components/service/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
 import { releaseFromProcfile } from "./release";

@@ -32,19 +32,19 @@ const BENCH_MAY_ALSO_IMPORT = "test/support/";
 /** Circles that existed when this check was written, to be broken; empty once they are. */
 const KNOWN_CIRCLES: string[][] = [
     ["components/cost/deploymentRules.ts", "components/cost/jobRules.ts", "components/cost/rules.ts", "components/cost/simpleRules.ts"],
-    ["components/fargateLoadBalancer.ts", "components/sharedLoadBalancer.ts"],
-    ["components/permissionsBoundary.ts", "components/stackPolicies.ts", "components/taskDefinitionPolicies.ts", "components/trustPolicies.ts"],
+    ["components/fargate/fargateLoadBalancer.ts", "components/frontDoor/sharedLoadBalancer.ts"],
+    ["components/trust/permissionsBoundary.ts", "components/trust/stackPolicies.ts", "components/trust/taskDefinitionPolicies.ts", "components/trust/trustPolicies.ts"],
 ];
 
 /** The longest a hand-written source file under components/, config/ or tools/ may be. */
 const MAX_LINES = 350;
 /** Files allowed past MAX_LINES, each a generated table or a room still to be split, with the reason. */
 const LONG_FILES: Record<string, string> = {
-    "components/iamCalls.ts": "to be split per service family",
-    "components/stackPolicies.ts": "to be split",
-    "components/serviceArgs.ts": "to be split",
-    "components/fargateService.ts": "to be split",
-    "tools/mockCloud.ts": "to be split",
+    "components/trust/iamCalls.ts": "to be split per service family",
+    "components/trust/stackPolicies.ts": "to be split",
+    "components/service/serviceArgs.ts": "to be split",
+    "components/fargate/fargateService.ts": "to be split",
+    "tools/planner/mockCloud.ts": "to be split",
 };
 
 describe("architecture: the import graph", () => {

@@ -3,7 +3,7 @@
 // rules (rules.ts). The first step AWS would refuse, or accept into a broken account, is reported
 // with its rule, resource and source. Used by `npm run plan -- --from`, the transition tests and
 // the bench; docs/update-simulator.md.
-import { RecordedResource } from "../mockCloud";
+import { RecordedResource } from "../planner/mockCloud";
 import { Account, Refusal } from "./account";
 import { Step, deriveSteps } from "./steps";
 
