@@ -23,8 +23,9 @@ export { ALB_QUOTAS, PRIORITY_BANDS, priorityBand, routeOf, routesOf, ruleCondit
 export type { PriorityBand, Route } from "./frontDoor/frontDoor";
 export {
     AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, DEPLOYMENT, DEREGISTRATION_DELAY, FARGATE_DEFAULTS,
-    HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, TLS_POLICY, fargateArgsProblems, pickAlbSubnets,
+    HEALTH_CHECK, HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT, fargateArgsProblems,
 } from "./fargate/fargateSettings";
+export { TLS_POLICY } from "./frontDoor/publicAlb";
 export { RELEASE_DEFAULTS, RELEASE_TASK_TYPE, ReleaseTask, releaseProblems } from "./release/releaseTask";
 export type { ReleaseSettings, ReleaseTaskArgs } from "./release/releaseTask";
 export { DEPENDENCY_CONDITIONS, HEALTH_CHECK_LIMITS, sidecarProblems } from "./fargate/sidecars";

@@ -29,13 +29,6 @@ const MAY_IMPORT: Record<string, string[]> = {
 /** Benchmarks are not shipped (tsconfig.build.json excludes them) and may borrow the tests' helpers. */
 const BENCH_MAY_ALSO_IMPORT = "test/support/";
 
-/** Circles that existed when this check was written, to be broken; empty once they are. */
-const KNOWN_CIRCLES: string[][] = [
-    ["components/cost/deploymentRules.ts", "components/cost/jobRules.ts", "components/cost/rules.ts", "components/cost/simpleRules.ts"],
-    ["components/fargate/fargateLoadBalancer.ts", "components/frontDoor/sharedLoadBalancer.ts"],
-    ["components/trust/permissionsBoundary.ts", "components/trust/stackPolicies.ts", "components/trust/taskDefinitionPolicies.ts", "components/trust/trustPolicies.ts"],
-];
-
 /** The longest a hand-written source file under components/, config/ or tools/ may be. */
 const MAX_LINES = 350;
 /** Files allowed past MAX_LINES, each a generated table or a room still to be split, with the reason. */
@@ -58,11 +51,8 @@ describe("architecture: the import graph", () => {
         // GIVEN every file the library, the program, the tools and the command hold
         // WHEN the strongly connected parts of their import graph are found
         const circles = importCircles(graph);
-        // THEN none is left beyond the known ones (each shown as one loop through its files)
-        const known = new Set(KNOWN_CIRCLES.map((c) => c.join(" ")));
-        const found = circles.map((c) => c.files.join(" "));
-        assert.deepEqual(circles.filter((c) => !known.has(c.files.join(" "))).map((c) => c.loop.join(" -> ")), []);
-        assert.deepEqual([...known].filter((k) => !found.includes(k)), [], "a known circle is gone: remove it from KNOWN_CIRCLES");
+        // THEN there is none (each would be shown as one loop through its files)
+        assert.deepEqual(circles.map((c) => c.loop.join(" -> ")), []);
     });
 
     it("imports nothing up a layer: components/ reads no config, tool or program, config/ runs no tool", () => {

@@ -8,9 +8,9 @@ import { ExpressService } from "../components/express/expressService";
 import { FargateCluster } from "../components/fargate/fargateCluster";
 import { CONTAINER_NAME, FargateService, FargateServiceArgs, normalizeFargateArgs } from "../components/fargate/fargateService";
 import {
-    AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, fargateArgsProblem, pickAlbSubnets,
-    serviceDeleteTimeout, targetTracking,
+    AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, fargateArgsProblem, serviceDeleteTimeout, targetTracking,
 } from "../components/fargate/fargateSettings";
+import { pickAlbSubnets } from "../components/network/network";
 import { elbLogicalName } from "../components/service/naming";
 import { hex, physicalName } from "../tools/planner/mockCloud";
 import { RecordedResource, cloud, optionsRecorder, promiseOf, settled, useMocks } from "./support/harness";

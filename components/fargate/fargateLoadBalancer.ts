@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { elbLogicalName } from "../service/naming";
-import { HEALTH_CHECK, TLS_POLICY } from "./fargateSettings";
+import { HEALTH_CHECK } from "./fargateSettings";
+import { TLS_POLICY, publicAlb } from "../frontDoor/publicAlb";
 import { Route, ruleConditions } from "../frontDoor/frontDoor";
 import { SharedListener } from "../frontDoor/sharedLoadBalancer";
 
@@ -73,40 +74,6 @@ export function createTargetGroup(parent: pulumi.Resource, name: string, a: Load
             matcher: HEALTH_CHECK.matcher, // AWS default 200
         },
         tags: a.tags,
-    }, { parent });
-}
-
-/**
- * The security group of an internet-facing ALB, `<name>-alb-sg`: HTTP from anywhere (IPv4 and IPv6),
- * HTTPS too when it serves a certificate, and no egress until each service adds one to its own tasks.
- * One definition for a service's own ALB and the shared one.
- */
-export function publicAlbSecurityGroup(
-    parent: pulumi.Resource, name: string,
-    o: { vpcId: pulumi.Input<string>; description: string; https: boolean; tags?: Record<string, string> },
-): aws.ec2.SecurityGroup {
-    const sg = new aws.ec2.SecurityGroup(`${name}-alb-sg`, { vpcId: o.vpcId, description: o.description, tags: o.tags }, { parent });
-    for (const port of o.https ? [80, 443] : [80]) {
-        for (const [v, cidr] of [["v4", { cidrIpv4: "0.0.0.0/0" }], ["v6", { cidrIpv6: "::/0" }]] as const) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-${v}`, { ipProtocol: "tcp", securityGroupId: sg.id, fromPort: port, toPort: port, ...cidr, tags: o.tags }, { parent });
-        }
-    }
-    return sg;
-}
-
-/** An internet-facing Application Load Balancer in `subnetIds`, behind `securityGroupId`. */
-export function publicAlb(
-    parent: pulumi.Resource, name: string,
-    o: { securityGroupId: pulumi.Input<string>; subnetIds: pulumi.Input<pulumi.Input<string>[]>; tags?: Record<string, string> },
-): aws.lb.LoadBalancer {
-    return new aws.lb.LoadBalancer(elbLogicalName(name, "alb"), {
-        loadBalancerType: "application",
-        internal: false,
-        securityGroups: [o.securityGroupId],
-        subnets: o.subnetIds,
-        // Malformed headers are dropped rather than passed to the app (request smuggling).
-        dropInvalidHeaderFields: true,
-        tags: o.tags,
     }, { parent });
 }
 

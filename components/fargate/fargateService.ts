@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PassRoleGrant, ResolvedServiceSettings, ServiceSettings, containerEnvironment, containerSecrets, normalizeServiceSettings } from "../service/serviceArgs";
 import { argumentsError } from "../service/argumentsError";
-import { ServiceFront, createOwnFront, createSharedFront, publicAlbSecurityGroup } from "./fargateLoadBalancer";
+import { ServiceFront, createOwnFront, createSharedFront } from "./fargateLoadBalancer";
+import { TLS_POLICY, publicAlbSecurityGroup } from "../frontDoor/publicAlb";
 import { Route, defaultHealthCheckPath, serviceUrl } from "../frontDoor/frontDoor";
 import { SharedListener } from "../frontDoor/sharedLoadBalancer";
 import { AlarmSettings, createAlarms, deploymentAlarms } from "./fargateAlarms";
@@ -15,7 +16,7 @@ import { ReleaseSettings, ReleaseTask, releaseProblems } from "../release/releas
 import { SidecarSettings, createSidecarLogGroups, sidecarContainers, sidecarProblems, sidecarSecrets } from "./sidecars";
 import { TaskRoleArns, createLogGroup, createTaskRoles } from "../service/serviceRoles";
 import {
-    DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT, TLS_POLICY,
+    DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT,
     fargateArgsProblems, requestCountLabel, serviceDeleteTimeout, targetTracking,
 } from "./fargateSettings";
 

@@ -64,14 +64,6 @@ export const STOP_TIMEOUT = 30;
 export const DEPLOYMENT = { minimumHealthyPercent: 100, maximumPercent: 200 } as const;
 
 /**
- * HTTPS listener policy: TLS 1.3 and 1.2 only, forward-secret ciphers. Without `sslPolicy`, an
- * HTTPS listener created through the API gets ELBSecurityPolicy-2016-08, which still accepts
- * TLS 1.0 and 1.1. Source: Elastic Load Balancing User Guide, "Security policies for your
- * Application Load Balancer".
- */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
-/**
  * Scale-out cooldown in seconds. Application Auto Scaling's default for ECS services is 300
  * for both directions (Application Auto Scaling User Guide, "Target tracking scaling policies",
  * cooldown period); scaling out after 60 s answers a burst within a minute, while scale-in
@@ -111,27 +103,6 @@ export function targetTracking(metric: ScalingMetric, target: number, resourceLa
 /** `app/<lb>/<id>/targetgroup/<tg>/<id>` from the two ARN suffixes. */
 export function requestCountLabel(albArnSuffix: string, targetGroupArnSuffix: string): string {
     return `${albArnSuffix}/${targetGroupArnSuffix}`;
-}
-
-export interface SubnetPlacement {
-    id: string;
-    availabilityZone: string;
-}
-
-/**
- * Exactly two subnets for the load balancer, in two different Availability Zones: the first
- * subnet of each of the first two zones, in the order given. An ALB needs at least two zones
- * (Elastic Load Balancing User Guide, "Application Load Balancers", Availability Zones), and
- * every further subnet holds one more load-balancer node with a public IPv4 address.
- */
-export function pickAlbSubnets(subnets: SubnetPlacement[]): string[] {
-    const byZone = new Map<string, string>();
-    for (const s of subnets) if (!byZone.has(s.availabilityZone)) byZone.set(s.availabilityZone, s.id);
-    if (byZone.size < 2) {
-        const zones = [...new Set(subnets.map((s) => s.availabilityZone))];
-        throw new Error(`the load balancer needs public subnets in 2 different Availability Zones, got ${subnets.length} subnet(s) in ${zones.length} (${zones.join(", ") || "none"})`);
-    }
-    return [...byZone.values()].slice(0, 2);
 }
 
 /**

@@ -11,8 +11,8 @@ export const DOMAIN_CERTIFICATE_TYPE = "ecs-ship:index:DomainCertificate";
  * (api.example.com → example.com), or the domain itself when it has only two labels (an apex).
  */
 export function defaultZoneName(domain: string): string {
-    const labels = domain.split("..");
-    return labels.length > 2 ? labels.slice(1).join("..") : domain;
+    const labels = domain.split(".");
+    return labels.length > 2 ? labels.slice(1).join(".") : domain;
 }
 
 /** The zone id: the given one, else the public zone of that name (or the default name) looked up in Route 53. */

@@ -2,8 +2,7 @@
 // FargateService adds its own target group and listener rules to it (components/fargate/fargateService.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { publicAlb, publicAlbSecurityGroup } from "../fargate/fargateLoadBalancer";
-import { TLS_POLICY } from "../fargate/fargateSettings";
+import { TLS_POLICY, publicAlb, publicAlbSecurityGroup } from "./publicAlb";
 
 export const SHARED_LOAD_BALANCER_TYPE = "ecs-ship:index:SharedLoadBalancer";
 

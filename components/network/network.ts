@@ -2,7 +2,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
-import { pickAlbSubnets } from "../fargate/fargateSettings";
+
+/**
+ * Exactly two subnets for the load balancer, in two different Availability Zones: the first
+ * subnet of each of the first two zones, in the order given. An ALB needs at least two zones
+ * (Elastic Load Balancing User Guide, "Application Load Balancers", Availability Zones), and
+ * every further subnet holds one more load-balancer node with a public IPv4 address.
+ */
+export function pickAlbSubnets(subnets: Array<{ id: string; availabilityZone: string }>): string[] {
+    const byZone = new Map<string, string>();
+    for (const s of subnets) if (!byZone.has(s.availabilityZone)) byZone.set(s.availabilityZone, s.id);
+    if (byZone.size < 2) {
+        const zones = [...new Set(subnets.map((s) => s.availabilityZone))];
+        throw new Error(`the load balancer needs public subnets in 2 different Availability Zones, got ${subnets.length} subnet(s) in ${zones.length} (${zones.join(", ") || "none"})`);
+    }
+    return [...byZone.values()].slice(0, 2);
+}
 
 export const STACK_NETWORK_TYPE = "ecs-ship:index:StackNetwork";
 

@@ -1,7 +1,7 @@
 // The permissions boundary every role a stack creates must carry: the ceiling for the
 // execution, task and Express infrastructure roles. Pure; evaluated with a real IAM
 // evaluator by test/trustSecurity.test.ts and test/iamEscalation.test.ts.
-import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./trustPolicies";
+import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./stackScope";
 
 /** The service-linked roles Express's infrastructure role may create (its managed policy's own list). */
 export const EXPRESS_SERVICE_LINKED_ROLES = ["ecs.application-autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com"];

@@ -6,8 +6,8 @@
 // and attacked by test/iamEscalation.test.ts.
 import { roleLogicalName } from "../service/naming";
 import { stackArns } from "./stackPolicies";
-import type { IamDocument, IamStatement, StackScope } from "./trustPolicies";
-import { STACK_TAG } from "./trustPolicies";
+import type { IamDocument, IamStatement, StackScope } from "./stackScope";
+import { STACK_TAG } from "./stackScope";
 
 /**
  * RunTask of exactly the jobs' task-definition families, only in the stack's cluster; PassRole of the

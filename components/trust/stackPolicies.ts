@@ -6,7 +6,7 @@ import { EXPRESS_INFRASTRUCTURE_POLICY_ARN } from "../express/expressService";
 import { TASK_EXECUTION_POLICY_ARN } from "../service/serviceArgs";
 import { LOAD_BALANCER_INFRASTRUCTURE_POLICY_ARN } from "../fargate/trafficShift";
 import { elbLogicalName } from "../service/naming";
-import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./trustPolicies";
+import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./stackScope";
 import { taskDefinitionPolicies } from "./taskDefinitionPolicies";
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The deploy role's task-definition permissions: exactly the stack's Fargate families, split over as many
 // managed policies as they need. Pure; replayed by test/iamSufficiency.test.ts and attacked by
 // test/iamEscalation.test.ts.
-import type { IamDocument, StackScope } from "./trustPolicies";
+import type { IamDocument, StackScope } from "./stackScope";
 
 /** Characters a `tasks` policy's family list may take, leaving the rest of IAM's 6,144 for its statements. */
 export const TASK_FAMILIES_BUDGET = 4500;
