@@ -85,7 +85,81 @@ describe("architecture: the import graph", () => {
     });
 });
 
+/** The folders of components/ and tools/ that hold source files: the rooms. */
+function rooms(): string[] {
+    return [...new Set(["components", "tools"].flatMap((d) => tsFiles(d)).map((f) => f.split("/"))
+        .filter((parts) => parts.length > 2).map((parts) => parts.slice(0, 2).join("/")))].sort();
+}
+
+/** The room a file is in (components/trust), or its layer for a file outside the rooms (config, program.ts). */
+const roomOf = (file: string): string => {
+    const parts = file.split("/");
+    return ["components", "tools", "test"].includes(parts[0]) && parts.length > 2 ? parts.slice(0, 2).join("/") : layerOf(file);
+};
+
+/** What a room's index.ts says it may import: the paths on its "May import:" line ("nothing" for none). */
+function mayImport(indexText: string): string[] | undefined {
+    const line = /^\/\/ May import: (.*)$/m.exec(indexText);
+    if (!line) return undefined;
+    return line[1].split(",").map((item) => /^[A-Za-z][\w/.-]*/.exec(item.trim())?.[0].replace(/\.$/, "") ?? "")
+        .filter((item) => item !== "" && item !== "nothing");
+}
+
 describe("architecture: rooms", () => {
+    const graph = importGraph();
+
+    it("keeps every source file of components/ and tools/ in a room, but the package's face components/index.ts", () => {
+        const loose = ["components", "tools"].flatMap((d) => tsFiles(d)).filter((f) => f.split("/").length === 2 && f !== "components/index.ts");
+        assert.deepEqual(loose, [], "put each into the folder of its concern (or a new one with an index.ts)");
+    });
+
+    it("opens every room with an index.ts that says what lives there and what it may import", () => {
+        const missing = rooms().filter((room) => {
+            const file = path.join(ROOT, room, "index.ts");
+            if (!fs.existsSync(file)) return true;
+            const text = fs.readFileSync(file, "utf8");
+            return !text.startsWith("//") || mayImport(text) === undefined;
+        });
+        assert.deepEqual(missing, []);
+    });
+
+    it("imports across rooms only what each room's index.ts allows", () => {
+        // GIVEN each room's "May import:" line
+        const allowed = new Map(rooms().map((room) => [room, mayImport(fs.readFileSync(path.join(ROOT, room, "index.ts"), "utf8")) ?? []]));
+        // WHEN every import out of a room is compared with it
+        const outside: string[] = [];
+        for (const [file, targets] of graph.edges) {
+            const room = roomOf(file);
+            if (!allowed.has(room)) continue;
+            for (const target of targets) {
+                if (roomOf(target) === room) continue;
+                if (!allowed.get(room)!.some((a) => target === a || target.startsWith(`${a}/`))) outside.push(`${file} -> ${target}`);
+            }
+        }
+        // THEN none goes where its room does not say it may
+        assert.deepEqual(outside, [], "import through an allowed room, or change the room's May import line if the design changed");
+    });
+
+    it("has no circle between rooms", () => {
+        const edges = new Map<string, string[]>();
+        for (const [file, targets] of graph.edges) {
+            const from = roomOf(file);
+            if (file === "components/index.ts") continue;
+            const list = edges.get(from) ?? [];
+            for (const t of targets) if (roomOf(t) !== from && !list.includes(roomOf(t))) list.push(roomOf(t));
+            edges.set(from, list);
+        }
+        for (const list of edges.values()) for (const t of list) if (!edges.has(t)) edges.set(t, []);
+        assert.deepEqual(importCircles({ files: [...edges.keys()].sort(), edges, unresolved: [] }).map((c) => c.loop.join(" -> ")), []);
+    });
+
+    it("reads a room's May import line", () => {
+        assert.deepEqual(mayImport("// x\n// May import: components/service, components/fargate (why).\n"), ["components/service", "components/fargate"]);
+        assert.deepEqual(mayImport("// May import: tools/project, config.\n"), ["tools/project", "config"]);
+        assert.deepEqual(mayImport("// May import: nothing else in the repository.\n"), []);
+        assert.equal(mayImport("// no line\n"), undefined);
+    });
+
     it(`keeps every source file under components/, config/ and tools/ within ${MAX_LINES} lines, but the named exceptions`, () => {
         const long = ["components", "config", "tools"].flatMap((d) => tsFiles(d))
             .map((f) => ({ f, lines: fs.readFileSync(path.join(ROOT, f), "utf8").split("\n").length - 1 }))

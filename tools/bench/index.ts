@@ -3,6 +3,8 @@
 // Speed and cost figures, measured rather than asserted in tests (machines are noisy).
 // Each section lives in tools/bench/<section>.ts, exports `run()`, and prints its own
 // method before its numbers.
+// tools/bench: this runner and its sections. Not published (tsconfig.build.json leaves it out).
+// May import: tools/planner, tools/simulate, components, test/support.
 import * as fs from "fs";
 import * as path from "path";
 

@@ -1,3 +1,6 @@
+// tools/plan: `npm run plan` (this file, the command) and its cost part (planCost.ts).
+// May import: tools/planner, tools/simulate, tools/project, components/cost, components/limits, config.
+//
 // npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [--rerun [--rerun-sha <sha>]]
 //                  [--from <stack file | git ref>] [cost flags, see tools/plan/planCost.ts]
 // npx ecs-ship plan [the same options], in an app's repository

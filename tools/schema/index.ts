@@ -1,3 +1,6 @@
+// tools/schema: `npm run config:generate` (this file, the command).
+// May import: config.
+//
 // Writes what the configuration schema generates: schema/stack.schema.json for editors and
 // docs/configuration.md for people. `npm run config:generate`; a test fails when either is stale.
 import * as fs from "fs";

@@ -3,6 +3,8 @@
 // rules (rules.ts). The first step AWS would refuse, or accept into a broken account, is reported
 // with its rule, resource and source. Used by `npm run plan -- --from`, the transition tests and
 // the bench; docs/update-simulator.md.
+// tools/simulate: this file is its face; the command that runs it is `npm run plan -- --from` (from.ts).
+// May import: tools/planner, tools/project, config.
 import { RecordedResource } from "../planner/mockCloud";
 import { Account, Refusal } from "./account";
 import { Step, deriveSteps } from "./steps";

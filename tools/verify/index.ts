@@ -1,3 +1,8 @@
+// tools/verify: the post-deploy gate, `npm run verify` (this file, the command): what it checks in
+// order (verifyGate.ts), over ECS (verifyEcs.ts, verifyDeployment.ts) and HTTP (verifyHttp.ts), with
+// what they share (verifyCore.ts).
+// May import: components/fargate (the deployment strategies' stages).
+//
 // ecs-ship post-deploy gate.
 //
 //   pulumi stack output --json --stack dev | npm run verify -- --stack dev --since <time up started> [--sha <sha>] [--deadline <seconds>]
