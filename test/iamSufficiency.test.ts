@@ -1,5 +1,5 @@
 // Sufficiency: every AWS call the provider makes for the dev and prod plans (tabled with its
-// source in components/trust/iamCalls.ts) is allowed to the role that makes it, evaluated by a
+// source in components/trust/iamCalls/) is allowed to the role that makes it, evaluated by a
 // real IAM evaluator (@cloud-copilot/iam-simulate) with the plan's own ARNs and tags.
 import { strict as assert } from "assert";
 import * as path from "path";

@@ -134,11 +134,13 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         fs.writeFileSync(path.join(example, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
         typeCheck = run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], example);
 
-        // The mock cloud is this repository's tool; transpiled to JavaScript beside the runner.
-        const mockSource = fs.readFileSync(path.join(ROOT, "tools", "planner", "mockCloud.ts"), "utf8");
-        const mockJs = ts.transpileModule(mockSource, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+        // The mock cloud is this repository's tool (the mock and its fake state); transpiled to JavaScript beside the runner.
         fs.mkdirSync(path.join(example, "mock"));
-        fs.writeFileSync(path.join(example, "mock", "mockCloud.js"), mockJs);
+        for (const file of ["mockCloud", "fakeState"]) {
+            const mockSource = fs.readFileSync(path.join(ROOT, "tools", "planner", `${file}.ts`), "utf8");
+            const mockJs = ts.transpileModule(mockSource, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+            fs.writeFileSync(path.join(example, "mock", `${file}.js`), mockJs);
+        }
         fs.writeFileSync(path.join(example, "runner.js"), RUNNER);
         result = JSON.parse(run(process.execPath, ["runner.js"], example, { GITHUB_SHA: SHA }));
 
