@@ -1,5 +1,5 @@
 // Pure pieces of a scheduled job: its names and the schedule's
-// retry and window settings. No resources, so tested without mocks (test/jobs.test.ts).
+// retry and window settings. No resources, so tested without mocks (test/workloadsConfig.test.ts).
 import { fitName } from "../service/naming";
 
 /** Names of a job's resources: task-definition family, schedule, scheduler role's logical base. */
