@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ENVIRONMENTS_FILE, loadEnvironments, roleVariable } from "../project/environments";
-import { projectRoot } from "../project/project";
+import { projectRoot } from "../../config/project";
 
 export class FirstDeployError extends Error {}
 

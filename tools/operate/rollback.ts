@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, parseDocument } from "yaml";
 import { serviceResourceName } from "../../components/service/serviceArgs";
-import { projectRoot, stackFilePath } from "../project/project";
+import { projectRoot, stackFilePath } from "../../config/project";
 
 export class RollbackError extends Error {}
 

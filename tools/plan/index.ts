@@ -32,7 +32,7 @@ import { ConfigError } from "../../config";
 import { formatViolation } from "../../components/limits/limits";
 import { RecordedResource } from "../planner/mockCloud";
 import { Plan, plan, planJson } from "../planner/planner";
-import { StackFileError, projectRoot, stackForFile } from "../project/project";
+import { StackFileError, projectRoot, stackForFile } from "../../config/project";
 import { COST_USAGE, CostArgs, CostError, CostReport, planCost, takeCostArgs } from "./planCost";
 import { ResourceChange, compareRuns } from "../planner/replacements";
 import { failureSentence, renderSimulation, simulate, simulationJson } from "../simulate";

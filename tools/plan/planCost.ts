@@ -19,7 +19,7 @@ import { estimateCost, planRegion } from "../../components/cost/model";
 import { PRICES, UnknownRegionError } from "../../components/cost/priceTable";
 import { CostChange, compareEstimates, renderChangeText, renderCostMarkdown, renderCostText } from "../../components/cost/render";
 import { Plan, ROOT, plan, planJson } from "../planner/planner";
-import { readProject, stackFileOf } from "../project/project";
+import { readProject, stackFileOf } from "../../config/project";
 
 export const COST_USAGE = "[--compare <stack> | --compare-file <path> | --compare-ref <git-ref>] [--cost-markdown] [--assume key=value]... [--price-region <region>]";
 

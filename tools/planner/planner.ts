@@ -6,9 +6,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LimitViolation, preflight } from "../../components/limits/limits";
 import { MockCloud, RecordedResource, World, installMocks, physicalName, settle } from "./mockCloud";
-import { StackFileError, readProject, readYaml, stackFileOf } from "../project/project";
+import { StackFileError, readProject, readYaml, stackFileOf } from "../../config/project";
 
-export { StackFileError } from "../project/project";
+export { StackFileError } from "../../config/project";
 /** This repository's project folder: the default when no projectDir is given. */
 export const ROOT = path.resolve(__dirname, "../..");
 

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { StackFileError, projectRoot, stackFilePath } from "./project";
+import { StackFileError, projectRoot, stackFilePath } from "../../config/project";
 
 export const ENVIRONMENTS_FILE = ".github/environments.json";
 

@@ -14,7 +14,7 @@ import * as path from "path";
 import { RecordedResource, World } from "../planner/mockCloud";
 import { ConfigError } from "../../config";
 import { ROOT, StackFileError, plan } from "../planner/planner";
-import { stackFilePath } from "../project/project";
+import { stackFilePath } from "../../config/project";
 
 /** --from names neither a file nor a commit, or the plan at the ref failed: exit 2 with this message. */
 export class FromError extends Error {}

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { MatrixEntry, loadEnvironments } from "../project/environments";
-import { projectRoot } from "../project/project";
+import { projectRoot } from "../../config/project";
 import { PINS, PREFLIGHT, PULUMI_CLI_VERSION, checkoutSteps, deployConcurrency, pulumiSecrets, qemuStep } from "./workflowParts";
 
 export const DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";

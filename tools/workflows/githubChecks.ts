@@ -15,7 +15,7 @@
 // the stack's job, so a failing check never names, and so never creates, the environment.
 // Exit codes: 0 checked, 1 the check failed (the message says what to create), 2 bad arguments.
 import { ENVIRONMENTS_FILE, EnvironmentsError, loadEnvironments } from "../project/environments";
-import { projectRoot } from "../project/project";
+import { projectRoot } from "../../config/project";
 
 /** GitHub's limit on an issue or pull request comment body, in characters (the API answers 422 above it). */
 export const COMMENT_LIMIT = 65536;

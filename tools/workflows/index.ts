@@ -2,7 +2,7 @@
 // from .github/environments.json (`npm run workflows:generate`), from the parts every workflow shares
 // (workflowParts.ts: action pins, the Pulumi CLI version, the preflight); githubChecks.ts is what the
 // workflows check against GitHub itself before they act (`npx ecs-ship github-checks`).
-// May import: tools/project.
+// May import: tools/project, config.
 //
 // The face: the pieces cli/ and the tests use, without the commands' main().
 export { DEPLOY_WORKFLOW, approvalJobId, deployJobId, deployWorkflow } from "./deployWorkflow";

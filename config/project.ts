@@ -2,7 +2,8 @@
 // which sit beside Pulumi.yaml or in the folder Pulumi.yaml names as `stackConfigDir` (Pulumi docs,
 // "Pulumi.yaml project file reference", stackConfigDir: "directory containing stack configuration
 // files, relative to the project root"). Read by the planner and by every tool the workflows run, so
-// they find the same files the Pulumi CLI does, in this repository and in an app's repository.
+// they find the same files the Pulumi CLI does, in this repository and in an app's repository. It lives
+// in config/, the layer below the tools, because the configuration reads a project's stack files too.
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
