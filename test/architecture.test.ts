@@ -7,23 +7,28 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT, importCircles, importGraph, resolveImport, tsFiles } from "./support/importGraph";
 
-/** The layer a file belongs to: its top folder, or the top-level file itself. */
-const layerOf = (file: string): string => (file.includes("/") ? file.split("/")[0] : file);
+/**
+ * The layer a file belongs to: its top folder; index.ts and lib.ts, the two entries, are their own; any other
+ * top-level file (program.ts, and what it composes from) is the program.
+ */
+const layerOf = (file: string): string => (file.includes("/") ? file.split("/")[0]
+    : ["index.ts", "lib.ts"].includes(file) ? file : "program");
 
 /**
  * What each layer may import besides itself. components/ is the bottom: it reads no configuration and runs
- * no tool. config/ turns a stack file into component arguments. program.ts composes both; lib.ts and
- * index.ts are the package's and this repository's entries. tools/ and cli/ sit on top.
+ * no tool. config/ turns a stack file into component arguments. The program (program.ts, and any other
+ * top-level file it composes from) composes both; lib.ts and index.ts are the package's and this
+ * repository's entries. tools/ and cli/ sit on top.
  */
 const MAY_IMPORT: Record<string, string[]> = {
     "components": [],
     "config": ["components"],
-    "program.ts": ["config", "components"],
-    "lib.ts": ["components", "program.ts"],
-    "index.ts": ["program.ts"],
+    "program": ["config", "components"],
+    "lib.ts": ["components", "program"],
+    "index.ts": ["program"],
     "policy": ["components", "config"],
-    "tools": ["components", "config", "program.ts"],
-    "cli": ["tools", "components", "config", "program.ts"],
+    "tools": ["components", "config", "program"],
+    "cli": ["tools", "components", "config", "program"],
 };
 
 /** Benchmarks are not shipped (tsconfig.build.json excludes them) and may borrow the tests' helpers. */

@@ -10,7 +10,10 @@ export const ROOT = path.resolve(__dirname, "../..");
 
 /** Source folders of the library and its tools (tests, examples and the app are outside the graph). */
 export const LAYERS = ["components", "config", "tools", "cli", "policy"] as const;
-export const TOP_FILES = ["program.ts", "lib.ts", "index.ts"];
+/** The top-level .ts files: the entries (index.ts, lib.ts) and the program. */
+export function topFiles(): string[] {
+    return fs.readdirSync(ROOT).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
+}
 
 /** Every .ts file under `dir` (relative to the root), recursively, as root-relative posix paths. */
 export function tsFiles(dir: string): string[] {
@@ -47,7 +50,7 @@ export interface ImportGraph { files: string[]; edges: Map<string, string[]>; un
 
 /** The graph over every library source file: components/, config/, tools/, cli/, policy/ and the top files. */
 export function importGraph(): ImportGraph {
-    const files = [...LAYERS.flatMap((d) => tsFiles(d)), ...TOP_FILES.filter((f) => fs.existsSync(path.join(ROOT, f)))];
+    const files = [...LAYERS.flatMap((d) => tsFiles(d)), ...topFiles()];
     const edges = new Map<string, string[]>();
     const unresolved: Array<[string, string]> = [];
     for (const file of files) {
