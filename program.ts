@@ -17,6 +17,8 @@ import { JOB_DEFAULTS } from "./config/jobs";
 import { queueNameOf } from "./config/worker";
 import { jobResourceName } from "./components/jobs/jobSettings";
 import { GithubOidcTrust } from "./components/trust/githubOidcTrust";
+import { reviewInstanceTrust } from "./components/trust/reviewTrust";
+import { reviewTemplate } from "./reviewProgram";
 import { StackNetwork } from "./components/network/network";
 import { EXEC_TASK_STATEMENT, SERVICE_DEFAULTS, ScalingArgs, secretResourceArn, serviceResourceName } from "./components/service/serviceArgs";
 import { ecrRepositoryArn } from "./components/trust/permissionsBoundary";
@@ -44,6 +46,10 @@ const provider = new aws.Provider(prefix, {
     defaultTags: { tags: settings.tags },
 });
 const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+// Review environments (docs/review-environments.md): stack `review` creates only the review trust, and a
+// `pr-<n>` stack the template's services with that trust's boundary and no trust of its own.
+if (settings.review?.stack.kind === "template") return reviewTemplate(settings, opts);
+const reviewInstance = settings.review?.stack.kind === "instance";
 
 // Custom domains of Fargate services, each with the id of its public Route 53 zone (given, or looked
 // up by name). Keyed by the domain: services on one domain with different paths share its zone,
@@ -63,7 +69,7 @@ const shifting = fargate.some((s) => (s.deployment?.strategy ?? "rolling") !== "
 const notifying = fargate.filter((s) => s.alarms?.email || s.alarms?.snsTopicArn);
 
 // Keyless trust for the GitHub workflow. It owns the permissions boundary every role below carries.
-const trust = new GithubOidcTrust(`${prefix}-github`, {
+const trust = reviewInstance ? reviewInstanceTrust({ provider }) : new GithubOidcTrust(`${prefix}-github`, {
     prefix,
     region: settings.region,
     repository: github.repository,
@@ -75,6 +81,8 @@ const trust = new GithubOidcTrust(`${prefix}-github`, {
     oidcProviderArn: github.oidcProviderArn,
     retainProvider: github.retainProvider,
     maxSessionDuration: github.maxSessionDuration,
+    // State objects are keyed by the Pulumi project (Pulumi.yaml's name): this app's, never another's in a shared bucket.
+    project: pulumi.getProject(),
     stateBucket: backend.stateBucket,
     stateKmsKeyArn: backend.kmsKeyArn,
     stackTags: settings.tags,

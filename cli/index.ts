@@ -3,7 +3,7 @@
 // offline (plan), and the tools the workflows run (environments, verify, rollback, first-deploy).
 import * as path from "path";
 import * as readline from "readline/promises";
-import { InitError, InitOptions, defaults, detect, filesFor, nextCommands, problemsOf, repositoryRoot, writeFiles } from "./init";
+import { IMMUTABLE_SUBJECT_SINCE, InitError, InitOptions, defaults, detect, filesFor, githubFacts, nextCommands, problemsOf, projectNameOf, repositoryRoot, subjectIds, writeFiles } from "./init";
 import { packageManifest } from "./packageInfo";
 import { upgradeWorkflows } from "./workflows";
 
@@ -12,7 +12,7 @@ const USAGE = `usage: npx ecs-ship <command> [options]
   init       set up this repository: Pulumi.yaml, index.ts, a stack file per environment, .github/
              [--stacks dev,prod] [--repository owner/name] [--region r] [--context dir] [--dockerfile file]
              [--port n] [--mode fargate|express] [--service name] [--health-check-path /p] [--account id]
-             [--yes] [--force]
+             [--owner-id n --repository-id n] [--project name] [--yes] [--force]
   upgrade    rewrite .github/workflows for the installed version and print the diff [--check]
   plan       what \`pulumi up\` would create, offline (same options as \`npm run plan\`; --help)
   environments | verify | rollback | first-deploy | github-checks   the tools the workflows run
@@ -22,6 +22,7 @@ const INIT_FLAGS: Record<string, keyof InitOptions> = {
     "--stacks": "stacks", "--repository": "repository", "--region": "region", "--context": "context",
     "--dockerfile": "dockerfile", "--port": "port", "--mode": "mode", "--service": "service",
     "--health-check-path": "healthCheckPath", "--account": "account",
+    "--owner-id": "ownerId", "--repository-id": "repositoryId", "--project": "project",
 };
 
 /** The questions asked in a terminal, in order, for what no flag answered. */
@@ -38,7 +39,9 @@ const QUESTIONS: Array<[keyof InitOptions, string]> = [
 
 function setOption(o: InitOptions, key: keyof InitOptions, value: string): void {
     if (key === "stacks") o.stacks = value.split(",").map((s) => s.trim()).filter(Boolean);
-    else if (key === "port") o.port = /^\d+$/.test(value) ? Number(value) : (value as unknown as number);
+    else if (key === "port" || key === "ownerId" || key === "repositoryId") {
+        (o as unknown as Record<string, unknown>)[key] = /^\d+$/.test(value) ? Number(value) : value;
+    }
     else (o as unknown as Record<string, string>)[key] = value;
 }
 
@@ -78,17 +81,35 @@ async function init(argv: string[]): Promise<number> {
             rl.close();
         }
     }
+    // The project follows the repository answered, unless --project named it.
+    if (!given.has("project")) options.project = projectNameOf(options.repository);
+    // The trust's subject form: the ids given, else GitHub's for a repository created since the immutable
+    // subject became the default (read with `gh api` when it can be).
+    const asked = given.has("ownerId") || given.has("repositoryId");
+    const ids = subjectIds(options, asked ? undefined : githubFacts(options.repository));
+    options.ownerId = ids.ownerId;
+    options.repositoryId = ids.repositoryId;
     const problems = problemsOf(options, root);
     if (problems.length) return fail(`init: ${problems.length} problem(s), nothing was written:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     try {
         const written = writeFiles(root, filesFor(options), force);
         process.stdout.write(`ecs-ship ${packageManifest().version} set up ${root}:\n${written.map((f) => `  ${f}`).join("\n")}\n\nNext:\n`);
         process.stdout.write(nextCommands(options).map((c) => `  ${c}`).join("\n") + "\n");
+        process.stdout.write(subjectNote(options, ids.known));
         return 0;
     } catch (e) {
         if (e instanceof InitError) return fail(e.message);
         throw e;
     }
+}
+
+/** What init wrote about the OIDC subject, and what to check when it could not tell. */
+function subjectNote(o: InitOptions, known: { createdAt: string } | undefined): string {
+    if (o.ownerId !== undefined) return `\nThe trust expects GitHub's immutable subject for ${o.repository} (ownerId ${o.ownerId}, repositoryId ${o.repositoryId}).\n`;
+    const why = known
+        ? `${o.repository} was created on ${known.createdAt.slice(0, 10)}, before ${IMMUTABLE_SUBJECT_SINCE}, so its tokens carry repo:${o.repository}:… unless it was renamed, transferred or opted in to immutable subjects`
+        : `gh could not read ${o.repository}, so init could not tell which subject its tokens carry`;
+    return `\nNote: ${why}. If the repository's Settings > Actions > OIDC page shows immutable subjects, set ownerId and repositoryId in each stack file (they are there, commented out) before the first deploy, or it fails with "Not authorized to perform sts:AssumeRoleWithWebIdentity".\n`;
 }
 
 function upgrade(argv: string[]): number {

@@ -3,6 +3,7 @@
 // rest in a terminal (flags answer in a script, --yes takes every default), and writes the Pulumi
 // project, one stack file per environment, .github/environments.json and the workflows. It never
 // overwrites a file without --force.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -28,6 +29,62 @@ export interface InitOptions {
     healthCheckPath: string;
     /** The AWS account every stack shares, when it is one: later stacks reuse the first one's GitHub OIDC provider. */
     account?: string;
+    /**
+     * The repository owner's and the repository's immutable numeric ids. Given, the stack files pin the trust to
+     * GitHub's immutable subject `repo:OWNER@<ownerId>/NAME@<repositoryId>:…`, the only form that repositories
+     * created, renamed or transferred since 2026-07-15 present (GitHub Docs, "OpenID Connect", "Immutable
+     * subject claims", github/docs#45221). Read with `gh api` when it can be; else left for the user, with the
+     * command that prints them.
+     */
+    ownerId?: number;
+    repositoryId?: number;
+    /** The Pulumi project's name: the repository's, so two apps never share a project (and state) in one backend. */
+    project: string;
+}
+
+/** What GitHub says of the repository, when `gh` can ask: its ids and when it was created. */
+export interface GithubFacts { ownerId: number; repositoryId: number; createdAt: string }
+
+/**
+ * The day GitHub began giving new repositories the immutable subject by default. Source: GitHub Docs,
+ * "OpenID Connect", "Immutable subject claims" (github/docs#45221; changelog 2026-04-23).
+ */
+export const IMMUTABLE_SUBJECT_SINCE = "2026-07-15";
+
+/**
+ * Reads the repository's ids and creation date with the GitHub CLI (`gh api repos/OWNER/NAME`), when it is
+ * installed and signed in; undefined otherwise (offline, no gh, no access), and init says what to run.
+ */
+export function githubFacts(repository: string, run: (args: string[]) => string = ghApi): GithubFacts | undefined {
+    try {
+        const out = JSON.parse(run(["api", `repos/${repository}`, "--jq", "{ownerId: .owner.id, repositoryId: .id, createdAt: .created_at}"]));
+        if (Number.isInteger(out.ownerId) && Number.isInteger(out.repositoryId) && typeof out.createdAt === "string") return out;
+    } catch {
+        // gh missing, not signed in, offline, or no access: init falls back to the name-only subject and says so.
+    }
+    return undefined;
+}
+
+function ghApi(args: string[]): string {
+    return execFileSync("gh", args, { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "ignore"] });
+}
+
+/**
+ * The ids to pin the trust to: those given, else GitHub's for a repository created on or after
+ * IMMUTABLE_SUBJECT_SINCE (its tokens carry only the immutable subject). An older repository keeps the
+ * name-only subject unless it was renamed, transferred or opted in, which the API does not say: init then
+ * writes the ids commented out, with how to tell.
+ */
+export function subjectIds(o: Pick<InitOptions, "ownerId" | "repositoryId">, facts: GithubFacts | undefined): { ownerId?: number; repositoryId?: number; known?: GithubFacts } {
+    if (o.ownerId !== undefined || o.repositoryId !== undefined) return { ownerId: o.ownerId, repositoryId: o.repositoryId };
+    if (facts && facts.createdAt.slice(0, 10) >= IMMUTABLE_SUBJECT_SINCE) return { ownerId: facts.ownerId, repositoryId: facts.repositoryId };
+    return { known: facts };
+}
+
+/** A Pulumi project name from the repository's: letters, digits, "-", "_" and "." (Pulumi project schema, `name`). */
+export function projectNameOf(repository: string): string {
+    const name = (repository.split("/")[1] ?? "").replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 100);
+    return name || "app";
 }
 
 export interface Detected { dockerfiles: string[]; repository?: string; port?: number }
@@ -52,6 +109,7 @@ export function defaults(found: Detected, env: NodeJS.ProcessEnv = process.env):
         mode: "fargate",
         service: "web",
         healthCheckPath: "/",
+        project: projectNameOf(found.repository ?? ""),
     };
 }
 
@@ -73,7 +131,33 @@ export function problemsOf(o: InitOptions, root: string): string[] {
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(o.service)) problems.push(`--service: must be a lowercase letter followed by up to 19 lowercase letters, digits or hyphens, got ${JSON.stringify(o.service)}`);
     if (!o.healthCheckPath.startsWith("/")) problems.push(`--health-check-path: must start with "/", got ${JSON.stringify(o.healthCheckPath)}`);
     if (o.account !== undefined && !/^\d{12}$/.test(o.account)) problems.push(`--account: must be a 12-digit AWS account id, got ${JSON.stringify(o.account)}`);
+    for (const [flag, id] of [["--owner-id", o.ownerId], ["--repository-id", o.repositoryId]] as const) {
+        if (id !== undefined && (!Number.isSafeInteger(id) || id < 1)) problems.push(`${flag}: must be GitHub's numeric id (gh api repos/OWNER/NAME --jq '{ownerId: .owner.id, repositoryId: .id}'), got ${JSON.stringify(id)}`);
+    }
+    if ((o.ownerId === undefined) !== (o.repositoryId === undefined)) problems.push(`--owner-id and --repository-id: give both or neither (the immutable subject names both), got only ${o.ownerId === undefined ? "--repository-id" : "--owner-id"}`);
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(o.project)) problems.push(`--project: must be a Pulumi project name (letters, digits, "-", "_" and ".", at most 100), got ${JSON.stringify(o.project)}`);
     return problems;
+}
+
+/**
+ * The trust's subject form. With the ids, the roles trust only GitHub's immutable subject; without them, the
+ * lines are written commented out with how to tell which form the repository's tokens carry.
+ */
+function subjectLines(o: InitOptions): string[] {
+    if (o.ownerId !== undefined && o.repositoryId !== undefined) {
+        return [
+            "    # GitHub's immutable subject (repo:OWNER@<ownerId>/NAME@<repositoryId>:…), which this repository's tokens carry.",
+            `    ownerId: ${o.ownerId}`,
+            `    repositoryId: ${o.repositoryId}`,
+        ];
+    }
+    return [
+        `    # Repositories created, renamed or transferred since ${IMMUTABLE_SUBJECT_SINCE} (and older ones that opted in) present the`,
+        "    # immutable subject repo:OWNER@<ownerId>/NAME@<repositoryId>:…; for those, uncomment both with the numbers",
+        `    # \`gh api repos/${o.repository} --jq '{ownerId: .owner.id, repositoryId: .id}'\` prints (docs/ci-cd.md).`,
+        "    # ownerId: <owner id>",
+        "    # repositoryId: <repository id>",
+    ];
 }
 
 const OIDC_PROVIDER = "oidc-provider/token.actions.githubusercontent.com";
@@ -88,6 +172,7 @@ export function stackFile(o: InitOptions, stack: string): string {
         `  aws:region: ${o.region}`,
         "  ecs-ship:github:",
         `    repository: ${o.repository}`,
+        ...subjectLines(o),
         ...(first ? ["    deployBranches: [main]"] : ["    deployBranches: []", `    deployEnvironments: [${stack}]`]),
         "    pullRequestPreview: true",
     ];
@@ -111,7 +196,14 @@ export function stackFile(o: InitOptions, stack: string): string {
     return lines.join("\n") + "\n";
 }
 
-export const PROJECT_YAML = `name: ecs-ship
+/**
+ * Pulumi.yaml. The project is named after the app, not ecs-ship: Pulumi keeps a self-managed backend's state
+ * under `.pulumi/stacks/<project>/<stack>.json` (Pulumi docs, "State and backends"), so two apps sharing a
+ * state bucket under one project name would share stack `dev`'s state. The trust scopes state access to this
+ * project (components/trust/stackPolicies.ts, statePolicy).
+ */
+export function projectYaml(project: string): string {
+    return `name: ${project}
 # The program is index.ts: one line that runs ecs-ship (node_modules/ecs-ship).
 main: index.ts
 runtime:
@@ -120,6 +212,7 @@ runtime:
     typescript: true
 description: Deploys this repository's app to Amazon ECS with ecs-ship.
 `;
+}
 
 export const INDEX_TS = `import { ecsShip } from "ecs-ship"; export = ecsShip();\n`;
 
@@ -129,7 +222,7 @@ export function filesFor(o: InitOptions): Record<string, string> {
         environments: o.stacks.map((stack, i) => (i === 0 ? { stack } : { stack, githubEnvironment: stack, approval: true })),
     };
     const project: Record<string, string> = {
-        "Pulumi.yaml": PROJECT_YAML,
+        "Pulumi.yaml": projectYaml(o.project),
         "index.ts": INDEX_TS,
         ...Object.fromEntries(o.stacks.map((s) => [`Pulumi.${s}.yaml`, stackFile(o, s)])),
         ".github/environments.json": JSON.stringify(environments, null, 2) + "\n",

@@ -16,8 +16,10 @@ import { stackPrefix } from "../components/service/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
 import { releaseFromProcfile } from "./release";
+import { ReviewRole, ReviewSettings, reviewRoleOf, reviewStackProblems, reviewTemplateProblems, withReviewDefaults, withReviewInstanceDefaults } from "./review";
 import { GithubValues, JobValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
+export { ReviewSettings, reviewSettingsOf } from "./review";
 export { CONFIG_KEYS, SERVICE_MODES, ServiceMode, NAT_STRATEGIES, AWS_REGIONS } from "./schema";
 export const PROJECT = "ecs-ship";
 
@@ -53,6 +55,8 @@ export interface Settings {
     repositoryRoot?: string;
     /** Scheduled jobs (`ecs-ship:jobs`), sorted by name; each names one of `services`. */
     jobs: JobConfig[];
+    /** Review environments (`ecs-ship:review`): the settings, and whether this stack is the template or one PR's instance. */
+    review?: ReviewSettings & { stack: ReviewRole };
 }
 
 /** One entry of `ecs-ship:jobs`, with its name. */
@@ -98,27 +102,33 @@ export function parseSettings(raw: RawConfig): Settings {
         problems.push(`stack name: must be a lowercase letter followed by up to 19 lowercase letters, digits or hyphens (it starts every physical name), got ${show(raw.stack)}`);
     }
     problems.push(...strayNamespaces(raw.otherKeys ?? []));
+    problems.push(...reviewStackProblems(raw.stack, raw.values.review));
+    if (raw.values.review !== undefined) problems.push(...reviewTemplateProblems(raw.values));
     const parsed = stackSchema.safeParse({ region: raw.region, ...raw.values }, { reportInput: true });
     if (!parsed.success) problems.push(...problemsOf(parsed.error.issues, stackSchema));
     const services = parsed.success ? resolveServices(parsed.data.services, raw, problems) : [];
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, problems);
 
-    const { github, backend, registry, network, containerInsights, loadBalancer, region, jobs } = parsed.data;
+    const { github, backend, registry, network, containerInsights, loadBalancer, region, jobs, review } = parsed.data;
+    const reviewRole = reviewRoleOf(raw.stack);
     return {
         project: PROJECT,
         stack: raw.stack,
         region,
         prefix: stackPrefix(raw.stack),
-        tags: { "ecs-ship:stack": raw.stack, "ecs-ship:managed-by": "pulumi" },
+        // A review instance's resources carry `ecs-ship:review=true` too: the review role's policies key on it.
+        tags: { "ecs-ship:stack": raw.stack, "ecs-ship:managed-by": "pulumi", ...(reviewRole?.kind === "instance" ? { "ecs-ship:review": "true" } : {}) },
         github,
         backend: backend ?? {},
         registry: registry ?? {},
         network,
         containerInsights,
         loadBalancer,
-        services,
+        // A pull request's stack runs the template's services at the cheapest settings that work (config/review.ts).
+        services: reviewRole?.kind === "instance" && review ? withReviewInstanceDefaults(services) : services,
         ...(raw.projectDir !== undefined ? { repositoryRoot: raw.projectDir } : {}),
         jobs: Object.keys(jobs ?? {}).sort().map((name) => ({ name, ...jobs![name] })),
+        ...(review && reviewRole ? { review: { ...withReviewDefaults(review), stack: reviewRole } } : {}),
     };
 }
 

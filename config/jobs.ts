@@ -117,12 +117,17 @@ export function checkJobs(o: Record<string, unknown>, ctx: z.RefinementCtx): voi
             problem(ctx, ["jobs", name, "service"], `must name a service of ecs-ship:services (${known.join(", ") || "none defined"}), got ${show(j.service)}`);
             continue;
         }
+        // A job that sets neither size runs at its service's, which the service's own check already holds to
+        // the same table (config/service.ts, checkSize): one problem, where the user wrote the value.
+        if (j.cpu === undefined && j.memory === undefined) continue;
         const cpu = j.cpu ?? svc.cpu ?? DEFAULTS.service.cpu;
         const memory = j.memory ?? svc.memory ?? DEFAULTS.service.memory;
         if (typeof cpu !== "number" || typeof memory !== "number") continue;
+        // What the job does not set comes from its service (or the default): the message says which.
+        const from = (key: "cpu" | "memory") => (j[key] !== undefined ? "" : svc[key] !== undefined ? ` (services.${j.service}.${key})` : " (the default)");
         // Jobs run on Fargate whatever the service's mode. Source: Amazon ECS Developer Guide, Fargate task size table.
         const allowed = FARGATE_CPU_MEMORY[cpu];
-        if (!allowed) problem(ctx, ["jobs", name, "cpu"], `must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} (Fargate task sizes), got ${show(cpu)}`);
-        else if (!allowed.includes(memory)) problem(ctx, ["jobs", name, "memory"], `with cpu ${cpu}, Fargate accepts ${describeMemoryFor(cpu)} MiB, got ${show(memory)}`);
+        if (!allowed) problem(ctx, ["jobs", name, "cpu"], `must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} (Fargate task sizes), got ${show(cpu)}${from("cpu")}`);
+        else if (!allowed.includes(memory)) problem(ctx, ["jobs", name, j.memory !== undefined ? "memory" : "cpu"], `with cpu ${cpu}${from("cpu")}, Fargate accepts ${describeMemoryFor(cpu)} MiB, got memory ${show(memory)}${from("memory")}`);
     }
 }

@@ -12,6 +12,7 @@ import { ACM_ARN, BUCKET, OIDC_PROVIDER_ARN, REPOSITORY, SUBNET_ID, VPC_ID, exac
 import { imageSchema, serviceSchema, servicesSchema } from "./service";
 import { checkJobs, jobsSchema } from "./jobs";
 import { checkWorkersInStack } from "./worker";
+import { reviewSchema } from "./review";
 export { ENV_NAME } from "./patterns";
 export { EXPRESS_LIMITS, RESERVED_SERVICE_NAMES, SERVICE_MODES, ServiceMode, alarmsSchema, imageSchema, scalingSchema, serviceSchema, servicesSchema } from "./service";
 import { ALWAYS, bool, closed, int, listOf, oneOf, problem, record, says, show, text } from "./rules";
@@ -163,6 +164,7 @@ const stackShape = {
     }).optional().meta({ description: "The Fargate services' load balancer." }),
     services: servicesSchema,
     jobs: jobsSchema.optional(),
+    review: reviewSchema.optional(),
 };
 
 /** The `ecs-ship:` keys, as the schema declares them (`region` is the provider's `aws:region`). */
@@ -192,3 +194,4 @@ export type JobValues = z.output<typeof jobsSchema>[string];
 export type GithubValues = z.output<typeof githubSchema>;
 export type NetworkValues = z.output<typeof networkSchema>;
 export type ImageValues = z.output<typeof imageSchema>;
+export type { ReviewSettings } from "./review";

@@ -49,12 +49,22 @@ describe("npx ecs-ship init, in an app's own repository", function () {
     let bin: string;
     let version: string;
     let init: ReturnType<typeof spawnSync>;
+    // A `gh` first on PATH that cannot reach GitHub (as offline, or not signed in), unless a test gives one that answers.
+    let ghBin: string;
     const ecsShip = (args: string[], cwd = repo, env: NodeJS.ProcessEnv = {}) =>
-        spawnSync(bin, args, { cwd, env: { ...process.env, GITHUB_SHA: SHA, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        spawnSync(bin, args, { cwd, env: { ...process.env, PATH: `${ghBin}${path.delimiter}${process.env.PATH}`, GITHUB_SHA: SHA, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    /** A fake `gh` that answers `gh api repos/OWNER/NAME` for the repository with these facts, or fails. */
+    const fakeGh = (dir: string, answer: object | undefined) => {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, "gh"), answer === undefined ? "#!/bin/sh\necho 'gh: not logged in' >&2\nexit 4\n"
+            : `#!/bin/sh\n[ "$1" = api ] && [ "$2" = repos/acme/widgets ] && echo '${JSON.stringify(answer)}' && exit 0\nexit 1\n`, { mode: 0o755 });
+        return dir;
+    };
     const read = (file: string) => fs.readFileSync(path.join(repo, file), "utf8");
 
     before(() => {
         work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-init-")));
+        ghBin = fakeGh(path.join(work, "no-gh"), undefined);
         // Packed once for this content, shared with the other package tests (test/support/pack.ts).
         const tarball = packOnce().tarball;
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(work, "node_modules"), "dir");
@@ -79,12 +89,16 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         assert.equal(init.stdout, `ecs-ship ${version} set up ${repo}:\n${files.map((f) => `  ${f}\n`).join("")}\nNext:\n`
             + `  npm install --save-dev ecs-ship@${version} @pulumi/aws@^7.48.0 @pulumi/awsx@^3.9.0 @pulumi/docker@^5.2.0 @pulumi/policy@^1.21.0 @pulumi/pulumi@^3.270.0\n`
             + "  npx ecs-ship plan --stack dev\n"
-            + "  pulumi up --stack dev && pulumi stack output --json --stack dev | npx ecs-ship first-deploy --stack dev --apply\n");
+            + "  pulumi up --stack dev && pulumi stack output --json --stack dev | npx ecs-ship first-deploy --stack dev --apply\n"
+            + "\nNote: gh could not read acme/widgets, so init could not tell which subject its tokens carry. If the repository's Settings > Actions > OIDC page"
+            + " shows immutable subjects, set ownerId and repositoryId in each stack file (they are there, commented out) before the first deploy, or it fails"
+            + ' with "Not authorized to perform sts:AssumeRoleWithWebIdentity".\n');
         for (const f of files) assert.ok(fs.existsSync(path.join(repo, f)), f);
         // AND the program is the one line that runs ecsShip() from the package
         assert.equal(read("index.ts"), 'import { ecsShip } from "ecs-ship"; export = ecsShip();\n');
         assert.deepEqual(parse(read("Pulumi.yaml")), {
-            name: "ecs-ship", main: "index.ts", runtime: { name: "nodejs", options: { typescript: true } },
+            // The project is the app's: its state never shares a key with another app's in one backend.
+            name: "widgets", main: "index.ts", runtime: { name: "nodejs", options: { typescript: true } },
             description: "Deploys this repository's app to Amazon ECS with ecs-ship.",
         });
         // AND dev deploys from main, prod from its approved GitHub environment, in that order
@@ -107,8 +121,21 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         // GIVEN the files init wrote  WHEN the prod stack is planned from the repository
         const r = ecsShip(["plan", "--stack", "prod", "--json"]);
         assert.equal(r.status, 0, r.stderr);
-        const doc = JSON.parse(r.stdout) as { stack: string; resources: Array<{ type: string; name: string; inputs: any }>; outputs: any };
+        const doc = JSON.parse(r.stdout) as { project: string; stack: string; resources: Array<{ type: string; name: string; inputs: any }>; outputs: any };
         assert.equal(doc.stack, "prod");
+        assert.equal(doc.project, "widgets");
+        // AND with an S3 state backend, the deploy role reaches this project's state objects only (a self-managed
+        // backend keys them .pulumi/stacks/<project>/<stack>.json), never another app's stack of the same name
+        const withState = path.join(work, "state-stacks", "Pulumi.prod.yaml");
+        fs.mkdirSync(path.dirname(withState), { recursive: true });
+        fs.writeFileSync(withState, read("Pulumi.prod.yaml") + "  ecs-ship:backend:\n    stateBucket: acme-pulumi-state\n");
+        const stated = JSON.parse(ecsShip(["plan", "--stack-file", withState, "--json"]).stdout) as { resources: Array<{ type: string; inputs: any }> };
+        const statePolicies = stated.resources.filter((x) => x.type === "aws:iam/policy:Policy" && /"StateObjects"/.test(String(x.inputs.policy)));
+        assert.ok(statePolicies.length > 0, "a policy grants the state objects");
+        for (const sp of statePolicies) {
+            assert.match(String(sp.inputs.policy), /arn:aws:s3:::acme-pulumi-state\/\.pulumi\/stacks\/widgets\/prod\.json\*/);
+            assert.doesNotMatch(String(sp.inputs.policy), /stacks\/ecs-ship\//);
+        }
         // THEN the image is built from services/api, tagged with the commit, into prod's repository
         const images = doc.resources.filter((x) => x.type === "docker:index/image:Image");
         assert.equal(images.length, 1);
@@ -233,5 +260,39 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         assert.equal(prod["ecs-ship:github"].oidcProviderArn, "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com");
         assert.deepEqual(prod["ecs-ship:services"].web, { mode: "express", image: { context: "services/api", dockerfile: "Dockerfile" }, port: 3000, healthCheckPath: "/healthz" });
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(other, ".github", "environments.json"), "utf8")).environments.map((e: { stack: string }) => e.stack), ["staging", "prod"]);
+        // AND ids given by flag pin every stack to the immutable subject; one without the other, or not a number, is refused
+        const half = bin2(["init", "--force", "--owner-id", "9"]);
+        assert.equal(half.status, 2);
+        assert.match(half.stderr, /--owner-id and --repository-id: give both or neither \(the immutable subject names both\), got only --owner-id/);
+        assert.match(bin2(["init", "--force", "--owner-id", "x9", "--repository-id", "10"]).stderr, /--owner-id: must be GitHub's numeric id .*, got "x9"/);
+        assert.equal(bin2(["init", "--yes", "--force", "--owner-id", "9", "--repository-id", "10", "--project", "shop-app"]).status, 0);
+        for (const stack of ["dev", "prod"]) {
+            const github = parse(fs.readFileSync(path.join(other, `Pulumi.${stack}.yaml`), "utf8")).config["ecs-ship:github"];
+            assert.deepEqual([github.ownerId, github.repositoryId], [9, 10]);
+        }
+        assert.equal(parse(fs.readFileSync(path.join(other, "Pulumi.yaml"), "utf8")).name, "shop-app");
+    });
+
+    it("pins the trust to the immutable subject of a repository GitHub created since 2026-07-15, read with gh; an older one keeps the name-only form and is told how to check", () => {
+        // GIVEN gh answers for a repository created in September 2026
+        const newer = ecsShip(["init", "--yes", "--force"], repo, { PATH: `${fakeGh(path.join(work, "gh-new"), { ownerId: 4242, repositoryId: 777001, createdAt: "2026-09-02T10:00:00Z" })}${path.delimiter}${process.env.PATH}` });
+        assert.equal(newer.status, 0, newer.stderr);
+        // THEN every stack file names both ids, so the first deploy's token (repo:acme@4242/widgets@777001:…) is trusted
+        for (const stack of ["dev", "prod"]) {
+            const github = parse(read(`Pulumi.${stack}.yaml`)).config["ecs-ship:github"];
+            assert.deepEqual([github.ownerId, github.repositoryId], [4242, 777001]);
+        }
+        assert.match(newer.stdout, /The trust expects GitHub's immutable subject for acme\/widgets \(ownerId 4242, repositoryId 777001\)/);
+        // AND the planned trust accepts exactly that subject
+        const planned = JSON.parse(ecsShip(["plan", "--stack", "dev", "--json"]).stdout) as { resources: Array<{ type: string; inputs: any }> };
+        const trusts = planned.resources.filter((x) => x.type === "aws:iam/role:Role" && /sts:AssumeRoleWithWebIdentity/.test(String(x.inputs.assumeRolePolicy)));
+        assert.ok(trusts.length > 0);
+        for (const t of trusts) assert.match(String(t.inputs.assumeRolePolicy), /repo:acme@4242\/widgets@777001:/);
+        // GIVEN a repository created in 2024  THEN the ids stay commented out, and init says why and what to check
+        const older = ecsShip(["init", "--yes", "--force"], repo, { PATH: `${fakeGh(path.join(work, "gh-old"), { ownerId: 4242, repositoryId: 777001, createdAt: "2024-03-01T10:00:00Z" })}${path.delimiter}${process.env.PATH}` });
+        assert.equal(older.status, 0, older.stderr);
+        assert.equal(parse(read("Pulumi.dev.yaml")).config["ecs-ship:github"].ownerId, undefined);
+        assert.match(read("Pulumi.dev.yaml"), /# ownerId: <owner id>\n {4}# repositoryId: <repository id>\n/);
+        assert.match(older.stdout, /Note: acme\/widgets was created on 2024-03-01, before 2026-07-15, so its tokens carry repo:acme\/widgets:… unless it was renamed, transferred or opted in/);
     });
 });

@@ -187,7 +187,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         }
         // AND every other file is compiled output under dist/, a workflow init renders, or the package's own docs and schema
         const other = files.filter((f) => !/^dist\/([A-Za-z]+\/)*[A-Za-z0-9-]+\.(js|d\.ts|js\.map|json)$/.test(f)
-            && !/^\.github\/workflows\/[a-z]+\.yml$/.test(f)
+            && !/^\.github\/workflows\/[a-z-]+\.yml$/.test(f)
             && !["package.json", "README.md", "LICENSE", "dist/policy/PulumiPolicy.yaml", "schema/stack.schema.json", "docs/configuration.md"].includes(f));
         assert.deepEqual(other, []);
         // AND no test, benchmark or TypeScript source, and not this repository's own index.ts (init writes an app's)

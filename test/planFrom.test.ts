@@ -82,7 +82,7 @@ describe("npm run plan -- --from", function () {
     it("plans the stack at a git ref with the program at that ref: HEAD against itself changes nothing", () => {
         const r = cli(["--stack", "prod", "--from", "HEAD", "--json"]);
         assert.equal(r.status, 0, r.stderr);
-        assert.deepEqual(JSON.parse(r.stdout), { stack: "prod", from: "Pulumi.prod.yaml at HEAD", steps: [], failure: null });
+        assert.deepEqual(JSON.parse(r.stdout), { stack: "prod", from: "Pulumi.prod.yaml at HEAD", steps: [], administrator: null, failure: null });
     });
 
     it("refuses a --from that is neither a file nor a commit, with exit 2 and no stack trace", () => {

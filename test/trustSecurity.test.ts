@@ -258,7 +258,8 @@ describe("GithubOidcTrust security: preview role", () => {
 });
 
 describe("GithubOidcTrust security: permissions boundary", () => {
-    const boundary = permissionsBoundary(SCOPE, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-assets/*"] }]);
+    // dev runs an Express service: its boundary carries the Express infrastructure role's ceiling (the infra kind).
+    const boundary = permissionsBoundary({ ...SCOPE, passRoleKinds: ["exec", "infra"] }, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-assets/*"] }]);
     const admin = { admin: { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: "*", Resource: "*" }] } };
     const asBounded = (action: string, resource: string, context?: Record<string, string | string[]>) => decide(EXEC_ROLE, admin, { action, resource, context }, boundary);
 
@@ -281,6 +282,18 @@ describe("GithubOidcTrust security: permissions boundary", () => {
         // WHEN a bounded role creates the ELB service-linked role
         // THEN the boundary admits it
         assert.strictEqual(await asBounded("iam:CreateServiceLinkedRole", `arn:aws:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" }), "Allowed");
+    });
+
+    it("gives a stack with no Express service no Express infrastructure ceiling: no ECS-managed load balancers, no service-linked roles", async () => {
+        // GIVEN the boundary of a Fargate-only stack (no infra role kind to pass)
+        const fargateOnly = permissionsBoundary({ ...SCOPE, passRoleKinds: ["exec"] });
+        const asFargateBounded = (action: string, resource: string, context?: Record<string, string | string[]>) => decide(EXEC_ROLE, admin, { action, resource, context }, fargateOnly);
+        // WHEN a bounded role makes the calls only an Express infrastructure role needs  THEN the boundary refuses them
+        assert.strictEqual(await asFargateBounded("iam:CreateServiceLinkedRole", `arn:aws:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" }), "ImplicitlyDenied");
+        assert.strictEqual(await asFargateBounded("elasticloadbalancing:CreateLoadBalancer", `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/x/1`, { "aws:RequestTag/AmazonECSManaged": "true" }), "ImplicitlyDenied");
+        // AND what every execution role needs still passes, in fewer characters than the Express stack's boundary
+        assert.strictEqual(await asFargateBounded("ecr:BatchGetImage", REPOSITORY_ARN), "Allowed");
+        assert.ok(JSON.stringify(fargateOnly).length + 2500 < JSON.stringify(boundary).length, `${JSON.stringify(fargateOnly).length} vs ${JSON.stringify(boundary).length}`);
     });
 
     const escalations: [string, string, Record<string, string | string[]>?][] = [

@@ -28,7 +28,7 @@ describe("workflows: the Pulumi CLI", () => {
     it("is pinned to the @pulumi/pulumi version installed, everywhere pulumi/actions runs", () => {
         const installed = (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
         assert.strictEqual(PULUMI_CLI_VERSION, installed);
-        for (const file of ["deploy.yml", "preview.yml", "rollback.yml", "destroy.yml"]) {
+        for (const file of ["deploy.yml", "preview.yml", "rollback.yml", "destroy.yml", "review.yml", "review-sweep.yml"]) {
             const versions = Object.values(load(file).jobs).flatMap((j) => j.steps.filter(isPulumi).map((s) => s.with?.["pulumi-version"]));
             assert.ok(versions.length > 0 && versions.every((v) => v === installed), `${file}: ${versions.join(", ")}`);
         }

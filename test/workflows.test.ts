@@ -29,7 +29,12 @@ function unpinnedUses(source: string): string[] {
 
 /** The secrets a step or job may name, and where: the Pulumi CLI's steps, and a preflight's "is it set". */
 const PULUMI_SECRET = /^\$\{\{ secrets\.(PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE) \}\}$/;
-const usesPulumiCli = (s: Step) => isPulumi(s) || /^pulumi /.test(s.run ?? "");
+/** The review tool's commands that run the Pulumi CLI (tools/review/cli.ts). */
+const REVIEW_PULUMI = /^\s*npm run -s review -- (admit|sweep|teardown) /m;
+/** pulumi/actions without a command only installs the CLI (pulumi/actions src/main.ts, installOnly): no secret. */
+const installsOnly = (s: Step) => isPulumi(s) && s.with?.command === undefined;
+const usesPulumiCli = (s: Step) => (isPulumi(s) && !installsOnly(s)) || /^pulumi /.test(s.run ?? "") || REVIEW_PULUMI.test(s.run ?? "");
+const REVIEW_FILES = ["review.yml", "review-sweep.yml"];
 
 /** The rules every workflow keeps, checked on a workflow (expanded or not). */
 function checkRules(file: string, wf: Workflow, source: string): void {
@@ -52,13 +57,19 @@ function checkRules(file: string, wf: Workflow, source: string): void {
                 const ok = (usesPulumiCli(step) && PULUMI_SECRET.test(v)) || (step.name === "Preflight" && k === "HAS_PULUMI_TOKEN" && v === "${{ secrets.PULUMI_ACCESS_TOKEN != '' }}");
                 assert.ok(ok, `${file}: ${name}: step ${step.name ?? step.uses} gets ${k}=${v}`);
             }
+            if (installsOnly(step)) assert.deepStrictEqual(step.env, undefined, `${file}: ${name}: ${step.name}: installing the CLI needs no secret`);
             if (usesPulumiCli(step)) assert.deepStrictEqual(Object.keys(step.env ?? {}).filter((k) => k.startsWith("PULUMI_A") || k.startsWith("PULUMI_C")).sort(), ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"], `${file}: ${name}: ${step.name}`);
             if (isPulumi(step)) assert.strictEqual(step.with?.["pulumi-version"], PULUMI_CLI_VERSION, `${file}: ${name}: pulumi-version`);
         }
         // A stack's up in deploy.yml waits in the stack's group and is never cancelled; rollback and destroy
         // share no group, so no push cancels them while they wait (and they cancel no waiting deploy).
         const command = String(job.steps.find(isPulumi)?.with?.command);
-        if (file === "deploy.yml" && command === "up") {
+        if (file === "review.yml" && job.steps.some(isCredentials)) {
+            // One group per pull request, shared by its deploy and teardown; nothing running is cancelled.
+            assert.deepStrictEqual(job.concurrency, { group: "review-pr-${{ github.event.pull_request.number }}", "cancel-in-progress": false }, `${file}: ${name} concurrency`);
+        } else if (file === "review-sweep.yml" && job.steps.some(isCredentials)) {
+            assert.deepStrictEqual(job.concurrency, { group: "review-sweep", "cancel-in-progress": false }, `${file}: ${name} concurrency`);
+        } else if (file === "deploy.yml" && command === "up") {
             assert.deepStrictEqual(job.concurrency, { group: `ecs-ship-${job.steps.find(isPulumi)?.with?.["stack-name"]}`, "cancel-in-progress": false }, `${file}: ${name} concurrency`);
         } else if (command === "up" || command === "destroy") {
             assert.strictEqual(job.concurrency, undefined, `${file}: ${name} concurrency`);
@@ -69,7 +80,7 @@ function checkRules(file: string, wf: Workflow, source: string): void {
 
 describe("workflows: actionlint", () => {
     it("finds the four workflows", () => {
-        assert.deepStrictEqual(FILES, ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml"]);
+        assert.deepStrictEqual(FILES, ["deploy.yml", "destroy.yml", "preview.yml", "review-sweep.yml", "review.yml", "rollback.yml"]);
     });
 
     for (const file of FILES) {
@@ -108,7 +119,7 @@ describe("workflows: structure shared by every file", () => {
             }
         });
 
-        if (file !== "deploy.yml") it(`${file}: builds every matrix from the environments job, which lists .github/environments.json`, () => {
+        if (file !== "deploy.yml" && !REVIEW_FILES.includes(file)) it(`${file}: builds every matrix from the environments job, which lists .github/environments.json`, () => {
             const wf = load(file);
             for (const [name, job] of Object.entries(wf.jobs).filter(([, j]) => j.strategy)) {
                 assert.strictEqual(job.strategy?.matrix.include, MATRIX_FROM_ENVIRONMENTS, name);
@@ -143,7 +154,10 @@ describe("workflows: preflight", () => {
         const step = load(file).jobs[job].steps[0];
         return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
     }
-    const jobs: Array<[string, string]> = [["deploy.yml", "deploy-dev"], ["deploy.yml", "deploy-prod"], ["preview.yml", "preview"], ["destroy.yml", "destroy"], ["rollback.yml", "rollback"]];
+    const jobs: Array<[string, string]> = [
+        ["deploy.yml", "deploy-dev"], ["deploy.yml", "deploy-prod"], ["preview.yml", "preview"], ["destroy.yml", "destroy"], ["rollback.yml", "rollback"],
+        ["review.yml", "deploy"], ["review.yml", "teardown"], ["review-sweep.yml", "sweep"],
+    ];
 
     for (const [file, job] of jobs) {
         it(`${file} ${job}: names every missing variable and secret, and stops`, () => {
@@ -166,10 +180,14 @@ describe("workflows: preflight", () => {
 
     it("reads each role variable by the name the environments file gives, and sees only whether the token is set", () => {
         const token = { HAS_PULUMI_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN != '' }}" };
-        for (const [file, job] of jobs.filter(([f]) => f !== "deploy.yml")) {
+        for (const [file, job] of jobs.filter(([f]) => f !== "deploy.yml" && !REVIEW_FILES.includes(f))) {
             const env = load(file).jobs[job].steps[0].env;
             const kind = file === "preview.yml" ? "previewRoleVar" : "deployRoleVar";
             assert.deepStrictEqual(env, { ROLE_VARIABLE: `\${{ matrix.${kind} }}`, ROLE_ARN: `\${{ vars[matrix.${kind}] }}`, ...token }, file);
+        }
+        // The review jobs assume the review deploy role, named as stack review's deploy role would be.
+        for (const [file, job] of jobs.filter(([f]) => REVIEW_FILES.includes(f))) {
+            assert.deepStrictEqual(load(file).jobs[job].steps[0].env, { ROLE_VARIABLE: "REVIEW_DEPLOY_ROLE_ARN", ROLE_ARN: "${{ vars.REVIEW_DEPLOY_ROLE_ARN }}", ...token }, `${file} ${job}`);
         }
         for (const stack of ["dev", "prod"]) {
             const v = `${stack.toUpperCase()}_DEPLOY_ROLE_ARN`;

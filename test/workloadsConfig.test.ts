@@ -110,8 +110,19 @@ describe("config: scheduled jobs", () => {
 
     it("holds a job's size to Fargate's table, from the service's size when it sets none", () => {
         assert.deepEqual(problems(raw({ services: { web: { mode: "fargate", image: { context: "app" }, cpu: 1024, memory: 2048 } }, jobs: { nightly: job({ memory: 512 }) } })), [
-            "ecs-ship:jobs.nightly.memory: with cpu 1024, Fargate accepts 2048 to 8192 in steps of 1024 MiB, got 512",
+            "ecs-ship:jobs.nightly.memory: with cpu 1024 (services.web.cpu), Fargate accepts 2048 to 8192 in steps of 1024 MiB, got memory 512",
         ]);
+        // A job that sets a cpu its service's memory does not fit says where that memory came from
+        assert.deepEqual(problems(raw({ services: { web: { mode: "fargate", image: { context: "app" }, cpu: 1024, memory: 2048 } }, jobs: { nightly: job({ cpu: 4096 }) } })), [
+            "ecs-ship:jobs.nightly.cpu: with cpu 4096, Fargate accepts 8192 to 30720 in steps of 1024 MiB, got memory 2048 (services.web.memory)",
+        ]);
+    });
+
+    it("reports a service's wrong size once, where it was written, not again for each job that inherits it", () => {
+        // GIVEN a web service whose cpu Fargate does not accept, and a job that sets no size of its own
+        const p = problems(raw({ services: { web: { mode: "fargate", image: { context: "app" }, cpu: 300 } }, jobs: { nightly: job() } }));
+        // THEN the one problem names the service's key, which is in the file; none names jobs.nightly.cpu, which is not
+        assert.deepEqual(p, ["ecs-ship:services.web.cpu: must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 (Fargate task sizes), got 300"]);
     });
 
     it("reads cron and rate as EventBridge Scheduler does", () => {

@@ -60,15 +60,15 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
     const allowed = taskPermissions.filter((t) => t.Effect === "Allow").map(({ Sid: _sid, ...t }) => t);
     const unique = allowed.filter((t, i) => allowed.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
     const task = unique.map((t, i) => ({ ...t, Sid: `Task${i}` }));
-    return doc([
-        // Source: AmazonECSTaskExecutionRolePolicy (pulls and log writes), held to the stack's repositories.
-        // GetAuthorizationToken has no resource type (Service Authorization Reference for Amazon ECR).
-        { Sid: "ExecLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-        { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
-        { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"], Resource: [logGroups, `${logGroups}:*`] },
-        ...secretStatements(s),
-        // ---- Express infrastructure role: AmazonECSInfrastructureRoleforExpressGatewayServices v6, statement by
-        // statement (components/managed/, replayed by test/expressBoundary.test.ts), same condition keys ----
+    // The Express infrastructure role's ceiling, statement by statement, when the stack has that role. A stack
+    // with no Express service never creates one (passRoleKinds has no `infra`), and its boundary keeps the
+    // 2,700-odd characters for secrets and task statements. Adding the first Express service changes the
+    // boundary, which is an administrator's `pulumi up` anyway: the deploy role gains the infra kind to pass
+    // (docs/trust.md, "Trust changes are applied by an admin").
+    const express = (s.passRoleKinds ?? []).includes("infra");
+    const expressInfrastructure: IamStatement[] = [
+        // AmazonECSInfrastructureRoleforExpressGatewayServices v6, statement by statement (components/managed/,
+        // replayed by test/expressBoundary.test.ts), same condition keys.
         // ELBOperations, ModifySecurityGroupOperations, CertificateOperations, ApplicationAutoscalingCreateOperations,
         // CloudWatchAlarmOperations: on what carries the AmazonECSManaged tag.
         {
@@ -105,6 +105,16 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         { Sid: "Describe", Effect: "Allow", Resource: "*", Action: ["elasticloadbalancing:Describe*", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcs", "application-autoscaling:Describe*", "logs:DescribeLogGroups"] },
         // ServiceLinkedRoleCreateOperations.
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
+    ];
+    return doc([
+        // Source: AmazonECSTaskExecutionRolePolicy (pulls and log writes), held to the stack's repositories.
+        // GetAuthorizationToken has no resource type (Service Authorization Reference for Amazon ECR).
+        { Sid: "ExecLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
+        { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"], Resource: [logGroups, `${logGroups}:*`] },
+        ...secretStatements(s),
+        // ---- Express infrastructure role: only in a stack with Express services (the `infra` role kind) ----
+        ...(express ? expressInfrastructure : []),
         ...task,
         // ---- ECS infrastructure role for load balancers (components/fargate/trafficShift.ts), only when a service shifts ----
         // Register/DeregisterTargets (`*egisterTargets`) and ModifyRule, only on the stack's own target groups and

@@ -323,6 +323,17 @@ export const SCENARIOS: Record<string, Scenario> = {
         counts: { repositories: 1, images: 1, ...oneFargate },
         services: { web: { mode: "fargate", capacity: ["FARGATE_SPOT"] } },
     },
+    // ---- Review environments (issue 30) ----
+    // Pull request 42's copy of the review template: the template's services at review defaults (one task,
+    // scaling max 1, Fargate Spot for Fargate), names under ecs-ship-pr-42, and no trust of its own: no OIDC
+    // provider (the review stack's trust serves every pull request).
+    "review-env": {
+        counts: { ...built, ...oneFargate, ...oneExpress, oidcProviders: 0 },
+        services: {
+            web: { mode: "fargate", cpu: 512, memory: 1024, capacity: ["FARGATE_SPOT"], environment: { APP_ENV: "review" }, scaling: { min: 1, max: 1, metric: "cpu", target: 60 } },
+            api: { mode: "express", subnets: "default", scaling: { min: 1, max: 1, metric: "cpu", target: 60 } },
+        },
+    },
     "arm64-spot": {
         counts: { repositories: 1, images: 1, ...oneFargate },
         services: { web: { mode: "fargate", architecture: "ARM64", capacity: ["FARGATE_SPOT"], cpu: 512, memory: 1024 } },

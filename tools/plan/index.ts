@@ -1,5 +1,5 @@
 // tools/plan: `npm run plan` (this file, the command) and its cost part (planCost.ts).
-// May import: tools/planner, tools/simulate, tools/project, components/cost, components/limits, config.
+// May import: tools/planner, tools/simulate, tools/project, components/cost, components/limits, components/service, config.
 //
 // npm run plan -- [--stack <name>] [--json] [--stack-file <path>] [--out <file>] [--rerun [--rerun-sha <sha>]]
 //                  [--from <stack file | git ref>] [cost flags, see tools/plan/planCost.ts]
@@ -35,7 +35,7 @@ import { Plan, plan, planJson } from "../planner/planner";
 import { StackFileError, projectRoot, stackForFile } from "../../config/project";
 import { COST_USAGE, CostArgs, CostError, CostReport, planCost, takeCostArgs } from "./planCost";
 import { ResourceChange, compareRuns } from "../planner/replacements";
-import { failureSentence, renderSimulation, simulate, simulationJson } from "../simulate";
+import { administratorSentence, failureSentence, renderSimulation, simulate, simulationJson } from "../simulate";
 import { Before, FromError, commitSha, planBefore } from "../simulate/from";
 
 interface Args { projectDir: string; stack: string; json: boolean; stackFile?: string; out?: string; rerun: boolean; rerunSha?: string; from?: string; cost: CostArgs }
@@ -140,7 +140,7 @@ function summarize(r: RecordedResource): string {
 }
 
 function renderText(p: Plan): string {
-    const lines: string[] = [`Plan for ecs-ship, stack "${p.stack}": ${p.resources.length} resources would be created`, ""];
+    const lines: string[] = [`Plan for ${p.project}, stack "${p.stack}": ${p.resources.length} resources would be created`, ""];
     const children = new Map<string | null, RecordedResource[]>();
     for (const r of p.resources) {
         const list = children.get(r.parentUrn) ?? [];
@@ -214,6 +214,9 @@ async function main(): Promise<number> {
         code = sim.failure ? 2 : 0;
         // Also on stderr, so a log shows it when stdout is piped or written to --out.
         if (sim.failure) process.stderr.write(`plan: ${failureSentence(sim)}\n`);
+        // A change the deploy role cannot make is not a refusal: said on stderr, for the pull request's comment.
+        const admin = administratorSentence(args.stack, sim);
+        if (admin) process.stderr.write(`plan: ${admin}\n`);
     } else if (args.rerun) {
         const env = args.rerunSha ? { ...process.env, GITHUB_SHA: args.rerunSha } : process.env;
         const second = await plan(args.stack, { projectDir: args.projectDir, stackFile: args.stackFile, world: result.world, env });

@@ -20,6 +20,7 @@ import { PRICES, UnknownRegionError } from "../../components/cost/priceTable";
 import { CostChange, compareEstimates, renderChangeText, renderCostMarkdown, renderCostText } from "../../components/cost/render";
 import { Plan, ROOT, plan, planJson } from "../planner/planner";
 import { readProject, stackFileOf } from "../../config/project";
+import { stackPrefix } from "../../components/service/naming";
 
 export const COST_USAGE = "[--compare <stack> | --compare-file <path> | --compare-ref <git-ref>] [--cost-markdown] [--assume key=value]... [--price-region <region>]";
 
@@ -116,7 +117,7 @@ function estimateFor(p: Plan, assumptions: CostAssumptions, priceRegion?: string
     const resources = (planJson(p) as { resources: PlanResource[] }).resources;
     const region = planRegion(resources);
     if (!region) throw new CostError(`cost: stack "${p.stack}" has no aws:region in its plan`);
-    const estimate = estimateCost(resources, priceRegion ?? region, { assumptions, namePrefix: `${p.project}-${p.stack}-` });
+    const estimate = estimateCost(resources, priceRegion ?? region, { assumptions, namePrefix: `${stackPrefix(p.stack)}-` });
     if (priceRegion && priceRegion !== region) estimate.notes.unshift(`Priced with ${priceRegion}'s prices (--price-region); the stack runs in ${region}, whose prices differ.`);
     return estimate;
 }

@@ -77,7 +77,9 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
     const region = config["aws:region"] ?? "us-east-1";
     // A copy: each plan returns its own world, and the one passed in stays as it was.
     const cloud = new MockCloud(region, structuredClone(options.world ?? { images: {} }));
-    installMocks(cloud, "ecs-ship", stack);
+    // The project's own name, as `pulumi up` runs it: URNs and the state keys the trust grants carry it.
+    const projectName = String(readProject(projectDir).name);
+    installMocks(cloud, projectName, stack);
     pulumi.runtime.setAllConfig(config);
 
     const savedSha = process.env.GITHUB_SHA;
@@ -100,7 +102,7 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
         if (asyncErrors.length) throw asyncErrors[0];
         const violations = preflight(cloud.resources.map((r) => ({ ...r, physicalName: physicalName(r.type, r.name, r.inputs) })));
         cloud.commitRun();
-        return { project: "ecs-ship", stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world, projectDir };
+        return { project: projectName, stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world, projectDir };
     } finally {
         process.off("unhandledRejection", onRejection);
         if (savedSha === undefined) delete process.env.GITHUB_SHA;
