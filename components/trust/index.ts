@@ -3,7 +3,8 @@
 // (trustPolicies.ts), the deploy and preview permissions (stackPolicies.ts, taskDefinitionPolicies.ts),
 // the permissions boundary (permissionsBoundary.ts) and the scheduler grant (schedulerPolicies.ts), all
 // over the stack's scope and the IAM document shapes (stackScope.ts); and the table of AWS calls the
-// provider makes per resource, with the action each is authorized on (iamCalls/).
+// provider makes per resource, with the action each is authorized on (iamCalls/). The review environments'
+// own trust, ReviewTrust (reviewTrust.ts), writes the same documents for every review stack (reviewPolicies.ts).
 // May import: components/service, components/express, components/fargate (the managed policies their
 // roles carry, which the trust must let the deploy role attach).
 //
