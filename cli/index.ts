@@ -15,7 +15,7 @@ const USAGE = `usage: npx ecs-ship <command> [options]
              [--owner-id n --repository-id n] [--project name] [--yes] [--force]
   upgrade    rewrite .github/workflows for the installed version and print the diff [--check]
   plan       what \`pulumi up\` would create, offline (same options as \`npm run plan\`; --help)
-  environments | verify | rollback | first-deploy | github-checks   the tools the workflows run
+  environments | verify | rollback | first-deploy | github-checks | review   the tools the workflows run
 `;
 
 const INIT_FLAGS: Record<string, keyof InitOptions> = {
@@ -153,6 +153,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         case "first-deploy": return require("../tools/operate/first-deploy").main(rest);
         case "verify": return require("../tools/verify").main(rest);
         case "github-checks": return require("../tools/workflows/githubChecks").main(rest);
+        case "review": { const review = require("../tools/review/cli"); return review.main(rest, review.realDeps()); }
         case "--version": case "-v": process.stdout.write(`${packageManifest().version}\n`); return 0;
         case undefined: case "--help": case "-h": process.stdout.write(USAGE); return command === undefined ? 2 : 0;
         default: return fail(`ecs-ship: unknown command ${JSON.stringify(command)}\n${USAGE}`);

@@ -15,7 +15,7 @@ import { deployWorkflow } from "../tools/workflows/deployWorkflow";
 import { loadEnvironments } from "../tools/project/environments";
 import { packageManifest, packageRoot } from "./packageInfo";
 
-export const WORKFLOW_FILES = ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml"];
+export const WORKFLOW_FILES = ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml", "review.yml", "review-sweep.yml"];
 
 /** Where this repository's workflows run its tools from source, and what an app's repository runs instead. */
 const REWRITES: Array<[RegExp, string]> = [
@@ -25,6 +25,8 @@ const REWRITES: Array<[RegExp, string]> = [
     [/node --require ts-node\/register\/transpile-only tools\/workflows\/deployWorkflow\.ts --check/g, "npx ecs-ship upgrade --check"],
     [/npm run -s workflows:generate/g, "npx ecs-ship upgrade"],
     [/npm run -s plan --/g, "npx ecs-ship plan"],
+    // Review environments (docs/review-environments.md): off, with a notice, until the app adds Pulumi.review.yaml.
+    [/npm run -s review --/g, "npx ecs-ship review"],
     [/npm run verify --/g, "npx ecs-ship verify"],
     [/npm run verify\b/g, "npx ecs-ship verify"],
     [/npm run first-deploy/g, "npx ecs-ship first-deploy"],

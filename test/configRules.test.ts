@@ -96,7 +96,7 @@ describe("config: keys", () => {
 
     it("names an unknown top-level key with the allowed ones", () => {
         assert.deepEqual(problems(raw({ servics: {} })), [
-            "ecs-ship:servics: unknown key; did you mean services? allowed keys are github, backend, registry, network, containerInsights, loadBalancer, services, jobs",
+            "ecs-ship:servics: unknown key; did you mean services? allowed keys are github, backend, registry, network, containerInsights, loadBalancer, services, jobs, review",
         ]);
     });
 });

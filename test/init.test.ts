@@ -85,7 +85,8 @@ describe("npx ecs-ship init, in an app's own repository", function () {
     it("writes the project, a stack file per environment, the environments and the workflows, and prints the next three commands", () => {
         assert.equal(init.status, 0, String(init.stderr));
         const files = ["Pulumi.yaml", "index.ts", "Pulumi.dev.yaml", "Pulumi.prod.yaml", ".github/environments.json",
-            ".github/workflows/deploy.yml", ".github/workflows/destroy.yml", ".github/workflows/preview.yml", ".github/workflows/rollback.yml"];
+            ".github/workflows/deploy.yml", ".github/workflows/destroy.yml", ".github/workflows/preview.yml", ".github/workflows/rollback.yml",
+            ".github/workflows/review.yml", ".github/workflows/review-sweep.yml"];
         assert.equal(init.stdout, `ecs-ship ${version} set up ${repo}:\n${files.map((f) => `  ${f}\n`).join("")}\nNext:\n`
             + `  npm install --save-dev ecs-ship@${version} @pulumi/aws@^7.48.0 @pulumi/awsx@^3.9.0 @pulumi/docker@^5.2.0 @pulumi/policy@^1.21.0 @pulumi/pulumi@^3.270.0\n`
             + "  npx ecs-ship plan --stack dev\n"
@@ -185,6 +186,14 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         }
     });
 
+    it("runs the review workflows' command from the package: off, with a notice, until the app adds a review template", () => {
+        // GIVEN an app with no Pulumi.review.yaml  WHEN the generated review.yml's first step runs
+        const r = ecsShip(["review", "settings"]);
+        // THEN review environments are off and every later review job skips
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^enabled=false$/m);
+    });
+
     it("lists the environments the generated workflows deploy, with each stack's region", () => {
         const r = ecsShip(["environments"]);
         assert.equal(r.status, 0, r.stderr);
@@ -192,7 +201,7 @@ describe("npx ecs-ship init, in an app's own repository", function () {
             [["dev", "us-east-1", ""], ["prod", "us-east-1", "prod"]]);
     });
 
-    for (const file of ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml"]) {
+    for (const file of ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml", "review.yml", "review-sweep.yml"]) {
         it(`writes ${file} that actionlint passes and that runs the package's commands, not this repository's tools`, async () => {
             const text = read(`.github/workflows/${file}`);
             assert.deepEqual(await runLint(text, `.github/workflows/${file}`), []);
@@ -200,7 +209,8 @@ describe("npx ecs-ship init, in an app's own repository", function () {
             // (comments may name the package's own sources; no step runs them)
             const steps = text.split("\n").filter((l) => !/^\s*#/.test(l)).join("\n");
             assert.doesNotMatch(steps, /tools\/|npm run |policyPacks: policy$/m);
-            if (file !== "destroy.yml") assert.match(text, /npx ecs-ship (environments|verify)/);
+            if (file.startsWith("review")) assert.match(text, /npx ecs-ship review (settings|sweep)/);
+            else if (file !== "destroy.yml") assert.match(text, /npx ecs-ship (environments|verify)/);
             if (file === "deploy.yml") {
                 // a job per environment init asked for, the policy pack from the package, checked by upgrade
                 assert.match(text, /^ +policyPacks: node_modules\/ecs-ship\/dist\/policy$/m);
@@ -234,7 +244,7 @@ describe("npx ecs-ship init, in an app's own repository", function () {
         fs.rmSync(path.join(repo, ".github", "environments.json"));
         const r = ecsShip(["init", "--yes"]);
         assert.equal(r.status, 2);
-        assert.match(r.stderr, new RegExp(`^init: 8 file\\(s\\) exist and were left as they are: ${path.join(repo, "Pulumi.yaml").replace(/[.]/g, "\\.")}, `));
+        assert.match(r.stderr, new RegExp(`^init: 10 file\\(s\\) exist and were left as they are: ${path.join(repo, "Pulumi.yaml").replace(/[.]/g, "\\.")}, `));
         assert.match(r.stderr, /pass --force to overwrite them \(nothing was written\)\n$/);
         assert.equal(read("Pulumi.dev.yaml"), "# mine\n");
         assert.ok(!fs.existsSync(path.join(repo, ".github", "environments.json")));

@@ -18,7 +18,8 @@ describe("npx ecs-ship upgrade: the workflows, from the previous version's files
     beforeEach(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-upgrade-"));
         fs.mkdirSync(path.join(repo, ".github", "workflows"), { recursive: true });
-        for (const f of WORKFLOW_FILES) fs.copyFileSync(path.join(PREVIOUS, f), path.join(repo, ".github", "workflows", f));
+        // 0.1.0 shipped four workflows; the review environments' two are new since.
+        for (const f of fs.readdirSync(PREVIOUS)) fs.copyFileSync(path.join(PREVIOUS, f), path.join(repo, ".github", "workflows", f));
         // The environments deploy.yml is made from, with their stack files, as an app's repository has them.
         for (const f of ["Pulumi.dev.yaml", "Pulumi.prod.yaml", ".github/environments.json"]) fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
     });
@@ -29,8 +30,11 @@ describe("npx ecs-ship upgrade: the workflows, from the previous version's files
     it("rewrites each of 0.1.0's workflows to exactly what this version's init writes", () => {
         // WHEN the previous version's files are upgraded
         const result = upgradeWorkflows(repo);
-        // THEN all four changed, and each is now this version's
+        // THEN all four changed, the two review workflows were added, and each is now this version's
         assert.deepEqual(result.changed, WORKFLOW_FILES.map((f) => `.github/workflows/${f}`));
+        assert.deepEqual(fs.readdirSync(PREVIOUS).sort(), ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml"]);
+        assert.match(result.diff, /^--- \/dev\/null\n\+\+\+ b\/\.github\/workflows\/review\.yml\n/m);
+        assert.match(result.diff, /^\+ +run: npx ecs-ship review settings >> "\$GITHUB_OUTPUT"$/m);
         const current = currentWorkflows(repo);
         for (const f of WORKFLOW_FILES) assert.equal(read(f), current[f], f);
     });
@@ -55,7 +59,7 @@ describe("npx ecs-ship upgrade: the workflows, from the previous version's files
 
     it("changes nothing the second time, and --check writes nothing and reports what differs", () => {
         const check = upgradeWorkflows(repo, true);
-        assert.equal(check.changed.length, 4);
+        assert.equal(check.changed.length, 6);
         assert.equal(read("deploy.yml"), fs.readFileSync(path.join(PREVIOUS, "deploy.yml"), "utf8"));
         upgradeWorkflows(repo);
         assert.deepEqual(upgradeWorkflows(repo), { changed: [], diff: "" });

@@ -122,6 +122,9 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         // two groups and its rules. The actions fix the resource types (Service Authorization Reference for
         // Elastic Load Balancing V2). Source: AWS managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers.
         ...(s.shiftsTraffic ? [{ Sid: "Shift", Effect: "Allow" as const, Action: ["elasticloadbalancing:*egisterTargets", "elasticloadbalancing:ModifyRule"], Resource: elb, Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } }] : []),
+        // The same policy's reads (DescribeRules, DescribeListeners, DescribeTargetGroups, DescribeTargetHealth),
+        // which support no resource type: the Express ceiling's Describe admits them where the stack has one.
+        ...(s.shiftsTraffic && !express ? [{ Sid: "ShiftRead", Effect: "Allow" as const, Action: "elasticloadbalancing:Describe*", Resource: "*" }] : []),
         ...schedulerStatements(s),
         // Every IAM action except creating those two service-linked roles (the key is absent
         // from every other IAM request, so IfExists makes the Deny apply to them), and, with scheduled
