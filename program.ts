@@ -106,9 +106,13 @@ const routes = sharedLb ? routesOf(fargate) : {};
 function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
     if (svc.image.kind === "ref") return undefined;
     const name = serviceResourceName(settings.stack, svc.name);
+    // Later stacks that run this service's image (`registry.promoteTo`): their execution roles may pull it.
+    const promoteTo = settings.promotions.filter((t) => t.services.includes(svc.name)).map(({ stack, account }) => ({ stack, account }));
+    const { promoteTo: _promoteTo, ...registry } = settings.registry;
     return new ContainerRegistry(`${name}-registry`, {
         repositoryName: name,
-        ...settings.registry,
+        ...registry,
+        ...(promoteTo.length ? { promoteTo, service: svc.name } : {}),
         build: { context: buildContext(svc.image.context), dockerfile: svc.image.dockerfile, tag: svc.image.tag, architecture: svc.architecture },
     }, opts);
 }
@@ -123,7 +127,15 @@ function buildContext(context: string): string {
     return root === undefined ? context : path.relative(process.cwd(), path.resolve(root, context)) || ".";
 }
 
-/** The image a service runs: the pushed digest, or the prebuilt reference. */
+// A promoted image (`image.from`) is run as a prebuilt one. Without the deploy workflow's digest (an offline
+// plan or a preview) it is a placeholder, and the plan says so (config/promotion.ts).
+for (const svc of settings.services) {
+    if (svc.image.kind === "ref" && svc.image.placeholder) {
+        pulumi.log.warn(`${svc.name}: runs ${svc.image.from}'s image; no digest was passed (ECS_SHIP_PROMOTED_IMAGES), so this plan shows a placeholder in ${svc.image.from}'s repository. The deploy workflow passes the digest ${svc.image.from} deployed.`);
+    }
+}
+
+/** The image a service runs: the pushed digest, or the prebuilt (or promoted) reference. */
 function imageOf(svc: ServiceConfig, registry: ContainerRegistry | undefined): pulumi.Input<string> {
     return registry?.imageRef ?? (svc.image as { ref: string }).ref;
 }
@@ -265,6 +277,8 @@ return {
     // The deploy gate's time budget follows the strategy (tools/verify/verifyDeployment.ts).
     deployment: service instanceof FargateService ? service.deployment : undefined,
     repositoryUrl: registry?.repositoryUrl,
+    // The stack whose image this service runs (`image.from`): the gate and the rollback read it.
+    promotedFrom: svc.image.kind === "ref" ? svc.image.from : undefined,
     imageRef: imageOf(svc, registry),
     // What the deploy gate (tools/verify/index.ts) checks: the digest that must serve, and the paths to probe.
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),

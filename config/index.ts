@@ -12,10 +12,13 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as nodePath from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { readProject, stackOfFile } from "./project";
 import { stackPrefix } from "../components/service/serviceArgs";
 import { distance, problemsOf } from "./format";
 import { show } from "./rules";
 import { releaseFromProcfile } from "./release";
+import { OFFLINE, OtherStack, PROMOTED_IMAGES_ENV, Promoted, PromotionTarget, otherStackOf, promotedImages, promotionProblems, promotionTargets } from "./promotion";
 import { ReviewRole, ReviewSettings, reviewRoleOf, reviewStackProblems, reviewTemplateProblems, withReviewDefaults, withReviewInstanceDefaults } from "./review";
 import { GithubValues, JobValues, NetworkValues, ServiceValues, StackValues, stackSchema } from "./schema";
 
@@ -26,7 +29,7 @@ export const PROJECT = "ecs-ship";
 /** Where a service's image comes from: built from a folder at a commit, or a prebuilt digest reference. */
 export type ImageSource =
     | { kind: "build"; context: string; dockerfile?: string; tag: string }
-    | { kind: "ref"; ref: string };
+    | { kind: "ref"; ref: string; from?: string; placeholder?: boolean };
 
 /** One entry of `ecs-ship:services`, with its name, its image resolved and its environment as text. */
 export interface ServiceConfig extends Omit<ServiceValues, "image" | "environment"> {
@@ -55,6 +58,8 @@ export interface Settings {
     repositoryRoot?: string;
     /** Scheduled jobs (`ecs-ship:jobs`), sorted by name; each names one of `services`. */
     jobs: JobConfig[];
+    /** Later stacks that run this stack's images (`registry.promoteTo`), with the services each takes. */
+    promotions: PromotionTarget[];
     /** Review environments (`ecs-ship:review`): the settings, and whether this stack is the template or one PR's instance. */
     review?: ReviewSettings & { stack: ReviewRole };
 }
@@ -84,8 +89,10 @@ export interface RawConfig {
     values: Record<string, unknown>;
     /** Full keys of the stack's other config namespaces (`aws:profile`, a mistyped `ecs-shp:services`). */
     otherKeys?: string[];
-    /** Process environment (only GITHUB_SHA is read). */
-    env: { GITHUB_SHA?: string };
+    /** Process environment (GITHUB_SHA, and ECS_SHIP_PROMOTED_IMAGES for a stack with `image.from`). */
+    env: { GITHUB_SHA?: string; [PROMOTED_IMAGES_ENV]?: string };
+    /** The other stack files of the project's stack folder, by stack name (config/promotion.ts). @default {} */
+    otherStacks?: Record<string, OtherStack>;
     /** Commit of the project checkout (`git rev-parse HEAD`), asked for only when needed. */
     gitHead: () => string | undefined;
     /** The repository root build contexts are relative to; when given, contexts and Dockerfiles must exist there. */
@@ -106,7 +113,10 @@ export function parseSettings(raw: RawConfig): Settings {
     if (raw.values.review !== undefined) problems.push(...reviewTemplateProblems(raw.values));
     const parsed = stackSchema.safeParse({ region: raw.region, ...raw.values }, { reportInput: true });
     if (!parsed.success) problems.push(...problemsOf(parsed.error.issues, stackSchema));
-    const services = parsed.success ? resolveServices(parsed.data.services, raw, problems) : [];
+    const others = raw.otherStacks ?? {};
+    if (parsed.success) problems.push(...promotionProblems(raw.stack, raw.values, others));
+    const promoted = parsed.success && problems.length === 0 ? promotedImages(raw.stack, wantedFrom(parsed.data.services), raw.env[PROMOTED_IMAGES_ENV], others, problems) : {};
+    const services = parsed.success ? resolveServices(parsed.data.services, raw, problems, promoted) : [];
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, problems);
 
     const { github, backend, registry, network, containerInsights, loadBalancer, region, jobs, review } = parsed.data;
@@ -128,12 +138,18 @@ export function parseSettings(raw: RawConfig): Settings {
         services: reviewRole?.kind === "instance" && review ? withReviewInstanceDefaults(services) : services,
         ...(raw.projectDir !== undefined ? { repositoryRoot: raw.projectDir } : {}),
         jobs: Object.keys(jobs ?? {}).sort().map((name) => ({ name, ...jobs![name] })),
+        promotions: promotionTargets(raw.stack, raw.values, others),
         ...(review && reviewRole ? { review: { ...withReviewDefaults(review), stack: reviewRole } } : {}),
     };
 }
 
+/** The services that run an earlier stack's image, with that stack. */
+function wantedFrom(values: Record<string, ServiceValues>): Record<string, string> {
+    return Object.fromEntries(Object.entries(values).flatMap(([name, s]) => (s.image.from !== undefined ? [[name, s.image.from]] : [])));
+}
+
 /** Names, images and environments of valid services: the commit tag resolved once, build inputs checked. */
-function resolveServices(values: Record<string, ServiceValues>, raw: RawConfig, problems: string[]): ServiceConfig[] {
+function resolveServices(values: Record<string, ServiceValues>, raw: RawConfig, problems: string[], promoted: Record<string, Promoted>): ServiceConfig[] {
     let ambient: { value?: string; reported?: boolean } | undefined;
     const commitFor = (key: string, explicit?: string): string | undefined => {
         if (explicit !== undefined) return explicit.slice(0, 7).toLowerCase();
@@ -158,6 +174,10 @@ function resolveServices(values: Record<string, ServiceValues>, raw: RawConfig, 
         let source: ImageSource;
         if (image.ref !== undefined) {
             source = { kind: "ref", ref: image.ref };
+        } else if (image.from !== undefined) {
+            // Promoted: the prebuilt path, by digest, in the earlier stack's repository (config/promotion.ts).
+            const p = promoted[name];
+            source = { kind: "ref", ref: p?.ref ?? "", from: image.from, ...(p?.placeholder ? { placeholder: true } : {}) };
         } else {
             checkBuildInputs(key, image.context!, image.dockerfile, raw.projectDir, problems);
             source = { kind: "build", context: image.context!, dockerfile: image.dockerfile, tag: commitFor(`${key}.tag`, image.tag) ?? "" };
@@ -223,10 +243,41 @@ export function loadSettings(): Settings {
         region: new pulumi.Config("aws").get("region"),
         values,
         otherKeys,
-        env: { GITHUB_SHA: process.env.GITHUB_SHA },
+        env: {
+            GITHUB_SHA: process.env.GITHUB_SHA,
+            // Without the workflow's digests, a preview runs the placeholder; an update refuses (config/promotion.ts).
+            [PROMOTED_IMAGES_ENV]: process.env[PROMOTED_IMAGES_ENV] || (pulumi.runtime.isDryRun() ? OFFLINE : undefined),
+        },
         gitHead: () => gitHead(projectDir),
         projectDir,
+        otherStacks: otherStacks(pulumi.getStack()),
     });
+}
+
+/**
+ * The variable the planner sets to the folder of the stack file it plans, so the stacks beside it are
+ * read (a scenario's folder); Pulumi itself reads stack files from the project's stack folder.
+ */
+export const STACK_DIR_ENV = "ECS_SHIP_STACK_DIR";
+
+/** The other stack files beside this stack's: where `image.from` and `registry.promoteTo` point. */
+function otherStacks(stack: string): Record<string, OtherStack> {
+    let dir = process.env[STACK_DIR_ENV];
+    if (dir === undefined) {
+        try { dir = readProject(process.cwd()).stackDir; } catch { return {}; }
+    }
+    const out: Record<string, OtherStack> = {};
+    let files: string[] = [];
+    try { files = fs.readdirSync(dir); } catch { return {}; }
+    for (const f of files) {
+        const name = stackOfFile(f);
+        if (name === undefined || name === stack) continue;
+        try {
+            const other = otherStackOf(parseYaml(fs.readFileSync(nodePath.join(dir, f), "utf8")), PROJECT);
+            if (other) out[name] = other;
+        } catch { /* not a readable stack file: as if absent, and `from` naming it says so */ }
+    }
+    return out;
 }
 
 /** Pulumi hands structured values to the program as JSON text; scalars as plain text. */

@@ -10,6 +10,10 @@ export const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 export const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 export const COMMIT = /^[0-9a-fA-F]{7,40}$/;
+/** A stack name: it starts every physical name (`ecs-ship-<stack>-…`), so it is short and lowercase. */
+export const STACK_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+/** An AWS account id. */
+export const ACCOUNT_ID = /^\d{12}$/;
 export const PATH = /^\/[\x21-\x7e]{0,1023}$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;

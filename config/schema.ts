@@ -11,6 +11,7 @@ import { checkFrontDoor } from "./frontDoor";
 import { ACM_ARN, BUCKET, OIDC_PROVIDER_ARN, REPOSITORY, SUBNET_ID, VPC_ID, exactName, kmsKey } from "./patterns";
 import { imageSchema, serviceSchema, servicesSchema } from "./service";
 import { checkJobs, jobsSchema } from "./jobs";
+import { promoteToSchema } from "./promotion";
 import { checkWorkersInStack } from "./worker";
 import { reviewSchema } from "./review";
 export { ENV_NAME } from "./patterns";
@@ -103,6 +104,7 @@ export const registrySchema = closed({
         .meta({ description: "Newest tagged images the lifecycle policy keeps (rollback targets); untagged ones expire after a day.", default: DEFAULTS.registry.keepImages }),
     kmsKeyArn: kmsKey().optional()
         .meta({ description: "Encrypt images with this KMS key instead of AES256." }),
+    promoteTo: promoteToSchema.optional(),
 }).meta({ description: "The ECR repository each built service gets." });
 
 export const networkSchema = closed({

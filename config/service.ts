@@ -11,7 +11,7 @@ import { EXPRESS_DEPLOYMENT_ERROR, deploymentSchema } from "./deployment";
 import { checkRelease, releaseSchema } from "./release";
 import { checkSidecars, sidecarsSchema } from "./sidecars";
 import { checkWorker, queueScalingFields, workerFields } from "./worker";
-import { ACM_ARN, COMMIT, DNS_LABEL, DOMAIN, EMAIL, ENV_NAME, ROUTE_PATH, SECRET_REF, SNS_ARN, ZONE_ID, kmsKey, path, statementSchema } from "./patterns";
+import { ACM_ARN, COMMIT, STACK_NAME, DNS_LABEL, DOMAIN, EMAIL, ENV_NAME, ROUTE_PATH, SECRET_REF, SNS_ARN, ZONE_ID, kmsKey, path, statementSchema } from "./patterns";
 
 export const SERVICE_MODES = ["express", "fargate"] as const;
 export type ServiceMode = (typeof SERVICE_MODES)[number];
@@ -38,16 +38,21 @@ export const imageSchema = closed({
         .meta({ description: "Commit to tag the image with (its first 7 characters). Default: GITHUB_SHA, else the checkout's HEAD." }),
     ref: text(DIGEST_REF, "must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>").optional()
         .meta({ description: "A prebuilt image, pinned by digest. No repository is created and nothing is built." }),
-}, "Either `context` or `ref` must be provided").superRefine((o, ctx) => {
+    from: text(STACK_NAME, "must be the name of the stack whose image this service runs (a lowercase letter, then up to 19 lowercase letters, digits or \"-\")").optional()
+        .meta({ description: "Run the image this service's namesake in that earlier stack built (one build, promoted): the deploy workflow passes the digest that stack deployed, and nothing is built or stored here. That stack lists this one in its `ecs-ship:registry.promoteTo` (docs/promotion.md)." }),
+}, "Either `context`, `ref` or `from` must be provided").superRefine((o, ctx) => {
     if (!record(o)) return;
-    const hasContext = o.context !== undefined;
-    const hasRef = o.ref !== undefined;
-    if (hasContext && hasRef) problem(ctx, [], "Only one of `context` or `ref` can be provided, got both");
-    else if (!hasContext && !hasRef) problem(ctx, [], "Either `context` or `ref` must be provided, got neither");
-    else if (hasRef && (o.tag !== undefined || o.dockerfile !== undefined)) {
-        problem(ctx, ["ref"], `a prebuilt image is not built, so \`tag\` and \`dockerfile\` do not apply, got ${show(Object.keys(o).filter((x) => x !== "ref").join(", "))}`);
+    const given = IMAGE_SOURCES.filter((k) => o[k] !== undefined);
+    if (given.length > 1) problem(ctx, [], `Only one of \`context\`, \`ref\` or \`from\` can be provided, got ${given.join(" and ")}`);
+    else if (given.length === 0) problem(ctx, [], "Either `context`, `ref` or `from` must be provided, got neither");
+    else if (given[0] !== "context" && (o.tag !== undefined || o.dockerfile !== undefined)) {
+        const what = given[0] === "ref" ? "a prebuilt image" : "a promoted image";
+        problem(ctx, [given[0]], `${what} is not built, so \`tag\` and \`dockerfile\` do not apply, got ${show(Object.keys(o).filter((x) => x !== given[0]).join(", "))}`);
     }
-}, ALWAYS).meta({ description: "What the service runs: an image built from a folder, or a prebuilt image by digest." });
+}, ALWAYS).meta({ description: "What the service runs: an image built from a folder, a prebuilt image by digest, or the image an earlier stack built." });
+
+/** The image keys that say where an image comes from; exactly one is given. */
+const IMAGE_SOURCES = ["context", "ref", "from"] as const;
 
 const metricOf = (s: unknown) => (record(s)?.metric === "requests" || record(s)?.metric === "queue" ? "count" : "percent");
 

@@ -41,7 +41,7 @@ describe("environments: the shipped file", () => {
         assert.strictEqual(r.status, 0, r.stderr);
         assert.deepStrictEqual(JSON.parse(r.stdout), [{
             stack: "prod", region: "us-east-1", githubEnvironment: "production", approval: true, deployRoleVar: "PROD_DEPLOY_ROLE_ARN", previewRoleVar: "PROD_PREVIEW_ROLE_ARN",
-            preview: true, sessionSeconds: 3600, timeoutMinutes: 60,
+            preview: true, sessionSeconds: 3600, timeoutMinutes: 60, promotedFrom: "",
         }]);
         assert.strictEqual(r.stdout.split("\n").length, 2);
     });
@@ -102,6 +102,10 @@ describe("environments: rules", () => {
             ['environments[0].githubEnvironment: the prod deploy role trusts only jobs in environments ["production"] (ecs-ship:github.deployEnvironments in Pulumi.prod.yaml), got "prod"']],
         ["a branch deploy of a stack that trusts only an environment", { environments: [{ stack: "prod" }] }, { prod: inEnvironment("production") },
             ['environments[0]: the prod deploy role does not trust branch main (ecs-ship:github.deployBranches in Pulumi.prod.yaml is []); set environments[0].githubEnvironment to one of ["production"]']],
+        // One build, promoted: the source deploys first in the run that hands its digests on (docs/promotion.md).
+        ["a promoted stack listed before its source", { environments: [{ stack: "prod" }, { stack: "staging" }] },
+            { prod: `${onBranch()}  ecs-ship:services: { web: { mode: express, image: { from: staging } } }\n`, staging: onBranch() },
+            ['environments[0].stack: prod runs staging\'s images (image.from), so staging must be listed before it; listed before it: []']],
     ];
     for (const [what, file, stacks, expected] of cases) {
         it(`rejects ${what}`, () => {

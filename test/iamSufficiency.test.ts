@@ -62,6 +62,8 @@ const FRONT_DOOR: Record<string, string> = {
     // Canary, linear and blue/green on own load balancers and on the shared one (their load-balancer roles).
     canary: path.join(__dirname, "fixtures", "Pulumi.strategies-own.yaml"),
     shift: path.join(__dirname, "fixtures", "Pulumi.strategies-shared.yaml"),
+    // One build, promoted: staging's repositories carry prod's pull grant (docs/promotion.md).
+    staging: path.join(__dirname, "scenarios", "promotion", "Pulumi.staging.yaml"),
 };
 const plans = new Map<string, Promise<Plan>>();
 const planOf = (stack: string) => {

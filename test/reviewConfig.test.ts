@@ -1,7 +1,7 @@
 // config/review.ts: the `ecs-ship:review` key, its defaults, its messages, and the stack names it reserves.
 import { strict as assert } from "assert";
 import { parseSettings } from "../config";
-import { ReviewConfigError, reviewRoleOf, reviewSettingsOf, reviewStackName } from "../config/review";
+import { ReviewConfigError, reviewRoleOf, reviewSettingsOf, reviewStackName, withReviewInstanceDefaults } from "../config/review";
 import { problems, raw } from "./support/configFixtures";
 
 const template = (review: unknown = {}, stack = "review") => raw({ review }, { stack });
@@ -105,5 +105,53 @@ describe("reviewSettingsOf: the template read by tools", () => {
         const e: unknown = (() => { try { reviewSettingsOf({ config: { "ecs-ship:review": { maxStacks: 51 } } }); return undefined; } catch (err) { return err; } })();
         assert.ok(e instanceof ReviewConfigError);
         assert.deepEqual(e.problems, ["ecs-ship:review.maxStacks: must be an integer from 1 to 50, got 51"]);
+    });
+});
+
+describe("config: what a review template may not hold", () => {
+    const withWeb = (web: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+        raw({ review: {}, services: { web: { mode: "fargate", image: { context: "app" }, ...web } }, ...extra }, { stack: "pr-7" });
+
+    it("refuses task permissions, ECS Exec and a domain, each with why", () => {
+        assert.deepEqual(problems(withWeb({ exec: true, domain: "www.example.com", taskPolicyStatements: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] })), [
+            'ecs-ship:services.web.taskPolicyStatements: is not allowed in a review template (it becomes an inline role policy, which only an administrator writes, and review stacks deploy without one), got [{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]',
+            "ecs-ship:services.web.exec: is not allowed in a review template (ECS Exec needs a task role with an inline policy, which only an administrator writes, and review stacks deploy without one), got true",
+            'ecs-ship:services.web.domain: is not allowed in a review template (every pull request\'s stack would claim the same name; review stacks serve on their load balancer\'s or Express\'s own URL), got "www.example.com"',
+        ]);
+    });
+
+    it("refuses scheduled jobs, whose grant names one stack's roles", () => {
+        const jobs = { nightly: { service: "web", command: ["node", "nightly.js"], schedule: "cron(0 3 * * ? *)" } };
+        assert.deepEqual(problems(withWeb({}, { jobs })), [
+            'ecs-ship:jobs: is not allowed in a review template (a scheduled job\'s scheduler grant names one stack\'s roles, and one review trust serves every pull request), got ["nightly"]',
+        ]);
+    });
+
+    it("accepts exec: false and an empty secrets map, which create no inline policy", () => {
+        assert.equal(parseSettings(withWeb({ exec: false, secrets: {} })).services[0].name, "web");
+    });
+});
+
+describe("config: review instance defaults", () => {
+    it("one task and Fargate Spot where unset; Express stays on Fargate; the template's own values win", () => {
+        assert.deepEqual(withReviewInstanceDefaults([
+            { mode: "fargate" },
+            { mode: "express" },
+            { mode: "fargate", kind: "worker" },
+            { mode: "fargate", spot: false, scaling: { min: 2 } },
+            { mode: "express", scaling: { min: 1, max: 3 } },
+        ]), [
+            { mode: "fargate", spot: true, scaling: { max: 1 } },
+            { mode: "express", scaling: { max: 1 } },
+            { mode: "fargate", kind: "worker", spot: true, scaling: { max: 1 } },
+            { mode: "fargate", spot: false, scaling: { min: 2, max: 2 } },
+            { mode: "express", scaling: { min: 1, max: 3 } },
+        ]);
+    });
+
+    it("applies only to a pull request's stack, not to the template", () => {
+        const file = { review: {}, services: { web: { mode: "fargate", image: { context: "app" } } } };
+        assert.equal(parseSettings(raw(file, { stack: "review" })).services[0].spot, undefined);
+        assert.equal(parseSettings(raw(file, { stack: "pr-3" })).services[0].spot, true);
     });
 });

@@ -30,6 +30,8 @@ describe("review transitions: a live pr stack's updates and destroy", function (
         assert.ok(sim.steps.some((s) => s.type === "aws:ecs/expressGatewayService:ExpressGatewayService" && s.op === "update"), text);
         assert.ok(sim.steps.some((s) => s.type === "aws:ecs/taskDefinition:TaskDefinition"), text);
         assert.deepEqual(sim.steps.filter((s) => s.op === "delete").map((s) => s.name), [], text);
+        // AND no step is an administrator's: a pr stack has no trust of its own
+        assert.deepEqual(sim.administrator, [], text);
     });
 
     it("accepts a template change that adds a Fargate service: web moves onto the shared load balancer, and the review role can make every call", async () => {
@@ -40,6 +42,7 @@ describe("review transitions: a live pr stack's updates and destroy", function (
         assert.ok(!sim.failure, text);
         assert.ok(sim.steps.some((s) => s.op === "create" && /^pr-42-shared-[0-9a-f]{6}-alb$/.test(s.name)), text);
         assert.ok(sim.steps.some((s) => s.op === "create" && s.name === "ecs-ship-pr-42-admin-svc"), text);
+        assert.deepEqual(sim.administrator, [], text);
         // AND the review role needs no administrator for it: every call of the new plan is allowed
         const trust = reviewTrustOf(await reviewPlan("review"));
         const denied = (await evaluateCalls(trust, after, PR_TAGS, (await reviewPlan("review")).resources)).filter((e) => e.decision !== "Allowed");
@@ -52,6 +55,7 @@ describe("review transitions: a live pr stack's updates and destroy", function (
         const text = `\n${renderSimulation("pr-42", "the last deploy", sim)}`;
         // THEN AWS accepts every delete, and every resource the stack recorded is among them
         assert.ok(!sim.failure, text);
+        assert.deepEqual(sim.administrator, [], text);
         const deleted = new Set(sim.steps.filter((s) => s.op === "delete").map((s) => s.urn));
         const kept = live.resources.filter((r) => r.custom && !deleted.has(r.urn)).map((r) => `${r.type} ${r.name}`);
         assert.deepEqual(kept, [], text);
@@ -61,5 +65,15 @@ describe("review transitions: a live pr stack's updates and destroy", function (
         const deletes = (await evaluateCalls(reviewTrustOf(review), live, PR_TAGS, review.resources)).filter((e) => e.call.phase === "delete");
         assert.ok(deletes.length > 20, `only ${deletes.length} delete calls`);
         assert.deepEqual(deletes.filter((e) => e.decision !== "Allowed").map((e) => `${e.call.action} on ${e.arn}`), []);
+    });
+
+    it("marks every change to the review trust itself (stack review) as an administrator's", async () => {
+        // GIVEN stack review as applied  WHEN the template moves from a label to an environment with reviewers
+        const before = await reviewPlan("review");
+        const after = await plan("review", { stackFile: templateVariant((c) => { c["ecs-ship:review"] = { require: "environment" }; }), env: { GITHUB_SHA: NEXT_SHA }, world: before.world });
+        const sim = simulate(before.resources, after.resources);
+        // THEN the role's trust policy changes, and that step is the administrator's
+        const text = `\n${renderSimulation("review", "the last admin run", sim)}`;
+        assert.deepEqual(sim.administrator.map((s) => `${s.op} ${s.name}`), ["update ecs-ship-review-github-deploy"], text);
     });
 });

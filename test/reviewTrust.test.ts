@@ -73,6 +73,12 @@ describe("review role: no other stack's state objects, secrets or roles", functi
         });
     }
 
+    it("reads the backend's meta.yaml, every stack's, and never writes or deletes it", async () => {
+        assert.equal(await as("s3:GetObject", `${bucket}/.pulumi/meta.yaml`), "Allowed");
+        assert.equal(await as("s3:PutObject", `${bucket}/.pulumi/meta.yaml`), "ImplicitlyDenied");
+        assert.equal(await as("s3:DeleteObject", `${bucket}/.pulumi/meta.yaml`), "ImplicitlyDenied");
+    });
+
     it("reads no secret or parameter at all", async () => {
         assert.equal(await as("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/db-AbCdEf`), "ImplicitlyDenied");
         assert.equal(await as("ssm:GetParameters", `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/prod/api-key`), "ImplicitlyDenied");

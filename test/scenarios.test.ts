@@ -14,14 +14,17 @@ import { BASE_COUNTS, DEFAULTS, ExpectedService, SCENARIOS, SubnetRef } from "./
 const DIR = path.join(ROOT, "test", "scenarios");
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 
-/** Every scenario folder and its one stack file, Pulumi.<stack>.yaml. */
+/**
+ * Every scenario folder and its stack files, Pulumi.<stack>.yaml: one, or several stacks that read one
+ * another (one build, promoted), each a scenario of its own, `<folder>/<stack>`.
+ */
 function corpus(): { id: string; stack: string; file: string }[] {
     return fs.readdirSync(DIR, { withFileTypes: true })
         .filter((d) => d.isDirectory() && d.name !== "fixtures")
-        .map((d) => {
+        .flatMap((d) => {
             const files = fs.readdirSync(path.join(DIR, d.name)).filter((f) => /^Pulumi\.[a-z][a-z0-9-]*\.yaml$/.test(f));
-            assert.equal(files.length, 1, `${d.name}: expected exactly one Pulumi.<stack>.yaml, found ${files.join(", ") || "none"}`);
-            return { id: d.name, stack: files[0].split(".")[1], file: path.join(DIR, d.name, files[0]) };
+            assert.ok(files.length >= 1, `${d.name}: expected a Pulumi.<stack>.yaml, found none`);
+            return files.map((f) => ({ id: files.length === 1 ? d.name : `${d.name}/${f.split(".")[1]}`, stack: f.split(".")[1], file: path.join(DIR, d.name, f) }));
         })
         .sort((a, b) => a.id.localeCompare(b.id));
 }

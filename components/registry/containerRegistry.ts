@@ -5,6 +5,7 @@ import * as path from "path";
 import { DIGEST_REF, ECR_REPOSITORY_NAME, IMAGE_TAG, cacheSource, lifecyclePolicy, platformFor } from "./registryPolicies";
 import { ARCHITECTURES, Architecture, SERVICE_DEFAULTS } from "../service/serviceArgs";
 import { argumentsError } from "../service/argumentsError";
+import { PromotionGrant, promotedTagPattern, pullPolicy } from "./promotion";
 
 export const CONTAINER_REGISTRY_TYPE = "ecs-ship:index:ContainerRegistry";
 
@@ -47,6 +48,14 @@ export interface ContainerRegistryArgs {
     imageRef?: string;
     /** Tags on top of the provider's default tags. @default {} */
     tags?: Record<string, string>;
+    /**
+     * Later stacks that run this repository's images (one build, promoted: docs/promotion.md): the
+     * repository lets exactly their execution roles of `service` pull, and keeps the images tagged for them.
+     * @default [] (no repository policy: only this account's principals, by their own policies)
+     */
+    promoteTo?: PromotionGrant[];
+    /** The service whose execution roles in `promoteTo` may pull. Required with `promoteTo`. */
+    service?: string;
 }
 
 /** ContainerRegistry's defaults: the one place they live. */
@@ -102,7 +111,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         if (problems.length > 0) throw argumentsError(this, problems);
 
         const repository = this.createRepository(name, args);
-        this.createLifecyclePolicy(name, repository, args.keepImages);
+        this.createLifecyclePolicy(name, repository, args.keepImages, (args.promoteTo ?? []).map((g) => promotedTagPattern(g.stack)));
+        if (args.promoteTo?.length) this.createPullGrant(name, repository, args.promoteTo, args.service!);
         const built = args.build ? this.imageOfCommit(name, repository, args.repositoryName, args.build) : undefined;
 
         this.repositoryUrl = repository.repositoryUrl;
@@ -137,10 +147,18 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         });
     }
 
-    private createLifecyclePolicy(name: string, repository: aws.ecr.Repository, keepImages: number): aws.ecr.LifecyclePolicy {
+    private createLifecyclePolicy(name: string, repository: aws.ecr.Repository, keepImages: number, protectedPatterns: string[]): aws.ecr.LifecyclePolicy {
         return new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
             repository: repository.name,
-            policy: JSON.stringify(lifecyclePolicy(keepImages)),
+            policy: JSON.stringify(lifecyclePolicy(keepImages, protectedPatterns)),
+        }, { parent: this });
+    }
+
+    /** The later stacks' pull grant (components/registry/promotion.ts, pullPolicy), in the repository's partition. */
+    private createPullGrant(name: string, repository: aws.ecr.Repository, grants: PromotionGrant[], service: string): aws.ecr.RepositoryPolicy {
+        return new aws.ecr.RepositoryPolicy(`${name}-pull`, {
+            repository: repository.name,
+            policy: repository.arn.apply((arn) => JSON.stringify(pullPolicy(grants, service, arn.split(":")[1]))),
         }, { parent: this });
     }
 
@@ -244,6 +262,10 @@ export function registryArgsProblems(args: ResolvedContainerRegistryArgs): strin
     }
     if (args.build && !(ARCHITECTURES as readonly string[]).includes(args.build.architecture)) {
         problems.push(`build.architecture: must be one of ${ARCHITECTURES.join(", ")}, got ${JSON.stringify(args.build.architecture)}`);
+    }
+    if (args.promoteTo?.length && !args.service) problems.push("service: required with `promoteTo` (the service whose execution roles may pull), got nothing");
+    for (const g of args.promoteTo ?? []) {
+        if (!/^\d{12}$/.test(g.account)) problems.push(`promoteTo.${g.stack}.account: must be a 12-digit AWS account id, got ${JSON.stringify(g.account)}`);
     }
     if (args.imageRef && !DIGEST_REF.test(args.imageRef)) {
         problems.push(`imageRef: must be pinned by digest, as <registry>/<repository>@sha256:<64 hex digits>, got ${JSON.stringify(args.imageRef)}`);

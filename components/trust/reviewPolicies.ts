@@ -103,8 +103,25 @@ export function reviewDeployPolicies(s: StackScope): Record<string, IamDocument>
     const elbRules = reviewSharedLoadBalancerNames().map((n) => `arn:${s.partition}:elasticloadbalancing:${s.region}:${s.accountId}:listener-rule/app/${n}-???????/*/*/*`);
     return Object.fromEntries(Object.entries(deployPolicies(s)).map(([name, d]) => [name, generalise({
         ...d,
-        Statement: d.Statement.map((st) => (st.Sid === "ElbRulePriorities" ? { ...st, Resource: elbRules } : st)),
+        Statement: d.Statement.flatMap((st) => (st.Sid === "ElbRulePriorities" ? [{ ...st, Resource: elbRules }]
+            : st.Sid === "StateObjects" ? stateWithoutMetaWrites(st) : [st])),
     })]));
+}
+
+/**
+ * The backend's `.pulumi/meta.yaml` is every stack's (the backend's format version), written when the bucket is
+ * first used: a review role reads it and never writes or deletes it, so a pull request cannot break the backend
+ * for the other stacks. Its own `pr-*` objects it reads and writes as a stack's deploy role does.
+ * Source: Pulumi docs, "State and backends" (the DIY backend's layout).
+ */
+function stateWithoutMetaWrites(st: IamStatement): IamStatement[] {
+    const resources = [st.Resource ?? []].flat();
+    const meta = resources.filter((r) => r.endsWith("/.pulumi/meta.yaml"));
+    if (meta.length === 0) return [st];
+    return [
+        { ...st, Resource: resources.filter((r) => !meta.includes(r)) },
+        { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: meta },
+    ];
 }
 
 /** The review boundary: the stack boundary of the review scope, generalised; stack roles may not write the review tag either. */

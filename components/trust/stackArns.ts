@@ -120,7 +120,9 @@ export function stateStatements(s: StackScope, write: boolean): IamStatement[] {
 // Read actions both roles need, by resource. Which call needs which action, and why, is
 // tabled with its source in components/trust/iamCalls/ (test/iamSufficiency.test.ts replays it).
 export const ECR_READ = ["ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:ListImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"];
-export const ECR_WRITE = ["ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:UntagResource", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchDeleteImage"];
+export const ECR_WRITE = ["ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:UntagResource", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchDeleteImage", "ecr:DeleteRepositoryPolicy"];
+// ecr:SetRepositoryPolicy is not here: a repository policy grants another account pull (one build,
+// promoted: components/registry/promotion.ts), so an administrator writes it, as the trust. Removing it only narrows.
 export const ECS_SERVICE_READ = ["ecs:DescribeServices", "ecs:DescribeExpressGatewayService", "ecs:ListServiceDeployments", "ecs:ListTagsForResource"];
 export const ECS_SERVICE_WRITE = ["ecs:CreateExpressGatewayService", "ecs:UpdateExpressGatewayService", "ecs:DeleteExpressGatewayService", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource"];
 export const ECS_ROLLOUT_READ = ["ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"];

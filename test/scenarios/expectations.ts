@@ -373,6 +373,20 @@ export const SCENARIOS: Record<string, Scenario> = {
         counts: { repositories: 1, images: 1, ...oneFargate },
         services: { "payments-reconciliation-worker": { mode: "fargate" } },
     },
+    // One build, promoted (docs/promotion.md): staging builds both services; prod builds nothing and has no
+    // repository. Planned alone, prod runs the placeholder digest in staging's repository (no digest passed);
+    // test/promotion.test.ts plans it with the digest staging's plan deployed.
+    "promotion/staging": {
+        counts: { ...built, ...oneFargate, ...oneExpress },
+        services: { web: { mode: "fargate" }, admin: { mode: "express", subnets: "default" } },
+    },
+    "promotion/prod": {
+        counts: { ...oneFargate, ...oneExpress },
+        services: {
+            web: { mode: "fargate", image: `000000000000.dkr.ecr.eu-west-1.amazonaws.com/ecs-ship-staging-web@sha256:${"0".repeat(64)}`, desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 } },
+            admin: { mode: "express", image: `000000000000.dkr.ecr.eu-west-1.amazonaws.com/ecs-ship-staging-admin@sha256:${"0".repeat(64)}`, subnets: "default" },
+        },
+    },
     "staging-stack": {
         counts: { ...built, ...oneFargate, ...oneExpress },
         services: {

@@ -2,7 +2,7 @@
 // rollback.ts (`npx ecs-ship rollback`: point the stack at an earlier commit's images), first-deploy.ts
 // (`npm run first-deploy`: the repository variables after an administrator's first `pulumi up`),
 // task.ts (`npm run task`: run a scheduled job once, by hand) with taskRun.ts (how it runs).
-// May import: tools/project, tools/verify, components/service, config.
+// May import: tools/project, tools/verify, components/service, components/registry, config.
 //
 // The face: the pieces other code and the tests use, without the commands' main().
 export { RollbackError, builtServices, pinCommit, repositories, tagFor } from "./rollback";

@@ -39,9 +39,22 @@ export function builtServices(yamlText: string): string[] {
     return Object.entries<Record<string, unknown>>(services).filter(([, s]) => typeof s?.image === "object" && s.image !== null && "context" in (s.image as object)).map(([name]) => name);
 }
 
+/**
+ * Services that run an earlier stack's build (`image: { from }`): the rollback workflow finds the image
+ * each ran at the commit by its protected tag in the source's repository and passes it in
+ * ECS_SHIP_PROMOTED_IMAGES (tools/operate/promote.ts lookups), as the deploy passed it; nothing is pinned here.
+ */
+export function promotedServices(yamlText: string): string[] {
+    const services = parseDocument(yamlText).toJS()?.config?.["ecs-ship:services"];
+    if (typeof services !== "object" || services === null) return [];
+    return Object.entries<Record<string, unknown>>(services).filter(([, s]) => typeof s?.image === "object" && s.image !== null && "from" in (s.image as object)).map(([name]) => name);
+}
+
 export function repositories(root: string, stack: string, commit: string): Array<{ service: string; repository: string; tag: string }> {
     const tag = tagFor(commit);
-    const names = builtServices(fs.readFileSync(stackFile(root, stack), "utf8"));
+    const text = fs.readFileSync(stackFile(root, stack), "utf8");
+    const names = builtServices(text);
+    if (names.length === 0 && promotedServices(text).length > 0) return [];
     if (names.length === 0) throw new RollbackError(`stack ${stack}: no service is built from source, so there is no commit image to roll back to`);
     return names.map((service) => ({ service, repository: serviceResourceName(stack, service), tag }));
 }
@@ -51,6 +64,8 @@ export function pinCommit(yamlText: string, commit: string): string {
     const tag = tagFor(commit);
     const doc = parseDocument(yamlText);
     const built = builtServices(yamlText);
+    // A stack whose every service is promoted has nothing to pin: its images come from the source's tags.
+    if (built.length === 0 && promotedServices(yamlText).length > 0) return yamlText;
     if (built.length === 0) throw new RollbackError("stack file: no service is built from source, so there is no commit image to roll back to");
     for (const service of built) {
         const image = doc.getIn(["config", "ecs-ship:services", service, "image"]);
@@ -85,7 +100,10 @@ export function main(argv: string[], root = projectRoot()): number {
         } else {
             const file = stackFile(root, args.stack);
             fs.writeFileSync(file, pinCommit(fs.readFileSync(file, "utf8"), args.commit));
-            process.stdout.write(`rollback: Pulumi.${args.stack}.yaml now takes commit ${tagFor(args.commit)}'s images for ${builtServices(fs.readFileSync(file, "utf8")).join(", ")}\n`);
+            const text = fs.readFileSync(file, "utf8");
+            const [built, promoted] = [builtServices(text), promotedServices(text)];
+            if (built.length) process.stdout.write(`rollback: Pulumi.${args.stack}.yaml now takes commit ${tagFor(args.commit)}'s images for ${built.join(", ")}\n`);
+            if (promoted.length) process.stdout.write(`rollback: ${promoted.join(", ")} run the images ${args.stack} ran at ${tagFor(args.commit)}, passed in ECS_SHIP_PROMOTED_IMAGES\n`);
         }
         return 0;
     } catch (e) {

@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { LimitViolation, preflight } from "../../components/limits/limits";
 import { MockCloud, RecordedResource, World, installMocks, physicalName, settle } from "./mockCloud";
 import { StackFileError, readProject, readYaml, stackFileOf } from "../../config/project";
+import { OFFLINE, PROMOTED_IMAGES_ENV } from "../../config/promotion";
+import { STACK_DIR_ENV } from "../../config";
 
 export { StackFileError } from "../../config/project";
 /** This repository's project folder: the default when no projectDir is given. */
@@ -82,10 +84,23 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
     installMocks(cloud, projectName, stack);
     pulumi.runtime.setAllConfig(config);
 
-    const savedSha = process.env.GITHUB_SHA;
     const env = options.env ?? process.env;
-    if (env.GITHUB_SHA !== undefined) process.env.GITHUB_SHA = env.GITHUB_SHA;
-    else delete process.env.GITHUB_SHA;
+    // What the program reads of the environment: the commit, the promoted images (an offline plan runs a
+    // placeholder digest when none is given: config/promotion.ts), and the folder of the stack files
+    // beside the one planned, where `image.from` and `registry.promoteTo` point.
+    const seen: Record<string, string | undefined> = {
+        GITHUB_SHA: env.GITHUB_SHA,
+        [PROMOTED_IMAGES_ENV]: env[PROMOTED_IMAGES_ENV] ?? OFFLINE,
+        [STACK_DIR_ENV]: options.stackFile ? path.dirname(path.resolve(options.stackFile)) : readProject(projectDir).stackDir,
+    };
+    const saved = Object.fromEntries(Object.keys(seen).map((k) => [k, process.env[k]]));
+    const setEnv = (values: Record<string, string | undefined>) => {
+        for (const [k, v] of Object.entries(values)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+    };
+    setEnv(seen);
 
     // Errors thrown inside Output callbacks surface as rejections; collect them.
     const asyncErrors: unknown[] = [];
@@ -105,8 +120,7 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
         return { project: projectName, stack, resources: cloud.resources, outputs, violations, assumptions: [...cloud.assumptions], world: cloud.world, projectDir };
     } finally {
         process.off("unhandledRejection", onRejection);
-        if (savedSha === undefined) delete process.env.GITHUB_SHA;
-        else process.env.GITHUB_SHA = savedSha;
+        setEnv(saved);
     }
 }
 

@@ -35,6 +35,7 @@ export const REPLACE_RULES: Record<string, ReplaceRule> = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { replaceOn: ["role", "policyArn"], source: `${TF}iam/role_policy_attachment.go (role, policy_arn ForceNew)` },
     "aws:ecr/repository:Repository": { replaceOn: ["name", "encryptionConfigurations"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}ecr/repository.go (name, encryption_configuration ForceNew)` },
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": { replaceOn: ["repository"], source: `${TF}ecr/lifecycle_policy.go (repository ForceNew)` },
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": { replaceOn: ["repository"], source: `${TF}ecr/repository_policy.go (repository ForceNew; policy updated in place by SetRepositoryPolicy)` },
     "docker:index/image:Image": { replaceOn: [], source: "pulumi/pulumi-docker provider/provider.go: Diff reports any input change, Update builds and pushes again" },
     "aws:cloudwatch/logGroup:LogGroup": { replaceOn: ["name", "namePrefix", "logGroupClass"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}logs/group.go (name, name_prefix, log_group_class ForceNew)` },
     "aws:ecs/cluster:Cluster": { replaceOn: ["name"], nameInput: "name", nameFreeAfterDelete: true, source: `${TF}ecs/cluster.go (name ForceNew)` },

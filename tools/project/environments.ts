@@ -47,6 +47,11 @@ export interface MatrixEntry {
      * would expire, and before GitHub would cut it anyway.
      */
     timeoutMinutes: number;
+    /**
+     * The stack whose images this one runs (`image: { from: <stack> }`, docs/promotion.md), listed before it;
+     * "" when it builds its own. The deploy workflow passes that stack's digests to this one.
+     */
+    promotedFrom: string;
 }
 
 /** IAM's default MaxSessionDuration, and ecs-ship's (components/trust/githubOidcTrust.ts). */
@@ -98,6 +103,12 @@ export function loadEnvironments(root: string): MatrixEntry[] {
         if (entry) {
             const stackFile = readStackFile(root, key, entry, problems);
             if (stackFile) matrix.push(stackFile);
+        }
+    });
+    // A stack runs an earlier stack's build: that stack deploys first in the same run (deploy.yml hands its digests on).
+    matrix.forEach((m, i) => {
+        if (m.promotedFrom && !matrix.slice(0, i).some((e) => e.stack === m.promotedFrom)) {
+            problems.push(`environments[${list.findIndex((e) => isRecord(e) && e.stack === m.stack)}].stack: ${m.stack} runs ${m.promotedFrom}'s images (image.from), so ${m.promotedFrom} must be listed before it; listed before it: ${JSON.stringify(matrix.slice(0, i).map((e) => e.stack))}`);
         }
     });
     if (problems.length) throw new EnvironmentsError(problems);
@@ -177,7 +188,14 @@ function readStackFile(root: string, key: string, entry: EnvironmentEntry, probl
         preview: github.pullRequestPreview !== false,
         sessionSeconds: session,
         timeoutMinutes: Math.min(Math.floor(session / 60), MAX_JOB_MINUTES),
+        promotedFrom: promotedFromOf(config["ecs-ship:services"]),
     };
+}
+
+/** The stack a stack file's services take their images from (config allows one), or "". */
+function promotedFromOf(services: unknown): string {
+    const froms = Object.values(isRecord(services) ? services : {}).map((s) => (isRecord(s) && isRecord(s.image) ? s.image.from : undefined));
+    return (froms.find((f) => typeof f === "string") as string | undefined) ?? "";
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -42,8 +42,11 @@ export function simulate(before: RecordedResource[], after: RecordedResource[], 
     return { steps, administrator };
 }
 
-/** The trust component's type (components/trust/githubOidcTrust.ts, GITHUB_OIDC_TRUST_TYPE). */
-const TRUST_TYPE = "ecs-ship:index:GithubOidcTrust";
+/**
+ * The trust components' types: a stack's own (components/trust/githubOidcTrust.ts, GITHUB_OIDC_TRUST_TYPE) and the review
+ * environments' (components/trust/reviewTrust.ts, REVIEW_TRUST_TYPE), which no deploy role may change either.
+ */
+const TRUST_TYPES = ["ecs-ship:index:GithubOidcTrust", "ecs-ship:index:ReviewTrust"];
 
 /**
  * Whether a step changes the trust: its resource is the trust's child, which the URN's type chain says
@@ -52,7 +55,7 @@ const TRUST_TYPE = "ecs-ship:index:GithubOidcTrust";
 export function needsAdministrator(step: Step): boolean {
     const urn = step.old?.urn ?? step.urn;
     const chain = urn.split("::")[2] ?? "";
-    return chain.split("$").slice(0, -1).includes(TRUST_TYPE);
+    return chain.split("$").slice(0, -1).some((t) => TRUST_TYPES.includes(t));
 }
 
 /** What the deploy workflow's `pulumi up` would do with the administrator's steps left, and what to run. */

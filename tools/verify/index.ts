@@ -1,7 +1,7 @@
 // tools/verify: the post-deploy gate, `npm run verify` (this file, the command): what it checks in
 // order (verifyGate.ts), over ECS (verifyEcs.ts, verifyDeployment.ts) and HTTP (verifyHttp.ts), with
 // what they share (verifyCore.ts).
-// May import: components/fargate (the deployment strategies' stages).
+// May import: components/fargate (the deployment strategies' stages), config.
 //
 // ecs-ship post-deploy gate.
 //
@@ -11,13 +11,16 @@
 // For each service in the stack outputs: the service deployment started since --since (an ISO 8601
 // time, taken just before `pulumi up`) is SUCCESSFUL, the image digest the stack outputs name is what
 // runs, <healthCheckPath> on the url's host answers 200, and, when the service sets versionPath, <versionPath>
-// reports the expected commit (--sha, else GITHUB_SHA). Retries back off exponentially up to --deadline
+// reports the expected commit (--sha, else GITHUB_SHA). A promoted service (`image.from`) must have
+// deployed the digest in ECS_SHIP_PROMOTED_IMAGES, its source stack's (tools/verify/verifyPromotion.ts). Retries back off exponentially up to --deadline
 // seconds (default 600). Exit codes: tools/verify/verifyGate.ts and docs/ci-cd.md. A failure prints one line,
 // "verify: <reason>" (a GitHub error annotation inside Actions), saying what was expected, what was
 // seen, and where to look.
 import * as fs from "fs";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { EXIT, ExitCode, GateFailure, realClock, runGate } from "./verifyGate";
+import { parsePromoted } from "./verifyPromotion";
+import { PROMOTED_IMAGES_ENV } from "../../config/promotion";
 
 export interface CliArgs {
     stack: string;
@@ -85,7 +88,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
         const outputs = readOutputs(args.outputsFile);
         const clients = new Map<string, ECSClient>();
         await runGate(
-            { stack: args.stack, outputs, since: args.since, expectedSha: args.sha ?? process.env.GITHUB_SHA, deadlineSeconds: args.deadlineSeconds },
+            {
+                stack: args.stack, outputs, since: args.since, expectedSha: args.sha ?? process.env.GITHUB_SHA, deadlineSeconds: args.deadlineSeconds,
+                promoted: parsePromoted(process.env[PROMOTED_IMAGES_ENV]),
+            },
             {
                 ecs: (region) => clients.get(region) ?? clients.set(region, new ECSClient({ region })).get(region)!,
                 fetch,

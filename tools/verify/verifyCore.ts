@@ -37,6 +37,8 @@ export interface ServiceTarget {
     deployment?: { strategy: "rolling" | "canary" | "linear" | "blueGreen"; waitMinutes: number };
     /** The service's release command (stack output `release.command`), when it has one. */
     release?: string[];
+    /** The stack whose build this service runs (stack output `promotedFrom`): tools/verify/verifyPromotion.ts. */
+    promotedFrom?: string;
 }
 
 export interface Clock {

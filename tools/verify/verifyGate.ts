@@ -5,6 +5,7 @@
 // The gate needs nothing from the app beyond the health path the load balancer already probes:
 //   1. ECS: the service deployment this `pulumi up` started (the newest one created at or after --since,
 //      every page read) reaches SUCCESSFUL. ROLLBACK_* and STOP* fail at once.
+//   0. a promoted service (stack output promotedFrom) deployed exactly its source stack's digest (tools/verify/verifyPromotion.ts);
 //   2. ECS: what serves is exactly the image digest this run pushed or pinned (stack output imageDigest):
 //      every Fargate task definition that still has running tasks, every Express active configuration.
 //   3. HTTP (web services only; a worker, `kind: worker`, has no port and is judged by 1 and 2): GET <healthCheckPath> on the url's host answers 200; then, only when the stack sets versionPath,
@@ -24,6 +25,7 @@ import { EXIT, GateDeps, GateFailure, Retry, ServiceTarget, describe, digestOf, 
 import { checkImage, checkRollout } from "./verifyEcs";
 import { checkHttp } from "./verifyHttp";
 import { parseDeploymentOutput, strategyBudgetSeconds } from "./verifyDeployment";
+import { checkPromoted } from "./verifyPromotion";
 
 export * from "./verifyCore";
 export { versionMatches } from "./verifyHttp";
@@ -36,6 +38,8 @@ export interface GateOptions {
     since: Date;
     /** Commit the version endpoint must report; needed only when a service sets versionPath. */
     expectedSha?: string;
+    /** The images promoted services must have deployed, by service (ECS_SHIP_PROMOTED_IMAGES). */
+    promoted?: Record<string, string>;
     /** @default 600 */
     deadlineSeconds?: number;
     /** First retry delay; doubles each attempt up to maxDelayMs. @default 2000 */
@@ -136,6 +140,7 @@ function parseService(key: string, name: string, svc: unknown, problems: string[
         versionPath: typeof svc.versionPath === "string" ? svc.versionPath : undefined,
         logGroupName: typeof svc.logGroupName === "string" ? svc.logGroupName : undefined,
         ...(deployment ? { deployment } : {}),
+        ...(typeof svc.promotedFrom === "string" ? { promotedFrom: svc.promotedFrom } : {}),
         ...(isRecord(svc.release) && Array.isArray(svc.release.command) && svc.release.command.every((c) => typeof c === "string") ? { release: svc.release.command as string[] } : {}),
     };
 }
@@ -148,6 +153,8 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<voi
     }
     // The commit matters only to a version endpoint; an app without one is judged by its image digest.
     const expectedSha = targets.some((t) => t.versionPath) ? parseExpectedSha(options.expectedSha) : undefined;
+    // A promoted service must have deployed its source's digest; ECS's check below proves it serves.
+    checkPromoted(targets, options.promoted, deps.log);
     // The budget follows the strategies: a canary's bakes or a linear rollout's steps are waits by design.
     const deadlineSeconds = (options.deadlineSeconds ?? 600) + strategyBudgetSeconds(targets.map((t) => t.deployment));
     const deadlineAt = deps.clock.now() + deadlineSeconds * 1000;

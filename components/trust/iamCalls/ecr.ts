@@ -2,7 +2,7 @@
 // push.
 // One family of the table in index.ts; each row names its source.
 import type { ProviderCall } from "./shared";
-import { any, byName, IMAGE, LIFECYCLE, own, REPO, row, TF } from "./shared";
+import { any, byName, IMAGE, LIFECYCLE, own, REPO, REPO_POLICY, row, TF } from "./shared";
 
 export const ECR_CALLS: ProviderCall[] = [
     // ---- ECR repository, lifecycle, image ----
@@ -14,6 +14,10 @@ export const ECR_CALLS: ProviderCall[] = [
     ...row(LIFECYCLE, "create", ["ecr:PutLifecyclePolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/lifecycle_policy.go (PutLifecyclePolicy)`),
     ...row(LIFECYCLE, "read", ["ecr:GetLifecyclePolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/lifecycle_policy.go (GetLifecyclePolicy)`),
     ...row(LIFECYCLE, "delete", ["ecr:DeleteLifecyclePolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/lifecycle_policy.go (DeleteLifecyclePolicy)`),
+    // A promoted service's pull grant (components/registry/promotion.ts): written by an administrator (it grants
+    // another account), read and removed by CI.
+    ...row(REPO_POLICY, "read", ["ecr:GetRepositoryPolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/repository_policy.go (GetRepositoryPolicy)`),
+    ...row(REPO_POLICY, "delete", ["ecr:DeleteRepositoryPolicy"], (r, s) => [String(byName(s, REPO, r.inputs.repository)!.state.arn)], `${TF}/ecr/repository_policy.go (DeleteRepositoryPolicy)`),
     ...row(REPO, "read", ["ecr:GetAuthorizationToken"], any, `${TF}/ecr/authorization_token_data_source.go (getAuthorizationToken runs in preview too)`),
     ...row(REPO, "read", ["ecr:DescribeImages", "ecr:ListImages"], own, `${TF}/ecr/images_data_source.go (the newest image for cacheFrom)`),
     // Source: Amazon ECR User Guide, "Pushing a Docker image" (required IAM permissions) and

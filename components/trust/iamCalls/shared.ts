@@ -81,6 +81,7 @@ export const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 export const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 export const REPO = "aws:ecr/repository:Repository";
 export const LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+export const REPO_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy";
 export const IMAGE = "docker:index/image:Image";
 export const LOGS = "aws:cloudwatch/logGroup:LogGroup";
 export const CLUSTER = "aws:ecs/cluster:Cluster";
