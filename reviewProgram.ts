@@ -33,7 +33,7 @@ export function reviewTemplate(settings: Settings, opts: pulumi.ComponentResourc
         repository: github.repository,
         ownerId: github.ownerId,
         repositoryId: github.repositoryId,
-        gate: { require: review!.require, environment: review!.environment },
+        gate: { require: review!.require, environment: review!.environment, sweepEnvironment: review!.sweepEnvironment },
         oidcProviderArn: github.oidcProviderArn,
         retainProvider: github.retainProvider,
         maxSessionDuration: github.maxSessionDuration,

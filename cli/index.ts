@@ -15,7 +15,7 @@ const USAGE = `usage: npx ecs-ship <command> [options]
              [--owner-id n --repository-id n] [--project name] [--yes] [--force]
   upgrade    rewrite .github/workflows for the installed version and print the diff [--check]
   plan       what \`pulumi up\` would create, offline (same options as \`npm run plan\`; --help)
-  environments | verify | rollback | first-deploy | github-checks | review   the tools the workflows run
+  environments | verify | rollback | promote | first-deploy | github-checks | review   the tools the workflows run
 `;
 
 const INIT_FLAGS: Record<string, keyof InitOptions> = {
@@ -150,6 +150,8 @@ async function main(argv: string[]): Promise<number | undefined> {
         case "plan": runScript("../tools/plan", rest); return undefined;
         case "environments": return require("../tools/project/environments").main(rest);
         case "rollback": return require("../tools/operate/rollback").main(rest);
+        // One build promoted (docs/promotion.md): the images a source stack hands on, their protected tags, rollback lookups.
+        case "promote": return require("../tools/operate/promote").main(rest);
         case "first-deploy": return require("../tools/operate/first-deploy").main(rest);
         case "verify": return require("../tools/verify").main(rest);
         case "github-checks": return require("../tools/workflows/githubChecks").main(rest);

@@ -19,7 +19,7 @@ export const WORKFLOW_FILES = ["deploy.yml", "destroy.yml", "preview.yml", "roll
 
 /** Where this repository's workflows run its tools from source, and what an app's repository runs instead. */
 const REWRITES: Array<[RegExp, string]> = [
-    [/node --require ts-node\/register\/transpile-only tools\/(?:project|operate)\/(environments|rollback)\.ts/g, "npx ecs-ship $1"],
+    [/node --require ts-node\/register\/transpile-only tools\/(?:project|operate)\/(environments|rollback|promote)\.ts/g, "npx ecs-ship $1"],
     [/node --require ts-node\/register\/transpile-only tools\/workflows\/githubChecks\.ts/g, "npx ecs-ship github-checks"],
     // deploy.yml is made from the app's .github/environments.json by `upgrade`, which also checks it.
     [/node --require ts-node\/register\/transpile-only tools\/workflows\/deployWorkflow\.ts --check/g, "npx ecs-ship upgrade --check"],

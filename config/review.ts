@@ -16,6 +16,7 @@ export const REVIEW_DEFAULTS = {
     require: "label" as ReviewRequirement,
     label: "review",
     environment: "review",
+    sweepEnvironment: "review-sweep",
 } as const;
 
 /** The template stack: it creates only the review trust. */
@@ -40,11 +41,18 @@ export const reviewSchema = closed({
         .meta({ description: "With `require: label`: the label a pull request needs before it deploys.", default: REVIEW_DEFAULTS.label }),
     environment: environment().optional()
         .meta({ description: "With `require: environment`: the GitHub environment (give it required reviewers) review deploys run in.", default: REVIEW_DEFAULTS.environment }),
-}, "must be a map of review settings (maxStacks, expiresAfterHours, require, label, environment)").superRefine((r, ctx) => {
+    sweepEnvironment: environment().optional()
+        .meta({ description: "The GitHub environment the scheduled sweep runs in: the review role trusts its subject too. Create it with no reviewers and its deployment branches limited to the default branch.", default: REVIEW_DEFAULTS.sweepEnvironment }),
+}, "must be a map of review settings (maxStacks, expiresAfterHours, require, label, environment, sweepEnvironment)").superRefine((r, ctx) => {
     if (!record(r)) return;
     const requirement = r.require ?? REVIEW_DEFAULTS.require;
     if (r.label !== undefined && requirement !== "label") {
         problem(ctx, ["label"], `applies only with ecs-ship:review.require: label, got ${show(r.label)} with require: ${show(requirement)}`);
+    }
+    // A sweep in the reviewers' environment would wait for an approval every hour.
+    const sweep = r.sweepEnvironment ?? REVIEW_DEFAULTS.sweepEnvironment;
+    if (requirement === "environment" && sweep === (r.environment ?? REVIEW_DEFAULTS.environment)) {
+        problem(ctx, ["sweepEnvironment"], `must differ from the environment review deploys run in (whose reviewers would have to approve every sweep), got ${show(sweep)} for both`);
     }
     if (r.environment !== undefined && requirement !== "environment") {
         problem(ctx, ["environment"], `applies only with ecs-ship:review.require: environment, got ${show(r.environment)} with require: ${show(requirement)}`);
@@ -62,6 +70,8 @@ export interface ReviewSettings {
     label?: string;
     /** The GitHub environment review deploys run in (require: environment), else undefined. */
     environment?: string;
+    /** The GitHub environment the scheduled sweep runs in; the review role trusts its subject. */
+    sweepEnvironment: string;
 }
 
 /** Which review stack a stack name is: the template, one PR's instance, or neither. */
@@ -88,6 +98,7 @@ export function withReviewDefaults(v: ReviewValues): ReviewSettings {
         require,
         ...(require === "label" ? { label: v.label ?? REVIEW_DEFAULTS.label } : {}),
         ...(require === "environment" ? { environment: v.environment ?? REVIEW_DEFAULTS.environment } : {}),
+        sweepEnvironment: v.sweepEnvironment ?? REVIEW_DEFAULTS.sweepEnvironment,
     };
 }
 

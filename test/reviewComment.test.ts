@@ -131,7 +131,7 @@ describe("review: the pull request's stack file and the template's settings", ()
     it("settings prints what the workflow needs, for $GITHUB_OUTPUT", async () => {
         const { deps, printed } = cliDeps(reviewProject("  ecs-ship:review:\n    require: environment\n    environment: pr-review\n"), FakePulumi.of([]), new FakeGitHub({}));
         assert.strictEqual(await main(["settings"], deps), 0);
-        assert.strictEqual(printed.out, "enabled=true\nrequire=environment\nlabel=\nenvironment=pr-review\nregion=eu-west-1\nsessionSeconds=3600\ntimeoutMinutes=60\nroleVar=REVIEW_DEPLOY_ROLE_ARN\n");
+        assert.strictEqual(printed.out, "enabled=true\nrequire=environment\nlabel=\nenvironment=pr-review\nsweepEnvironment=review-sweep\nregion=eu-west-1\nsessionSeconds=3600\ntimeoutMinutes=60\nroleVar=REVIEW_DEPLOY_ROLE_ARN\n");
     });
 
     it("settings without a template: review environments are off (enabled=false), with a notice, not a failure", async () => {

@@ -9,19 +9,25 @@ const template = (review: unknown = {}, stack = "review") => raw({ review }, { s
 describe("config: ecs-ship:review", () => {
     it("fills the defaults: 5 stacks, 72 hours, a `review` label", () => {
         assert.deepEqual(parseSettings(template()).review, {
-            maxStacks: 5, expiresAfterHours: 72, require: "label", label: "review", stack: { kind: "template" },
+            maxStacks: 5, expiresAfterHours: 72, require: "label", label: "review", sweepEnvironment: "review-sweep", stack: { kind: "template" },
         });
     });
 
     it("knows a pull request's stack by its number, and tags its resources as a review's", () => {
         const s = parseSettings(template({ require: "environment" }, "pr-42"));
-        assert.deepEqual(s.review, { maxStacks: 5, expiresAfterHours: 72, require: "environment", environment: "review", stack: { kind: "instance", number: 42 } });
+        assert.deepEqual(s.review, { maxStacks: 5, expiresAfterHours: 72, require: "environment", environment: "review", sweepEnvironment: "review-sweep", stack: { kind: "instance", number: 42 } });
         assert.deepEqual(s.tags, { "ecs-ship:stack": "pr-42", "ecs-ship:managed-by": "pulumi", "ecs-ship:review": "true" });
         assert.equal(s.prefix, "ecs-ship-pr-42");
     });
 
     it("the template stack itself carries no review tag: the review role must not reach its trust", () => {
         assert.equal(parseSettings(template()).tags["ecs-ship:review"], undefined);
+    });
+
+    it("refuses a sweep environment that is the reviewers' own: every hourly sweep would wait for an approval", () => {
+        assert.deepEqual(problems(template({ require: "environment", environment: "review", sweepEnvironment: "review" })), [
+            'ecs-ship:review.sweepEnvironment: must differ from the environment review deploys run in (whose reviewers would have to approve every sweep), got "review" for both',
+        ]);
     });
 
     it("names the key, what is allowed and what was given", () => {
@@ -31,7 +37,7 @@ describe("config: ecs-ship:review", () => {
             'ecs-ship:review.require: must be one of label, environment, none (label: a maintainer adds the label before a PR deploys; environment: a reviewer approves each deploy in a GitHub environment; none: every same-repository PR deploys), got "approval"',
         ]);
         assert.deepEqual(problems(template({ maxStack: 3 })), [
-            "ecs-ship:review.maxStack: unknown key; did you mean maxStacks? allowed keys are maxStacks, expiresAfterHours, require, label, environment",
+            "ecs-ship:review.maxStack: unknown key; did you mean maxStacks? allowed keys are maxStacks, expiresAfterHours, require, label, environment, sweepEnvironment",
         ]);
     });
 
@@ -90,10 +96,10 @@ describe("config: stack names reserved for review environments", () => {
 describe("reviewSettingsOf: the template read by tools", () => {
     it("reads a parsed stack file, or its config map, with defaults", () => {
         const doc = { config: { "aws:region": "us-east-1", "ecs-ship:review": { maxStacks: 3, require: "none" } } };
-        assert.deepEqual(reviewSettingsOf(doc), { maxStacks: 3, expiresAfterHours: 72, require: "none" });
-        assert.deepEqual(reviewSettingsOf(doc.config), { maxStacks: 3, expiresAfterHours: 72, require: "none" });
+        assert.deepEqual(reviewSettingsOf(doc), { maxStacks: 3, expiresAfterHours: 72, require: "none", sweepEnvironment: "review-sweep" });
+        assert.deepEqual(reviewSettingsOf(doc.config), { maxStacks: 3, expiresAfterHours: 72, require: "none", sweepEnvironment: "review-sweep" });
         assert.deepEqual(reviewSettingsOf({ "ecs-ship:review": JSON.stringify({ label: "preview" }) }), {
-            maxStacks: 5, expiresAfterHours: 72, require: "label", label: "preview",
+            maxStacks: 5, expiresAfterHours: 72, require: "label", label: "preview", sweepEnvironment: "review-sweep",
         });
     });
 

@@ -27,12 +27,15 @@ describe("review trust: who may assume the review role", () => {
         assert.equal(t.trust.Statement.length, 1);
         assert.deepEqual(t.trust.Statement[0].Principal, { Federated: PROVIDER_ARN });
         assert.deepEqual(t.trust.Statement[0].Condition, {
-            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [`${IDS}:pull_request`] },
+            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [`${IDS}:pull_request`, `${IDS}:environment:review-sweep`] },
         });
     });
 
     const cases: [string, string, string][] = [
         ["this repository's pull request (immutable subject)", `${IDS}:pull_request`, "Allowed"],
+        // The scheduled sweep's job names the sweep environment (review-sweep.yml): its subject, and only this repository's.
+        ["the sweep's environment", `${IDS}:environment:review-sweep`, "Allowed"],
+        ["the sweep's environment in a fork", "repo:mallory@66/shop@77:environment:review-sweep", "ImplicitlyDenied"],
         ["the name-only subject, which a recycled name could present", "repo:acme/shop:pull_request", "ImplicitlyDenied"],
         ["a fork's pull request (another repository's subject)", "repo:mallory@66/shop@77:pull_request", "ImplicitlyDenied"],
         ["a push to main (what pull_request_target's base-branch run would present)", `${IDS}:ref:refs/heads/main`, "ImplicitlyDenied"],
@@ -55,6 +58,16 @@ describe("review trust: who may assume the review role", () => {
         assert.equal(assumeWithToken(trust, { sub: "repo:acme/shop:environment:review", aud: "sts.amazonaws.com" }), "Allowed");
         assert.equal(assumeWithToken(trust, { sub: "repo:acme/shop:pull_request", aud: "sts.amazonaws.com" }), "ImplicitlyDenied");
         assert.equal(assumeWithToken(trust, { sub: "repo:acme/shop:environment:production", aud: "sts.amazonaws.com" }), "ImplicitlyDenied");
+    });
+});
+
+describe("review role: what the teardown's check needs", () => {
+    it("may list what AWS still holds under a tag (tag:GetResources, no resource type), and nothing it could change with it", async () => {
+        // GIVEN the review role  WHEN the teardown asks the tagging API what is left of pr-42
+        assert.equal(await as("tag:GetResources", "*"), "Allowed");
+        // THEN it lists; tagging or untagging through the same API stays refused
+        assert.equal(await as("tag:TagResources", "*"), "ImplicitlyDenied");
+        assert.equal(await as("tag:UntagResources", "*"), "ImplicitlyDenied");
     });
 });
 

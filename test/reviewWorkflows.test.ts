@@ -234,6 +234,9 @@ describe("review-sweep.yml: the scheduled sweep", () => {
         assert.deepStrictEqual([needs(job), job.if], [["settings"], "needs.settings.outputs.enabled == 'true'"]);
         assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "read" });
         assert.deepStrictEqual(job.concurrency, { group: "review-sweep", "cancel-in-progress": false });
+        // Its token carries the sweep environment's subject, the one the review role trusts for it (not main's ref)
+        assert.strictEqual(job.environment, "${{ needs.settings.outputs.sweepEnvironment }}");
+        assert.strictEqual(sweep.jobs.settings.outputs?.sweepEnvironment, "${{ steps.read.outputs.sweepEnvironment }}");
         const run = job.steps.at(-1)!;
         assert.strictEqual(run.run, "npm run -s review -- sweep --tagged");
         assert.strictEqual(run.env?.GH_TOKEN, "${{ github.token }}");

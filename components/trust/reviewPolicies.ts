@@ -42,6 +42,8 @@ export interface ReviewGate {
     require: "label" | "environment" | "none";
     /** With `require: environment`, the GitHub environment the deploy job runs in. */
     environment?: string;
+    /** The GitHub environment the scheduled sweep runs in (config/review.ts, sweepEnvironment). */
+    sweepEnvironment?: string;
 }
 
 /**
@@ -58,11 +60,17 @@ export interface ReviewGate {
  * review workflow also refuses to run for a head repository other than this one (docs/review-environments.md).
  */
 export function reviewSubjects(repository: string | GithubRepository, gate: ReviewGate): string[] {
+    // The scheduled sweep (review-sweep.yml) runs in an environment of its own: a `schedule` job's token
+    // otherwise carries the default branch's `ref:` subject, which every workflow on that branch shares.
+    // Naming an environment gives the job `repo:…:environment:<name>` instead (the same reference), and
+    // GitHub lets only the branches the environment allows use it ("Deployment branches and tags",
+    // https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment).
+    const sweep = gate.sweepEnvironment ? [`${subjectRepository(repository)}:environment:${gate.sweepEnvironment}`] : [];
     if (gate.require === "environment") {
         if (!gate.environment) throw new Error("review trust: require: environment needs the environment's name, got none");
-        return [`${subjectRepository(repository)}:environment:${gate.environment}`];
+        return [`${subjectRepository(repository)}:environment:${gate.environment}`, ...sweep];
     }
-    return [pullRequestSubject(repository)];
+    return [pullRequestSubject(repository), ...sweep];
 }
 
 /** What the review scope keeps of a stack's: where the account is, and what the template's services need. */
@@ -103,8 +111,14 @@ export function reviewDeployPolicies(s: StackScope): Record<string, IamDocument>
     const elbRules = reviewSharedLoadBalancerNames().map((n) => `arn:${s.partition}:elasticloadbalancing:${s.region}:${s.accountId}:listener-rule/app/${n}-???????/*/*/*`);
     return Object.fromEntries(Object.entries(deployPolicies(s)).map(([name, d]) => [name, generalise({
         ...d,
-        Statement: d.Statement.flatMap((st) => (st.Sid === "ElbRulePriorities" ? [{ ...st, Resource: elbRules }]
-            : st.Sid === "StateObjects" ? stateWithoutMetaWrites(st) : [st])),
+        Statement: [
+            ...d.Statement.flatMap((st) => (st.Sid === "ElbRulePriorities" ? [{ ...st, Resource: elbRules }]
+                : st.Sid === "StateObjects" ? stateWithoutMetaWrites(st) : [st])),
+            // After each destroy the teardown asks AWS what is still tagged for the stack (tools/review/destroyed.ts).
+            // GetResources supports no resource type and lists only tags (Service Authorization Reference for the
+            // Resource Groups Tagging API; Resource Groups Tagging API Reference, GetResources).
+            ...(name === "build" ? [{ Sid: "TaggedLeftovers", Effect: "Allow" as const, Action: "tag:GetResources", Resource: "*" }] : []),
+        ],
     })]));
 }
 

@@ -60,6 +60,7 @@ export function workflowOutputs(t: Template): Record<string, string> {
         require: t.settings.require,
         label: t.settings.label ?? "",
         environment: t.settings.environment ?? "",
+        sweepEnvironment: t.settings.sweepEnvironment,
         region: t.region,
         sessionSeconds: String(t.sessionSeconds),
         timeoutMinutes: String(Math.min(Math.floor(t.sessionSeconds / 60), MAX_JOB_MINUTES)),
