@@ -7,26 +7,25 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { JobConfig, ServiceConfig, loadSettings } from "./config";
-import { ContainerRegistry } from "./components/containerRegistry";
-import { ExpressService } from "./components/expressService";
-import { FargateCluster } from "./components/fargateCluster";
-import { FargateService } from "./components/fargateService";
-import { WorkerService } from "./components/workerService";
-import { ScheduledJob, jobStreamPrefix } from "./components/scheduledJob";
+import { ContainerRegistry } from "./components/registry/containerRegistry";
+import { ExpressService } from "./components/express/expressService";
+import { FargateCluster } from "./components/fargate/fargateCluster";
+import { FargateService } from "./components/fargate/fargateService";
+import { WorkerService } from "./components/worker/workerService";
+import { ScheduledJob, jobStreamPrefix } from "./components/jobs/scheduledJob";
 import { JOB_DEFAULTS } from "./config/jobs";
 import { queueNameOf } from "./config/worker";
-import { jobResourceName } from "./components/jobSettings";
-import { GithubOidcTrust } from "./components/githubOidcTrust";
-import { reviewInstanceTrust } from "./components/reviewTrust";
+import { jobResourceName } from "./components/jobs/jobSettings";
+import { GithubOidcTrust } from "./components/trust/githubOidcTrust";
+import { reviewInstanceTrust } from "./components/trust/reviewTrust";
 import { reviewTemplate } from "./reviewProgram";
-import { StackNetwork } from "./components/network";
-import { EXEC_TASK_STATEMENT, SERVICE_DEFAULTS, ScalingArgs, secretResourceArn, serviceResourceName } from "./components/serviceArgs";
-import { ecrRepositoryArn } from "./components/permissionsBoundary";
-import { SharedLoadBalancer } from "./components/sharedLoadBalancer";
-import { DomainCertificate, domainAlias, zoneIdOf } from "./components/customDomain";
-import { routesOf, sharesLoadBalancer } from "./components/frontDoor";
-import { sidecarSecrets } from "./components/sidecars";
+import { StackNetwork } from "./components/network/network";
+import { SERVICE_DEFAULTS, ScalingArgs, serviceResourceName } from "./components/service/serviceArgs";
+import { SharedLoadBalancer } from "./components/frontDoor/sharedLoadBalancer";
+import { DomainCertificate, domainAlias, zoneIdOf } from "./components/frontDoor/customDomain";
+import { routesOf, sharesLoadBalancer } from "./components/frontDoor/frontDoor";
 import { sidecarsForComponent } from "./config/sidecars";
+import { trustArgsOf } from "./config/trust";
 
 /** What a stack exports: its name, the trust's roles, the cluster and each service's outputs. */
 export type EcsShipOutputs = ReturnType<typeof ecsShip>;
@@ -38,7 +37,7 @@ export type EcsShipOutputs = ReturnType<typeof ecsShip>;
  */
 export function ecsShip() {
 const settings = loadSettings();
-const { prefix, github, backend, network: networkSettings } = settings;
+const { prefix, network: networkSettings } = settings;
 
 // Every taggable resource carries the stack's tags through the provider's default tags.
 const provider = new aws.Provider(prefix, {
@@ -56,83 +55,17 @@ const reviewInstance = settings.review?.stack.kind === "instance";
 // certificate and alias record (config checks that they agree on both).
 // Web services only: a worker (`kind: worker`) has no load balancer, domain or route.
 const fargate = settings.services.filter((s) => s.mode === "fargate" && s.kind !== "worker");
-// Workers: Fargate services with no port, in the stack's task subnets (components/workerService.ts).
-const workers = settings.services.filter((s) => s.kind === "worker");
 const domainOwners = new Map<string, ServiceConfig>();
 for (const s of fargate) if (s.domain && !domainOwners.has(s.domain)) domainOwners.set(s.domain, s);
 const zones = new Map([...domainOwners].map(([domain, s]) => [domain, zoneIdOf(domain, s, { provider })] as const));
-// Where deployment alarms notify: an email gets a topic and a subscription; a topic ARN is used as given.
-// Read whether or not the alarms are enabled, so switching them off for a hotfix leaves the trust as it
-// is and needs no administrator (docs/operations.md, "Deploying during an incident").
-// Services released canary, linear or blue/green (components/trafficShift.ts).
-const shifting = fargate.some((s) => (s.deployment?.strategy ?? "rolling") !== "rolling");
-const notifying = fargate.filter((s) => s.alarms?.email || s.alarms?.snsTopicArn);
 
 // Keyless trust for the GitHub workflow. It owns the permissions boundary every role below carries.
-const trust = reviewInstance ? reviewInstanceTrust({ provider }) : new GithubOidcTrust(`${prefix}-github`, {
-    prefix,
-    region: settings.region,
-    repository: github.repository,
-    ownerId: github.ownerId,
-    repositoryId: github.repositoryId,
-    deployBranches: github.deployBranches,
-    deployEnvironments: github.deployEnvironments,
-    pullRequestPreview: github.pullRequestPreview,
-    oidcProviderArn: github.oidcProviderArn,
-    retainProvider: github.retainProvider,
-    maxSessionDuration: github.maxSessionDuration,
+const trust = reviewInstance ? reviewInstanceTrust({ provider }) : new GithubOidcTrust(`${prefix}-github`, trustArgsOf(settings, {
     // State objects are keyed by the Pulumi project (Pulumi.yaml's name): this app's, never another's in a shared bucket.
     project: pulumi.getProject(),
-    stateBucket: backend.stateBucket,
-    stateKmsKeyArn: backend.kmsKeyArn,
-    stackTags: settings.tags,
-    // ECS Exec's channel permissions join the ceiling only when a service turns `exec` on.
-    taskPermissions: [
-        ...settings.services.flatMap((s) => s.taskPolicyStatements ?? []),
-        ...(settings.services.some((s) => s.exec) ? [EXEC_TASK_STATEMENT as unknown as aws.iam.PolicyStatement] : []),
-    ],
-    // Scheduled jobs: the trust writes their scheduler grant (RunTask of exactly these families, PassRole of the
-    // stack's task roles, their dead-letter queues); the boundary admits it for scheduler roles only.
-    scheduledJobs: settings.jobs.length > 0 ? {
-        families: settings.jobs.map((j) => jobResourceName(prefix, j.name)),
-        services: settings.jobs.map((j) => serviceResourceName(settings.stack, j.service)),
-        deadLetterQueueArns: settings.jobs.flatMap((j) => (j.deadLetterQueueArn ? [j.deadLetterQueueArn] : [])),
-    } : undefined,
-    // The boundary admits exactly the configured secrets, named by the secret ARN (no JSON key or version).
-    secretArns: settings.services.flatMap((s) => Object.values({ ...s.secrets, ...sidecarSecrets(s.sidecars) }).map(secretResourceArn)),
-    secretsKmsKeyArns: settings.services.flatMap((s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : [])),
-    // The deploy role may write certificates and records only for these names, in these zones, and
-    // subscribe only these addresses.
+    // The deploy role may write certificates and records only for these names, in these zones.
     domains: [...zones].map(([name, zoneId]) => ({ name, zoneId, createsCertificate: !domainOwners.get(name)!.certificateArn })),
-    alarmEmails: notifying.flatMap((s) => (s.alarms?.email ? [s.alarms.email] : [])),
-    alarmTopicArns: notifying.flatMap((s) => (s.alarms?.snsTopicArn ? [s.alarms.snsTopicArn] : [])),
-    // Task definitions: exactly the Fargate services' and workers' families (each named after its service), and
-    // each scheduled job's own (`<prefix>-<job>-job`, components/jobSettings.ts). Express keeps its own.
-    // Express services with a release command add the release task's own family (components/releaseTask.ts).
-    taskDefinitionFamilies: [
-        ...fargate.map((s) => serviceResourceName(settings.stack, s.name)),
-        ...workers.map((s) => serviceResourceName(settings.stack, s.name)),
-        ...settings.jobs.map((j) => jobResourceName(prefix, j.name)),
-        ...settings.services.filter((s) => s.mode === "express" && s.release).map((s) => `${serviceResourceName(settings.stack, s.name)}-release`),
-    ],
-    // One pattern per kind of role the services have scopes every service's roles, so adding a service adds no policy.
-    passRoleKinds: [
-        "exec" as const,
-        // `exec: true` alone gives a service a task role (ECS Exec's channels, components/serviceRoles.ts).
-        ...(settings.services.some((s) => (s.taskPolicyStatements ?? []).length > 0 || s.exec) ? ["task" as const] : []),
-        ...(settings.services.some((s) => s.mode === "express") ? ["infra" as const] : []),
-        ...(shifting ? ["lb" as const] : []),
-        // Each scheduled job's scheduler role, passed only to EventBridge Scheduler.
-        ...(settings.jobs.length > 0 ? ["sched" as const] : []),
-    ],
-    // Canary, linear and blue/green services get a load-balancer role the boundary must admit.
-    shiftsTraffic: shifting,
-    // Stack roles pull only from the stack's repositories and its prebuilt images' ones.
-    imageRepositoryArns: settings.services.flatMap((s) => {
-        const arn = s.image.kind === "ref" ? ecrRepositoryArn(s.image.ref) : undefined;
-        return arn ? [arn] : [];
-    }),
-}, {
+}), {
     ...opts,
     // The deploy role cannot delete itself, its policies, the boundary or the provider, so
     // the trust is protected: CI's destroy (`exclude-protected`) removes everything else and
@@ -341,13 +274,13 @@ return {
     loadBalancerDnsName: service instanceof FargateService ? service.loadBalancerDns : undefined,
     certificateArn: service instanceof FargateService ? service.certificateArn : undefined,
     alarmNames: service instanceof FargateService ? service.alarmNames : undefined,
-    // The deploy gate's time budget follows the strategy (tools/verifyDeployment.ts).
+    // The deploy gate's time budget follows the strategy (tools/verify/verifyDeployment.ts).
     deployment: service instanceof FargateService ? service.deployment : undefined,
     repositoryUrl: registry?.repositoryUrl,
     // The stack whose image this service runs (`image.from`): the gate and the rollback read it.
     promotedFrom: svc.image.kind === "ref" ? svc.image.from : undefined,
     imageRef: imageOf(svc, registry),
-    // What the deploy gate (tools/verify.ts) checks: the digest that must serve, and the paths to probe.
+    // What the deploy gate (tools/verify/index.ts) checks: the digest that must serve, and the paths to probe.
     imageDigest: pulumi.output(imageOf(svc, registry)).apply((ref) => ref.slice(ref.indexOf("@") + 1)),
     healthCheckPath: service instanceof WorkerService ? undefined
         : service instanceof FargateService ? service.healthCheckPath : svc.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
@@ -355,7 +288,7 @@ return {
     // The release command, so the deploy gate can say what a failed release leaves (docs/workloads.md).
     release: svc.release ? { command: svc.release.command } : undefined,
 }])),
-    // What `npm run task -- --job <name>` (tools/task.ts) runs: the job's task definition in its network.
+    // What `npm run task -- --job <name>` (tools/operate/task.ts) runs: the job's task definition in its network.
     jobs: Object.fromEntries(scheduled.map(({ job, scheduledJob }) => [job.name, {
     service: job.service,
     clusterArn: cluster.arn,

@@ -1,11 +1,11 @@
 // The review template stack (`review`, docs/review-environments.md) as the program plans it: only the
-// review trust (components/reviewTrust.ts), built from the template's settings. program.ts calls this
+// review trust (components/trust/reviewTrust.ts), built from the template's settings. program.ts calls this
 // before anything else is created; a `pr-<n>` stack goes through program.ts's own path.
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config";
-import { ReviewTrust } from "./components/reviewTrust";
-import { ecrRepositoryArn } from "./components/permissionsBoundary";
-import { PassRoleKind } from "./components/trustPolicies";
+import { ReviewTrust } from "./components/trust/reviewTrust";
+import { ecrRepositoryArn } from "./components/trust/permissionsBoundary";
+import { PassRoleKind } from "./components/trust/trustPolicies";
 
 /** The trust a template's services need in any pull request's copy of it (the same for every pr-<n>). */
 export function reviewTrustNeeds(settings: Pick<Settings, "services">) {

@@ -148,13 +148,13 @@ async function main(argv: string[]): Promise<number | undefined> {
         case "upgrade": return upgrade(rest);
         // plan sets process.exitCode itself when it finishes.
         case "plan": runScript("../tools/plan", rest); return undefined;
-        case "environments": return require("../tools/environments").main(rest);
-        case "rollback": return require("../tools/rollback").main(rest);
+        case "environments": return require("../tools/project/environments").main(rest);
+        case "rollback": return require("../tools/operate/rollback").main(rest);
         // One build promoted (docs/promotion.md): the images a source stack hands on, their protected tags, rollback lookups.
-        case "promote": return require("../tools/promote").main(rest);
-        case "first-deploy": return require("../tools/first-deploy").main(rest);
+        case "promote": return require("../tools/operate/promote").main(rest);
+        case "first-deploy": return require("../tools/operate/first-deploy").main(rest);
         case "verify": return require("../tools/verify").main(rest);
-        case "github-checks": return require("../tools/githubChecks").main(rest);
+        case "github-checks": return require("../tools/workflows/githubChecks").main(rest);
         case "review": { const review = require("../tools/review/cli"); return review.main(rest, review.realDeps()); }
         case "--version": case "-v": process.stdout.write(`${packageManifest().version}\n`); return 0;
         case undefined: case "--help": case "-h": process.stdout.write(USAGE); return command === undefined ? 2 : 0;

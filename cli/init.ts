@@ -200,7 +200,7 @@ export function stackFile(o: InitOptions, stack: string): string {
  * Pulumi.yaml. The project is named after the app, not ecs-ship: Pulumi keeps a self-managed backend's state
  * under `.pulumi/stacks/<project>/<stack>.json` (Pulumi docs, "State and backends"), so two apps sharing a
  * state bucket under one project name would share stack `dev`'s state. The trust scopes state access to this
- * project (components/stackPolicies.ts, statePolicy).
+ * project (components/trust/stackPolicies.ts, statePolicy).
  */
 export function projectYaml(project: string): string {
     return `name: ${project}

@@ -11,18 +11,18 @@
 // from the app's own review.
 import * as fs from "fs";
 import * as path from "path";
-import { deployWorkflow } from "../tools/deployWorkflow";
-import { loadEnvironments } from "../tools/environments";
+import { deployWorkflow } from "../tools/workflows/deployWorkflow";
+import { loadEnvironments } from "../tools/project/environments";
 import { packageManifest, packageRoot } from "./packageInfo";
 
 export const WORKFLOW_FILES = ["deploy.yml", "destroy.yml", "preview.yml", "rollback.yml", "review.yml", "review-sweep.yml"];
 
 /** Where this repository's workflows run its tools from source, and what an app's repository runs instead. */
 const REWRITES: Array<[RegExp, string]> = [
-    [/node --require ts-node\/register\/transpile-only tools\/(environments|rollback|promote)\.ts/g, "npx ecs-ship $1"],
-    [/node --require ts-node\/register\/transpile-only tools\/githubChecks\.ts/g, "npx ecs-ship github-checks"],
+    [/node --require ts-node\/register\/transpile-only tools\/(?:project|operate)\/(environments|rollback|promote)\.ts/g, "npx ecs-ship $1"],
+    [/node --require ts-node\/register\/transpile-only tools\/workflows\/githubChecks\.ts/g, "npx ecs-ship github-checks"],
     // deploy.yml is made from the app's .github/environments.json by `upgrade`, which also checks it.
-    [/node --require ts-node\/register\/transpile-only tools\/deployWorkflow\.ts --check/g, "npx ecs-ship upgrade --check"],
+    [/node --require ts-node\/register\/transpile-only tools\/workflows\/deployWorkflow\.ts --check/g, "npx ecs-ship upgrade --check"],
     [/npm run -s workflows:generate/g, "npx ecs-ship upgrade"],
     [/npm run -s plan --/g, "npx ecs-ship plan"],
     // Review environments (docs/review-environments.md): off, with a notice, until the app adds Pulumi.review.yaml.
@@ -53,7 +53,7 @@ export function renderWorkflow(source: string, version: string): string {
 
 /**
  * Every workflow this version writes for the repository at `repoRoot`, by file name: deploy.yml made from
- * its .github/environments.json (a job per stack, tools/deployWorkflow.ts), the others as shipped.
+ * its .github/environments.json (a job per stack, tools/workflows/deployWorkflow.ts), the others as shipped.
  */
 export function currentWorkflows(repoRoot: string): Record<string, string> {
     const dir = path.join(packageRoot(), ".github", "workflows");

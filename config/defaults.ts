@@ -1,13 +1,13 @@
 // The defaults a stack file documents. They are the components' own defaults, imported from the
 // one place each lives (each component applies them itself); the schema only shows them to editors
 // and in the reference docs, and the cross-field rules read them to judge what the user left out.
-import { SERVICE_DEFAULTS } from "../components/serviceArgs";
-import { FARGATE_DEFAULTS } from "../components/fargateSettings";
-import { GITHUB_OIDC_TRUST_DEFAULTS } from "../components/githubOidcTrust";
-import { CONTAINER_REGISTRY_DEFAULTS } from "../components/containerRegistry";
-import { STACK_NETWORK_DEFAULTS } from "../components/network";
-import { FARGATE_CLUSTER_DEFAULTS } from "../components/fargateCluster";
-import { ALARM_DEFAULTS } from "../components/fargateAlarms";
+import { SERVICE_DEFAULTS } from "../components/service/serviceArgs";
+import { FARGATE_DEFAULTS } from "../components/fargate/fargateSettings";
+import { GITHUB_OIDC_TRUST_DEFAULTS } from "../components/trust/githubOidcTrust";
+import { CONTAINER_REGISTRY_DEFAULTS } from "../components/registry/containerRegistry";
+import { STACK_NETWORK_DEFAULTS } from "../components/network/network";
+import { FARGATE_CLUSTER_DEFAULTS } from "../components/fargate/fargateCluster";
+import { ALARM_DEFAULTS } from "../components/fargate/fargateAlarms";
 
 const g = GITHUB_OIDC_TRUST_DEFAULTS;
 

@@ -1,8 +1,8 @@
 // The schema of a Fargate service's `deployment` (`ecs-ship:services.<name>.deployment`) and its
 // cross-field rules: which keys each strategy takes, and test traffic. Ranges and defaults live
-// in components/deploymentStrategy.ts, with their sources.
+// in components/fargate/deploymentStrategy.ts, with their sources.
 import { z } from "zod";
-import { DEPLOYMENT_DEFAULTS, DEPLOYMENT_LIMITS, STRATEGIES } from "../components/deploymentStrategy";
+import { DEPLOYMENT_DEFAULTS, DEPLOYMENT_LIMITS, STRATEGIES } from "../components/fargate/deploymentStrategy";
 import { ALWAYS, closed, int, oneOf, problem, record, says, show, text } from "./rules";
 
 const M = DEPLOYMENT_LIMITS.minutes;

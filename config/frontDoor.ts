@@ -1,6 +1,6 @@
 // Stack-level rules of the front door: how services share one load balancer and its domains.
 import { z } from "zod";
-import { priorityCollisions, routeCollisions, routesOf, sharesLoadBalancer, underRoute } from "../components/frontDoor";
+import { priorityCollisions, routeCollisions, routesOf, sharesLoadBalancer, underRoute } from "../components/frontDoor/frontDoor";
 import { problem, record, show } from "./rules";
 
 /** Routing on the shared load balancer: `path` and `priority` need one, and no two services may share a priority or a route. */

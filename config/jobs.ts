@@ -1,7 +1,7 @@
 // `ecs-ship:jobs`: scheduled tasks run by EventBridge Scheduler from a service's image, with their
 // own command. The schema of one job, and the rules that read the services (a job names one).
 import { z } from "zod";
-import { FARGATE_CPU_MEMORY, describeMemoryFor } from "../components/serviceArgs";
+import { FARGATE_CPU_MEMORY, describeMemoryFor } from "../components/service/serviceArgs";
 import { DEFAULTS } from "./defaults";
 import { DNS_LABEL } from "./patterns";
 import { ALWAYS, closed, int, listOf, mapOf, problem, record, says, show, text } from "./rules";
@@ -107,7 +107,7 @@ export function checkJobs(o: Record<string, unknown>, ctx: z.RefinementCtx): voi
     const services = record(o.services) ?? {};
     const known = Object.keys(services).sort();
     for (const [name, job] of Object.entries(record(o.jobs) ?? {})) {
-        // A job's task-definition family and resource names are `<prefix>-<name>-job` (components/jobSettings.ts),
+        // A job's task-definition family and resource names are `<prefix>-<name>-job` (components/jobs/jobSettings.ts),
         // a service's `<prefix>-<service>`: a service named `<name>-job` would register in the job's family.
         if (`${name}-job` in services) problem(ctx, ["jobs", name], `shares its task-definition family <prefix>-${name}-job with the service ${name}-job; rename the job or the service, got job ${show(name)}`);
         const j = record(job);

@@ -6,11 +6,11 @@
 // project's stack folder (`otherStacks`): `from` names a stack that exists, is not this one, builds
 // that service, lists this stack in its promoteTo, and every `from` of one stack names the same stack.
 // The digest itself is passed by the deploy workflow in ECS_SHIP_PROMOTED_IMAGES (the earlier stack's
-// `services.<name>.imageRef` output, tools/promote.ts); an offline plan or a preview without it runs a
+// `services.<name>.imageRef` output, tools/operate/promote.ts); an offline plan or a preview without it runs a
 // placeholder digest in the source's repository, said in a warning.
 import { z } from "zod";
-import { DIGEST_REF } from "../components/registryPolicies";
-import { serviceResourceName } from "../components/naming";
+import { DIGEST_REF } from "../components/registry/registryPolicies";
+import { serviceResourceName } from "../components/service/naming";
 import { ACCOUNT_ID, STACK_NAME } from "./patterns";
 import { ALWAYS, mapOf, problem, record, show, text } from "./rules";
 

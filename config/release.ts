@@ -1,9 +1,9 @@
 // `release` of a service: the command run as a one-off task before each rollout that changes the
-// service's task settings (components/releaseTask.ts runs it).
+// service's task settings (components/release/releaseTask.ts runs it).
 import * as fs from "fs";
 import * as nodePath from "path";
 import { z } from "zod";
-import { RELEASE_DEFAULTS, RELEASE_TIMEOUT_RANGE } from "../components/releaseTask";
+import { RELEASE_DEFAULTS, RELEASE_TIMEOUT_RANGE } from "../components/release/releaseTask";
 import { closed, int, listOf, problem, record, says, show } from "./rules";
 
 export const commandSchema = listOf(z.string(says("must be a non-empty string")).min(1, { error: "must be a non-empty string" }), "strings (exec form)")

@@ -1,7 +1,7 @@
 // Review environments (issue 30): the `ecs-ship:review` key of the review template, and the stack names it
 // reserves. The template is the stack file of stack `review`; each pull request's stack `pr-<n>` gets a
 // verbatim copy of it (docs/review-environments.md). Stack `review` creates only the review trust;
-// `pr-<n>` plans the template's services with review defaults (components/reviewTrust.ts, program.ts).
+// `pr-<n>` plans the template's services with review defaults (components/trust/reviewTrust.ts, program.ts).
 import { z } from "zod";
 import { ALWAYS, closed, int, oneOf, problem, record, show, text } from "./rules";
 import { problemsOf } from "./format";
@@ -150,7 +150,7 @@ export function reviewSettingsOf(stackFile: unknown): ReviewSettings | undefined
  * What a review template may not hold, and why: every `pr-<n>` stack is deployed by the review role alone,
  * with no administrator run, so nothing may need what only an administrator does.
  * - secrets, taskPolicyStatements, exec, and sidecar secrets: they become inline role policies
- *   (components/serviceRoles.ts), which only an administrator writes (PutRolePolicy is granted to no deploy
+ *   (components/service/serviceRoles.ts), which only an administrator writes (PutRolePolicy is granted to no deploy
  *   role: docs/security-model.md);
  * - domain: every pull request's stack would claim the same name, and the review role has no DNS permission;
  * - jobs: their scheduler grant names each stack's roles, and the review trust is one for every pull request.
@@ -199,7 +199,7 @@ interface ReviewableService {
  * capacity provider setting (Terraform AWS provider, internal/service/ecs/express_gateway_service.go, schema:
  * cluster, cpu, memory, scaling_target, network_configuration, no capacity_provider_strategy), so they stay
  * on regular Fargate. No NAT is the network default already
- * (components/network.ts, natStrategy None), and a second Fargate service shares the first's load balancer.
+ * (components/network/network.ts, natStrategy None), and a second Fargate service shares the first's load balancer.
  */
 export function withReviewInstanceDefaults<S extends ReviewableService>(services: S[]): S[] {
     return services.map((s) => {

@@ -5,7 +5,7 @@
 // ARN, id and name patterns they share.
 import { z } from "zod";
 import { Region } from "@pulumi/aws/types/enums";
-import { NAT_STRATEGY_VALUES, NatStrategy } from "../components/network";
+import { NAT_STRATEGY_VALUES, NatStrategy } from "../components/network/network";
 import { DEFAULTS } from "./defaults";
 import { checkFrontDoor } from "./frontDoor";
 import { ACM_ARN, BUCKET, OIDC_PROVIDER_ARN, REPOSITORY, SUBNET_ID, VPC_ID, exactName, kmsKey } from "./patterns";

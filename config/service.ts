@@ -3,8 +3,8 @@
 import { z } from "zod";
 import {
     ARCHITECTURES, FARGATE_CPU_MEMORY, LOG_RETENTION_DAYS, SCALING_METRICS, SCALING_TARGET_DEFAULTS, describeMemoryFor, isPartialSecretArn, secretKind,
-} from "../components/serviceArgs";
-import { DIGEST_REF } from "../components/registryPolicies";
+} from "../components/service/serviceArgs";
+import { DIGEST_REF } from "../components/registry/registryPolicies";
 import { DEFAULTS } from "./defaults";
 import { ALWAYS, bool, closed, int, listOf, mapOf, oneOf, oneOfNumbers, problem, record, says, show, text } from "./rules";
 import { EXPRESS_DEPLOYMENT_ERROR, deploymentSchema } from "./deployment";

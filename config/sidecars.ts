@@ -1,11 +1,11 @@
-// `sidecars` of a service: extra containers in a Fargate task (components/sidecars.ts builds them).
+// `sidecars` of a service: extra containers in a Fargate task (components/fargate/sidecars.ts builds them).
 import { z } from "zod";
-import { DEPENDENCY_CONDITIONS, HEALTH_CHECK_LIMITS, SidecarSettings, sidecarProblems } from "../components/sidecars";
-import { CONTAINER_NAME } from "../components/fargateService";
+import { DEPENDENCY_CONDITIONS, HEALTH_CHECK_LIMITS, SidecarSettings, sidecarProblems } from "../components/fargate/sidecars";
+import { CONTAINER_NAME } from "../components/fargate/fargateService";
 import { DEFAULTS } from "./defaults";
 import { bool, closed, int, listOf, mapOf, oneOf, problem, record, says, show } from "./rules";
 import { DNS_LABEL, ENV_NAME, SECRET_REF } from "./patterns";
-import { DIGEST_REF } from "../components/registryPolicies";
+import { DIGEST_REF } from "../components/registry/registryPolicies";
 import { commandSchema } from "./release";
 
 const L = HEALTH_CHECK_LIMITS;

@@ -66,7 +66,7 @@ export function checkWorker(s: Record<string, unknown>, ctx: z.RefinementCtx): v
     for (const [key, value] of Object.entries(record(s.alarms) ?? {})) {
         problem(ctx, ["alarms", key], `the deployment alarms watch a load balancer's target group, which a worker has none of; remove alarms from kind: worker, got ${show(value)}`);
     }
-    // A worker is not rolled out behind a release task or given sidecars (components/workerService.ts takes neither);
+    // A worker is not rolled out behind a release task or given sidecars (components/worker/workerService.ts takes neither);
     // the web service that shares its image runs the release before its own rollout (docs/workloads.md).
     if (s.release !== undefined) problem(ctx, ["release"], `a worker runs no release task; put release on the web service that shares its image, got ${show(s.release)}`);
     // Canary, linear and blue/green shift load-balancer traffic (config/deployment.ts); a worker rolls tasks only.

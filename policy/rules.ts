@@ -424,7 +424,7 @@ export const productionDeploymentAlarms: ResourceValidationPolicy = {
         const stack = stackOfUrn(args.urn);
         if (!stack || !PRODUCTION_STACK.test(stack)) return args.notApplicable(`stack ${shown(stack)} is not a production stack (${PRODUCTION_STACK.source})`);
         // The deployment alarms watch the service's target groups (5xx, unhealthy hosts): a service with no load
-        // balancer (a worker, components/workerService.ts) has nothing for them to watch.
+        // balancer (a worker, components/worker/workerService.ts) has nothing for them to watch.
         const loadBalancers = read(() => props.loadBalancers);
         if (loadBalancers !== UNKNOWN && asArray(loadBalancers).length === 0) return args.notApplicable("the service has no load balancer (a worker): there is no target group for deployment alarms to watch");
         // Amazon ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures":

@@ -3,13 +3,13 @@
 // rejects bad arguments with the stack configuration's quality of message.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerRegistry, CONTAINER_REGISTRY_DEFAULTS } from "../components/containerRegistry";
-import { ExpressService } from "../components/expressService";
-import { FargateCluster } from "../components/fargateCluster";
-import { FargateService, normalizeFargateArgs } from "../components/fargateService";
-import { FARGATE_DEFAULTS } from "../components/fargateSettings";
-import { GithubOidcTrust, GithubOidcTrustArgsError } from "../components/githubOidcTrust";
-import { SERVICE_DEFAULTS, normalizeServiceSettings, serviceSettingsProblems } from "../components/serviceArgs";
+import { ContainerRegistry, CONTAINER_REGISTRY_DEFAULTS } from "../components/registry/containerRegistry";
+import { ExpressService } from "../components/express/expressService";
+import { FargateCluster } from "../components/fargate/fargateCluster";
+import { FargateService, normalizeFargateArgs } from "../components/fargate/fargateService";
+import { FARGATE_DEFAULTS } from "../components/fargate/fargateSettings";
+import { GithubOidcTrust, GithubOidcTrustArgsError } from "../components/trust/githubOidcTrust";
+import { SERVICE_DEFAULTS, normalizeServiceSettings, serviceSettingsProblems } from "../components/service/serviceArgs";
 import { RecordedResource, cloud, settled, useMocks } from "./support/harness";
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-ship-dev-web@sha256:${"b".repeat(64)}`;

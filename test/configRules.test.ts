@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseSettings } from "../config";
 import { problems, raw, web } from "./support/configFixtures";
-import { secretsPolicy } from "../components/serviceArgs";
+import { secretsPolicy } from "../components/service/serviceArgs";
 
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf";
 

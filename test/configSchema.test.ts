@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
-import { GENERATED } from "../tools/config-generate";
+import { GENERATED } from "../tools/schema";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACK_FILES = ["Pulumi.dev.yaml", "Pulumi.prod.yaml"];

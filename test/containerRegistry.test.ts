@@ -1,7 +1,7 @@
 // ContainerRegistry: the repository contract, the lifecycle policy, and the image build.
 import { strict as assert } from "assert";
-import { ContainerRegistry, ContainerRegistryArgs } from "../components/containerRegistry";
-import { lifecyclePolicy, platformFor } from "../components/registryPolicies";
+import { ContainerRegistry, ContainerRegistryArgs } from "../components/registry/containerRegistry";
+import { lifecyclePolicy, platformFor } from "../components/registry/registryPolicies";
 import { cloud, promiseOf, settled, useMocks } from "./support/harness";
 
 const REPO_URL = "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-ship-dev-web";

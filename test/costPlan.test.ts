@@ -8,7 +8,7 @@ import { DEFAULT_ASSUMPTIONS } from "../components/cost/assumptions";
 import { CostEstimate, PlanResource } from "../components/cost/estimate";
 import { estimateCost } from "../components/cost/model";
 import { PRICES } from "../components/cost/priceTable";
-import { plan, planJson } from "../tools/planner";
+import { plan, planJson } from "../tools/planner/planner";
 
 const STACK = `config:
   aws:region: eu-central-1

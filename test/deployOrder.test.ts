@@ -6,8 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { deployWorkflow } from "../tools/deployWorkflow";
-import { loadEnvironments } from "../tools/environments";
+import { deployWorkflow } from "../tools/workflows/deployWorkflow";
+import { loadEnvironments } from "../tools/project/environments";
 import { JobEvent, ModelJob, Outcome, schedule } from "./support/ghScheduler";
 import { ROOT, Workflow, load, needs } from "./support/workflows";
 

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { parseSettings } from "../config";
 import { problems, raw } from "./support/configFixtures";
-import { deploymentConfiguration, firstExposurePercent, linearSteps, minutesToFullTraffic, resolveDeployment, waitMinutes } from "../components/deploymentStrategy";
+import { deploymentConfiguration, firstExposurePercent, linearSteps, minutesToFullTraffic, resolveDeployment, waitMinutes } from "../components/fargate/deploymentStrategy";
 
 /** The one Fargate service `web` with this deployment. */
 const fargate = (deployment: unknown) => raw({ services: { web: { mode: "fargate", image: { context: "app" }, deployment } } });

@@ -1,13 +1,13 @@
-// The ECS infrastructure role for load balancers (components/trafficShift.ts) and the deploy role's
+// The ECS infrastructure role for load balancers (components/fargate/trafficShift.ts) and the deploy role's
 // part in it, evaluated with a real IAM evaluator on the policies the canary fixture's plan creates:
 // ECS may shift exactly one service's rules and target groups; escalations through the role, or
 // through the deploy role's new grants, are denied.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { STACK_TAG } from "../components/trustPolicies";
-import { IamDocument } from "../components/trustPolicies";
-import { plan } from "../tools/planner";
-import { RecordedResource } from "../tools/mockCloud";
+import { STACK_TAG } from "../components/trust/trustPolicies";
+import { IamDocument } from "../components/trust/trustPolicies";
+import { plan } from "../tools/planner/planner";
+import { RecordedResource } from "../tools/planner/mockCloud";
 import { ACCOUNT, decideTyped } from "./support/iamSim";
 import { PlanIam, applicableContext, planIam } from "./support/planIam";
 

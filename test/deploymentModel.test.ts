@@ -7,9 +7,9 @@ import { DEFAULT_ASSUMPTIONS } from "../components/cost/assumptions";
 import { CostEstimate, PlanResource } from "../components/cost/estimate";
 import { estimateCost } from "../components/cost/model";
 import { PRICES } from "../components/cost/priceTable";
-import { READY_MINUTES, resolveDeployment } from "../components/deploymentStrategy";
+import { READY_MINUTES, resolveDeployment } from "../components/fargate/deploymentStrategy";
 import { detect, shareAt } from "../tools/bench/strategies";
-import { plan, planJson } from "../tools/planner";
+import { plan, planJson } from "../tools/planner/planner";
 
 describe("cost model: releases that run a second set of tasks", function () {
     this.timeout(120_000);

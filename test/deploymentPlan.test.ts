@@ -1,12 +1,12 @@
-// Deployment strategies through the real program (tools/planner.ts `plan`, as `npm run plan` runs
+// Deployment strategies through the real program (tools/planner/planner.ts `plan`, as `npm run plan` runs
 // index.ts): each strategy on its own load balancer and on the shared one, with the exact ECS
 // strategy fields, both target groups, the rules ECS shifts and the load-balancer role's policy.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Plan, plan } from "../tools/planner";
-import { RecordedResource } from "../tools/mockCloud";
+import { Plan, plan } from "../tools/planner/planner";
+import { RecordedResource } from "../tools/planner/mockCloud";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const OWN = path.join(__dirname, "fixtures", "Pulumi.strategies-own.yaml");

@@ -3,9 +3,9 @@
 import { strict as assert } from "assert";
 import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import { Clock, DrainTarget, describeServiceStatus, drainTimeoutMessage, waitForDrain } from "../components/drainBarrier";
-import { deleteOrder } from "../tools/lifecycle";
-import { Plan, plan } from "../tools/planner";
+import { Clock, DrainTarget, describeServiceStatus, drainTimeoutMessage, waitForDrain } from "../components/service/drainBarrier";
+import { deleteOrder } from "../tools/planner/lifecycle";
+import { Plan, plan } from "../tools/planner/planner";
 
 const TARGET: DrainTarget = { region: "us-east-1", cluster: "ecs-ship-dev-cluster-8371c9c", serviceName: "ecs-ship-dev-web-f1100b", timeoutSeconds: 60, pollSeconds: 15 };
 

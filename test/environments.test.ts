@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EnvironmentsError, loadEnvironments, roleVariable } from "../tools/environments";
+import { EnvironmentsError, loadEnvironments, roleVariable } from "../tools/project/environments";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -37,7 +37,7 @@ describe("environments: the shipped file", () => {
     });
 
     it("prints the matrix as one line of JSON, as the workflows' first job reads it", () => {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "environments.ts"), "--only", "prod"], { cwd: ROOT, encoding: "utf8" });
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "project", "environments.ts"), "--only", "prod"], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stderr);
         assert.deepStrictEqual(JSON.parse(r.stdout), [{
             stack: "prod", region: "us-east-1", githubEnvironment: "production", approval: true, deployRoleVar: "PROD_DEPLOY_ROLE_ARN", previewRoleVar: "PROD_PREVIEW_ROLE_ARN",
@@ -47,7 +47,7 @@ describe("environments: the shipped file", () => {
     });
 
     it("exits 2 naming the listed stacks when --only names another", () => {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "environments.ts"), "--only", "qa"], { cwd: ROOT, encoding: "utf8" });
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "project", "environments.ts"), "--only", "qa"], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(r.status, 2);
         assert.strictEqual(r.stderr, 'environments: --only: "qa" is not listed in .github/environments.json; listed: dev, prod\n');
     });
@@ -74,7 +74,7 @@ describe("environments: session length and preview role, from each stack file", 
 
     it("--previewable leaves out a stack without a preview role", () => {
         const root = project({ environments: [{ stack: "dev" }, { stack: "qa" }] }, { dev: stack("pullRequestPreview: false"), qa: stack("deployBranches: [main]") });
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "environments.ts"), "--previewable", "--root", root], { cwd: ROOT, encoding: "utf8" });
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "project", "environments.ts"), "--previewable", "--root", root], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stderr);
         assert.deepStrictEqual(JSON.parse(r.stdout).map((m: { stack: string }) => m.stack), ["qa"]);
     });

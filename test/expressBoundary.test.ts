@@ -6,9 +6,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { allowedContextKeysForRequest } from "@cloud-copilot/iam-simulate";
-import { IamDocument, IamStatement } from "../components/trustPolicies";
-import { EXPRESS_INFRASTRUCTURE_POLICY_ARN } from "../components/expressService";
-import { plan } from "../tools/planner";
+import { IamDocument, IamStatement } from "../components/trust/trustPolicies";
+import { EXPRESS_INFRASTRUCTURE_POLICY_ARN } from "../components/express/expressService";
+import { plan } from "../tools/planner/planner";
 import { ACCOUNT, decideTyped } from "./support/iamSim";
 import { PlanIam, applicableContext, planIam } from "./support/planIam";
 

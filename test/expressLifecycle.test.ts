@@ -1,6 +1,6 @@
 // Pure helpers that make Express updates and replacements complete (no mocks).
 import { strict as assert } from "assert";
-import { physicalServiceName, replacementSuffix, scalingTrigger } from "../components/expressLifecycle";
+import { physicalServiceName, replacementSuffix, scalingTrigger } from "../components/express/expressLifecycle";
 
 const ROLE_A = "arn:aws:iam::123456789012:role/ecs-ship-dev-web-infra-1a2b3c4";
 const ROLE_B = "arn:aws:iam::123456789012:role/ecs-ship-dev-web-infra-9f8e7d6";

@@ -1,9 +1,9 @@
 // ExpressService: the service inputs, its roles, the delete order, and validation.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ExpressService, ExpressServiceArgs, httpsUrl } from "../components/expressService";
-import { SERVICE_DEFAULTS, TASK_EXECUTION_POLICY_ARN } from "../components/serviceArgs";
-import { physicalServiceName, replacementSuffix } from "../components/expressLifecycle";
+import { ExpressService, ExpressServiceArgs, httpsUrl } from "../components/express/expressService";
+import { SERVICE_DEFAULTS, TASK_EXECUTION_POLICY_ARN } from "../components/service/serviceArgs";
+import { physicalServiceName, replacementSuffix } from "../components/express/expressLifecycle";
 import { cloud, doc, optionsRecorder, promiseOf, settled, useMocks } from "./support/harness";
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-ship-dev-web@sha256:${"c".repeat(64)}`;

@@ -3,16 +3,16 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, RawConfig, parseSettings } from "../config";
-import { SCALING_TRIGGER_ENV } from "../components/expressLifecycle";
-import { ExpressService } from "../components/expressService";
-import { FargateCluster } from "../components/fargateCluster";
-import { CONTAINER_NAME, FargateService, FargateServiceArgs, normalizeFargateArgs } from "../components/fargateService";
+import { SCALING_TRIGGER_ENV } from "../components/express/expressLifecycle";
+import { ExpressService } from "../components/express/expressService";
+import { FargateCluster } from "../components/fargate/fargateCluster";
+import { CONTAINER_NAME, FargateService, FargateServiceArgs, normalizeFargateArgs } from "../components/fargate/fargateService";
 import {
-    AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, fargateArgsProblem, pickAlbSubnets,
-    serviceDeleteTimeout, targetTracking,
-} from "../components/fargateSettings";
-import { elbLogicalName } from "../components/naming";
-import { hex, physicalName } from "../tools/mockCloud";
+    AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, fargateArgsProblem, serviceDeleteTimeout, targetTracking,
+} from "../components/fargate/fargateSettings";
+import { pickAlbSubnets } from "../components/network/network";
+import { elbLogicalName } from "../components/service/naming";
+import { hex, physicalName } from "../tools/planner/mockCloud";
 import { RecordedResource, cloud, optionsRecorder, promiseOf, settled, useMocks } from "./support/harness";
 
 const NAME = "ecs-ship-dev-web";
@@ -51,7 +51,7 @@ const one = (type: string): RecordedResource => {
     assert.equal(found.length, 1, `expected one ${type}, got ${found.length}`);
     return found[0];
 };
-/** The id the mock cloud gives a security group (tools/mockCloud.ts). */
+/** The id the mock cloud gives a security group (tools/planner/mockCloud.ts). */
 const sgId = (logical: string) => `sg-${hex(logical, 17)}`;
 
 describe("FargateService: target group", () => {

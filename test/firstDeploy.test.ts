@@ -5,11 +5,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { subjectNote, variablesFor } from "../tools/first-deploy";
-import { plan } from "../tools/planner";
+import { subjectNote, variablesFor } from "../tools/operate/first-deploy";
+import { plan } from "../tools/planner/planner";
 
 const ROOT = path.resolve(__dirname, "..");
-const TOOL = path.join(ROOT, "tools", "first-deploy.ts");
+const TOOL = path.join(ROOT, "tools", "operate", "first-deploy.ts");
 const DEPLOY = "arn:aws:iam::123456789012:role/ecs-ship-staging-github-deploy-1a2b3c4";
 const PREVIEW = "arn:aws:iam::123456789012:role/ecs-ship-staging-github-preview-5d6e7f8";
 const OUTPUTS = JSON.stringify({ stack: "staging", deployRoleArn: DEPLOY, previewRoleArn: PREVIEW, services: {} });

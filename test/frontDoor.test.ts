@@ -1,9 +1,9 @@
-// The pure front-door decisions (components/frontDoor.ts, components/customDomain.ts defaultZoneName,
-// components/fargateAlarms.ts alarmSpecs), tested without mocks.
+// The pure front-door decisions (components/frontDoor/frontDoor.ts, components/frontDoor/customDomain.ts defaultZoneName,
+// components/fargate/fargateAlarms.ts alarmSpecs), tested without mocks.
 import { strict as assert } from "assert";
-import { ALB_QUOTAS, priorityBand, priorityCollisions, routeCollisions, routeOf, routesOf, rulePriority, ruleConditions, serviceUrl, sharesLoadBalancer } from "../components/frontDoor";
-import { defaultZoneName } from "../components/customDomain";
-import { ALARM_DEFAULTS, alarmSpecs } from "../components/fargateAlarms";
+import { ALB_QUOTAS, priorityBand, priorityCollisions, routeCollisions, routeOf, routesOf, rulePriority, ruleConditions, serviceUrl, sharesLoadBalancer } from "../components/frontDoor/frontDoor";
+import { defaultZoneName } from "../components/frontDoor/customDomain";
+import { ALARM_DEFAULTS, alarmSpecs } from "../components/fargate/fargateAlarms";
 
 describe("front door: sharing and routing", () => {
     it("shares one load balancer from two Fargate services on, unless the stack says otherwise", () => {

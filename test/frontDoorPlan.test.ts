@@ -1,9 +1,9 @@
-// The front door through the real program (tools/planner.ts `plan`, as `npm run plan` runs index.ts).
+// The front door through the real program (tools/planner/planner.ts `plan`, as `npm run plan` runs index.ts).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT, plan } from "../tools/planner";
+import { ROOT, plan } from "../tools/planner/planner";
 
 const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
 const LB = "aws:lb/loadBalancer:LoadBalancer";

@@ -1,9 +1,9 @@
-// tools/githubChecks.ts: the approval check against GitHub's REST API answers (shapes from GitHub's REST
+// tools/workflows/githubChecks.ts: the approval check against GitHub's REST API answers (shapes from GitHub's REST
 // API reference, "Get an environment" and "List deployment branch policies"), and the cost comment's
 // size guard.
 import * as assert from "assert";
 import * as path from "path";
-import { COMMENT_LIMIT, CheckError, Fetch, GithubEnvironment, approvalProblems, checkApproval, commentBody, main } from "../tools/githubChecks";
+import { COMMENT_LIMIT, CheckError, Fetch, GithubEnvironment, approvalProblems, checkApproval, commentBody, main } from "../tools/workflows/githubChecks";
 
 const ROOT = path.resolve(__dirname, "..");
 const PROTECTED: GithubEnvironment = {

@@ -2,7 +2,7 @@
 // options it registers. Security behaviour is in trustSecurity.test.ts.
 import * as assert from "assert";
 import { ConfigError, parseSettings } from "../config";
-import { GITHUB_OIDC_TRUST_TYPE, GithubOidcTrust, GithubOidcTrustArgs } from "../components/githubOidcTrust";
+import { GITHUB_OIDC_TRUST_TYPE, GithubOidcTrust, GithubOidcTrustArgs } from "../components/trust/githubOidcTrust";
 import { cloud, doc, optionsRecorder, promiseOf, settled, useMocks } from "./support/harness";
 
 const ACCOUNT = "123456789012";

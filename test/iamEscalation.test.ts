@@ -5,8 +5,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { STACK_TAG } from "../components/trustPolicies";
-import { Plan, plan } from "../tools/planner";
+import { STACK_TAG } from "../components/trust/trustPolicies";
+import { Plan, plan } from "../tools/planner/planner";
 import { ACCOUNT, decideTyped } from "./support/iamSim";
 import { PlanIam, applicableContext, planIam } from "./support/planIam";
 
@@ -69,7 +69,7 @@ const ATTACKS: Attack[] = [
     { area: "ECS", what: "update another team's service", action: "ecs:UpdateService", resource: () => `arn:aws:ecs:${R}:service/payments/checkout` },
     { area: "ECS", what: "update another stack's service", action: "ecs:UpdateService", resource: (t) => `arn:aws:ecs:${R}:service/ecs-ship-${t.other}-cluster-1a2b3c4/ecs-ship-${t.other}-web`, context: (t) => ({ [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
     { area: "ECS", what: "run a task with the stack's task definition in another cluster", action: "ecs:RunTask", resource: (t) => `arn:aws:ecs:${R}:task-definition/ecs-ship-${t.stack}-web:1`, context: () => ({ "ecs:cluster": `arn:aws:ecs:${R}:cluster/payments` }) },
-    // The release runner may start tasks (components/releaseRunner.ts); only the stack's, only in its cluster.
+    // The release runner may start tasks (components/release/releaseRunner.ts); only the stack's, only in its cluster.
     { area: "ECS", what: "run another team's task definition in the stack's cluster", action: "ecs:RunTask", resource: () => `arn:aws:ecs:${R}:task-definition/payments-api:7`, context: (t) => ({ "ecs:cluster": `arn:aws:ecs:${R}:cluster/${t.cluster}` }) },
     { area: "ECS", what: "run another stack's task definition in its own cluster", action: "ecs:RunTask", resource: (t) => `arn:aws:ecs:${R}:task-definition/ecs-ship-${t.other}-web:3`, context: (t) => ({ "ecs:cluster": `arn:aws:ecs:${R}:cluster/ecs-ship-${t.other}-cluster-1a2b3c4`, [`aws:ResourceTag/${STACK_TAG}`]: t.other }) },
     { area: "ECS", what: "stop another team's task", action: "ecs:StopTask", resource: () => `arn:aws:ecs:${R}:task/payments/0f1e2d3c4b5a69788796a5b4c3d2e1f0` },

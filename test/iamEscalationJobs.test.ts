@@ -1,11 +1,11 @@
 // Escalation through scheduled jobs: what a stolen deploy token could try with the scheduler roles
-// and the trust's scheduler grant (components/schedulerPolicies.ts), and what a scheduler role could
+// and the trust's scheduler grant (components/trust/schedulerPolicies.ts), and what a scheduler role could
 // do under the boundary with any policy at all. Evaluated with a real IAM evaluator against the
 // policies the production Django plan (test/scenarios/django: web, SQS worker, nightly job) creates.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { STACK_TAG } from "../components/trustPolicies";
-import { plan } from "../tools/planner";
+import { STACK_TAG } from "../components/trust/trustPolicies";
+import { plan } from "../tools/planner/planner";
 import { ACCOUNT, decideTyped } from "./support/iamSim";
 import { PlanIam, applicableContext, planIam } from "./support/planIam";
 

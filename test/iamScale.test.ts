@@ -3,8 +3,8 @@
 // many managed policies as they need. Pure documents; the hundred-services scenario plans the same through
 // index.ts, and `npm run bench -- --only iam` prints the sizes for 10, 50 and 100 services.
 import { strict as assert } from "assert";
-import { IAM_QUOTAS, policySize } from "../components/limits";
-import { StackScope, deployPolicies, permissionsBoundary, taskDefinitionPolicies, taskDefinitionPolicyNames } from "../components/trustPolicies";
+import { IAM_QUOTAS, policySize } from "../components/limits/limits";
+import { StackScope, deployPolicies, permissionsBoundary, taskDefinitionPolicies, taskDefinitionPolicyNames } from "../components/trust/trustPolicies";
 import { ACCOUNT, PROVIDER_ARN } from "./support/iamSim";
 
 /** A stack named with the longest name config accepts (30 characters) and `n` services of the longest names (63). */

@@ -1,11 +1,11 @@
 // Sufficiency: every AWS call the provider makes for the dev and prod plans (tabled with its
-// source in components/iamCalls.ts) is allowed to the role that makes it, evaluated by a
+// source in components/trust/iamCalls/) is allowed to the role that makes it, evaluated by a
 // real IAM evaluator (@cloud-copilot/iam-simulate) with the plan's own ARNs and tags.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { PROVIDER_CALLS, ProviderCall, resourcesFor } from "../components/iamCalls";
-import { STACK_TAG } from "../components/trustPolicies";
-import { Plan, plan } from "../tools/planner";
+import { PROVIDER_CALLS, ProviderCall, resourcesFor } from "../components/trust/iamCalls";
+import { STACK_TAG } from "../components/trust/trustPolicies";
+import { Plan, plan } from "../tools/planner/planner";
 import { decideTyped } from "./support/iamSim";
 import { PlanIam, applicableContext, planIam } from "./support/planIam";
 
@@ -46,7 +46,7 @@ async function evaluate(iam: PlanIam, role: "deploy" | "preview"): Promise<Evalu
 /**
  * dev and prod as they ship, and a fixture with secrets, a KMS key and task roles in both
  * modes, under a 20-character stack name with long service names, so its role and load
- * balancer names are the shortened ones (components/naming.ts).
+ * balancer names are the shortened ones (components/service/naming.ts).
  */
 const FIXTURE = path.join(__dirname, "fixtures", "Pulumi.full.yaml");
 const LONG = "staging-eu-central-1";

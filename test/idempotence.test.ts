@@ -1,14 +1,14 @@
 // Idempotence: the real program planned twice against one mock cloud, the second time with the
 // account as the first `pulumi up` left it (the commit's image pushed under its tag, every
 // resource existing). The comparison follows the engine: by URN, inputs at ignoreChanges paths
-// kept from the first run, replacement decided by the providers' rules (tools/replacements.ts).
+// kept from the first run, replacement decided by the providers' rules (tools/planner/replacements.ts).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { Plan, ROOT, plan } from "../tools/planner";
-import { compareRuns } from "../tools/replacements";
+import { Plan, ROOT, plan } from "../tools/planner/planner";
+import { compareRuns } from "../tools/planner/replacements";
 
 const SHA_A = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
 const SHA_B = "9c3e5a7b1d2f4e6a8c0b2d4f6e8a0c2e4b6d8f0a";

@@ -64,7 +64,7 @@ const attempt = (what, load) => {
 for (const m of modules) attempt(m, () => fromDist(m));
 // Every file but the entry points that act when loaded: the command, the plan, and the policy pack (which starts
 // Pulumi's analyzer server).
-const SCRIPTS = ["cli/index.js", "tools/plan.js", "policy/index.js"];
+const SCRIPTS = ["cli/index.js", "tools/plan/index.js", "policy/index.js"];
 const files = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory()
     ? files(path.join(dir, e.name)).map((f) => e.name + "/" + f) : e.name.endsWith(".js") ? [e.name] : []);
 for (const f of files(dist).filter((f) => !SCRIPTS.includes(f)).sort()) attempt("dist/" + f, () => require(path.join(dist, f)));
@@ -134,11 +134,13 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         fs.writeFileSync(path.join(example, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
         typeCheck = run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], example);
 
-        // The mock cloud is this repository's tool; transpiled to JavaScript beside the runner.
-        const mockSource = fs.readFileSync(path.join(ROOT, "tools", "mockCloud.ts"), "utf8");
-        const mockJs = ts.transpileModule(mockSource, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+        // The mock cloud is this repository's tool (the mock and its fake state); transpiled to JavaScript beside the runner.
         fs.mkdirSync(path.join(example, "mock"));
-        fs.writeFileSync(path.join(example, "mock", "mockCloud.js"), mockJs);
+        for (const file of ["mockCloud", "fakeState"]) {
+            const mockSource = fs.readFileSync(path.join(ROOT, "tools", "planner", `${file}.ts`), "utf8");
+            const mockJs = ts.transpileModule(mockSource, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+            fs.writeFileSync(path.join(example, "mock", `${file}.js`), mockJs);
+        }
         fs.writeFileSync(path.join(example, "runner.js"), RUNNER);
         result = JSON.parse(run(process.execPath, ["runner.js"], example, { GITHUB_SHA: SHA }));
 
@@ -176,15 +178,15 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         // GIVEN the packed file list  THEN the library entry, the program, the command and what init writes are there
         const files = packed.files.map((f) => f.path).sort();
         for (const f of [
-            "package.json", "dist/lib.js", "dist/lib.d.ts", "dist/program.js", "dist/program.d.ts", "dist/components/fargateService.js",
-            "dist/components/fargateService.d.ts", "dist/config/index.js", "dist/cli/index.js", "dist/tools/planner.js", "dist/tools/plan.js",
+            "package.json", "dist/lib.js", "dist/lib.d.ts", "dist/program.js", "dist/program.d.ts", "dist/components/fargate/fargateService.js",
+            "dist/components/fargate/fargateService.d.ts", "dist/config/index.js", "dist/cli/index.js", "dist/tools/planner/planner.js", "dist/tools/plan/index.js",
             "dist/components/cost/prices.json", "dist/policy/index.js", "dist/policy/package.json", "dist/policy/PulumiPolicy.yaml",
             ".github/workflows/deploy.yml", ".github/workflows/rollback.yml", "schema/stack.schema.json",
         ]) {
             assert.ok(files.includes(f), `${f} is not published; got ${files.join(", ")}`);
         }
         // AND every other file is compiled output under dist/, a workflow init renders, or the package's own docs and schema
-        const other = files.filter((f) => !/^dist\/([a-z]+\/)*[A-Za-z-]+\.(js|d\.ts|js\.map|json)$/.test(f)
+        const other = files.filter((f) => !/^dist\/([A-Za-z]+\/)*[A-Za-z0-9-]+\.(js|d\.ts|js\.map|json)$/.test(f)
             && !/^\.github\/workflows\/[a-z-]+\.yml$/.test(f)
             && !["package.json", "README.md", "LICENSE", "dist/policy/PulumiPolicy.yaml", "schema/stack.schema.json", "docs/configuration.md"].includes(f));
         assert.deepEqual(other, []);
@@ -226,7 +228,7 @@ describe("ecs-ship as a package (npm pack, examples/, plain Node)", function () 
         // THEN none is missing: a module that is only a devDependency here would throw "Cannot find module"
         assert.deepEqual(clean.failed, []);
         assert.deepEqual(clean.loaded.filter((m) => !m.startsWith("dist/")), distModules);
-        assert.ok(clean.loaded.includes("dist/components/drainBarrier.js") && clean.loaded.includes("dist/lib.js") && clean.loaded.includes("dist/program.js"), clean.loaded.join(", "));
+        assert.ok(clean.loaded.includes("dist/components/service/drainBarrier.js") && clean.loaded.includes("dist/lib.js") && clean.loaded.includes("dist/program.js"), clean.loaded.join(", "));
     });
 
     it("type-checks the example against the published declarations", () => {

@@ -1,6 +1,6 @@
 // Pre-flight: each AWS limit, proven with a resource that breaks it and one that does not.
 import { strict as assert } from "assert";
-import { LIMITS, PlannedResource, policySize, preflight } from "../components/limits";
+import { LIMITS, PlannedResource, policySize, preflight } from "../components/limits/limits";
 
 function only(id: string) {
     const c = LIMITS.find((x) => x.id === id);

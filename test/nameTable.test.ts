@@ -4,8 +4,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { physicalName } from "../tools/mockCloud";
-import { Plan, plan } from "../tools/planner";
+import { physicalName } from "../tools/planner/mockCloud";
+import { Plan, plan } from "../tools/planner/planner";
 import { SERVICE_NAMES, STACK_NAMES } from "./support/commonNames";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
@@ -63,7 +63,7 @@ for (const mode of ["fargate", "express"] as const) {
                 // THEN there is one of each per service, all distinct across stacks, none longer than 32
                 const lbs = [...plans.values()].flatMap((p) => names(p, LB));
                 const tgs = [...plans.values()].flatMap((p) => names(p, TG));
-                // Two or more Fargate services share one load balancer (components/frontDoor.ts).
+                // Two or more Fargate services share one load balancer (components/frontDoor/frontDoor.ts).
                 assert.equal(lbs.length, STACK_NAMES.length * (SERVICE_NAMES.length > 1 ? 1 : SERVICE_NAMES.length));
                 assert.equal(tgs.length, STACK_NAMES.length * SERVICE_NAMES.length);
                 assert.equal(new Set([...lbs, ...tgs]).size, lbs.length + tgs.length);

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import {
     AUTONAME_SUFFIX_LENGTH, NAME_LIMITS, ROLE_KINDS, elbLogicalName, fitName, roleLogicalName,
     serviceResourceName, shortHash, stackPrefix,
-} from "../components/naming";
+} from "../components/service/naming";
 import { SERVICE_NAMES, STACK_NAMES } from "./support/commonNames";
 
 /** ELB's name rule. Source: Elastic Load Balancing API Reference, CreateLoadBalancer, Name. */

@@ -1,11 +1,11 @@
 // StackNetwork: the default VPC, an existing VPC, or a created one, under the mock cloud.
 import { strict as assert } from "assert";
-import { StackNetwork } from "../components/network";
-import { DEFAULT_VPC_ID, hex } from "../tools/mockCloud";
+import { StackNetwork } from "../components/network/network";
+import { DEFAULT_VPC_ID, hex } from "../tools/planner/mockCloud";
 import { cloud, promiseOf, settled, useMocks } from "./support/harness";
 
 const NAME = "ecs-ship-dev";
-/** The mock's default subnets: one per zone, a, b and c (tools/mockCloud.ts). */
+/** The mock's default subnets: one per zone, a, b and c (tools/planner/mockCloud.ts). */
 const DEFAULT_SUBNETS = ["a", "b", "c"].map((az) => `subnet-${hex("us-east-1" + az, 17)}`);
 const VPC = "vpc-0123456789abcdef0";
 const S = (n: number) => `subnet-0123456789abcde${n.toString(16).padStart(2, "0")}`;

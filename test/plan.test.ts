@@ -7,13 +7,13 @@ import * as path from "path";
 import { PlanResource } from "../components/cost/estimate";
 import { estimateCost } from "../components/cost/model";
 import { money } from "../components/cost/render";
-import { Plan, ROOT, plan, planJson } from "../tools/planner";
+import { Plan, ROOT, plan, planJson } from "../tools/planner/planner";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 
 /** Runs `npm run plan` as a user would, with a fixed commit. */
 function runPlan(args: string[]) {
-    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), ...args], {
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan/index.ts"), ...args], {
         cwd: ROOT,
         env: { ...process.env, GITHUB_SHA: SHA },
         encoding: "utf8",

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../tools/planner";
+import { ROOT } from "../tools/planner/planner";
 import { SHA, stackFile } from "./support/transitions";
 
 const SERVICES = "ecs-ship:services";
@@ -13,7 +13,7 @@ const SERVICES = "ecs-ship:services";
 const STACK_FRAME = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$/m;
 
 function cli(args: string[]) {
-    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), ...args],
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan/index.ts"), ...args],
         { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
 }
 
@@ -49,7 +49,7 @@ describe("npm run plan -- --from", function () {
         // GIVEN a commit (a git object only: no branch, no working tree) whose program names the shared
         // load balancer's rules differently, with no alias, and whose prod runs two services on it
         const before = commitWith({
-            "components/fargateLoadBalancer.ts": (t) => t.replace("new aws.lb.ListenerRule(sharedRuleName(shared.name, listener, route.priority),", "new aws.lb.ListenerRule(`${name}-${listener}-rule-v0`,"),
+            "components/fargate/fargateLoadBalancer.ts": (t) => t.replace("new aws.lb.ListenerRule(sharedRuleName(shared.name, listener, route.priority),", "new aws.lb.ListenerRule(`${name}-${listener}-rule-v0`,"),
             "Pulumi.prod.yaml": () => fs.readFileSync(two, "utf8"),
         });
         // WHEN today's program plans the same stack file from that commit

@@ -5,10 +5,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../tools/planner";
+import { ROOT } from "../tools/planner/planner";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
-const PLAN = path.join(ROOT, "tools", "plan.ts");
+const PLAN = path.join(ROOT, "tools", "plan", "index.ts");
 
 /** A valid stack file with `services` Express services, each with `vars` environment variables of 1,000 characters. */
 function largeStackFile(services: number, vars: number): string {

@@ -13,8 +13,8 @@ import type {
 import { unknownCheckingProxy } from "@pulumi/policy";
 import * as rules from "../policy/rules";
 import { TYPES, allRules } from "../policy/rules";
-import { Plan, ROOT, plan } from "../tools/planner";
-import type { RecordedResource } from "../tools/mockCloud";
+import { Plan, ROOT, plan } from "../tools/planner/planner";
+import type { RecordedResource } from "../tools/planner/mockCloud";
 
 // ---------------------------------------------------------------------------
 // Calling rules as the policy runtime does

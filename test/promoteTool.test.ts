@@ -1,4 +1,4 @@
-// tools/promote.ts and the protect job's script, on the promotion scenario: staging's planned outputs
+// tools/operate/promote.ts and the protect job's script, on the promotion scenario: staging's planned outputs
 // become prod's images, each is tagged prod.<commit> in staging's repository with the ECR User Guide's
 // retag (batch-get-image, then put-image), and a rollback finds the image prod ran at a commit by that tag.
 import { strict as assert } from "assert";
@@ -7,10 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { PromoteError, imagesFor, lookupsFor, refsOf, tagsFor } from "../tools/promote";
-import { deployWorkflow } from "../tools/deployWorkflow";
-import { loadEnvironments } from "../tools/environments";
-import { Plan } from "../tools/planner";
+import { PromoteError, imagesFor, lookupsFor, refsOf, tagsFor } from "../tools/operate/promote";
+import { deployWorkflow } from "../tools/workflows/deployWorkflow";
+import { loadEnvironments } from "../tools/project/environments";
+import { Plan } from "../tools/planner/planner";
 import { PROMOTION_DIR, SHA, planPromotion } from "./support/promotion";
 
 /** A project holding the promotion scenario's stack files and an environments file listing them. */

@@ -2,11 +2,11 @@
 // digest staging deployed. Planned through index.ts from test/scenarios/promotion, as the deploy
 // workflow runs them: staging first, then prod with staging's outputs passed in ECS_SHIP_PROMOTED_IMAGES.
 import { strict as assert } from "assert";
-import { Plan } from "../tools/planner";
+import { Plan } from "../tools/planner/planner";
 import { ConfigError, RawConfig, parseSettings } from "../config";
 import { OtherStack, PROMOTED_IMAGES_ENV } from "../config/promotion";
-import { lifecyclePolicy } from "../components/registryPolicies";
-import { executionRolePattern, promotedTag, pullPolicy } from "../components/promotion";
+import { lifecyclePolicy } from "../components/registry/registryPolicies";
+import { executionRolePattern, promotedTag, pullPolicy } from "../components/registry/promotion";
 import { planFacts } from "./support/planFacts";
 import { PROD_ACCOUNT, SHA, planPromotion } from "./support/promotion";
 

@@ -5,8 +5,8 @@
 // policy evaluation logic").
 import { strict as assert } from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { IamDocument } from "../components/trustPolicies";
-import { Plan } from "../tools/planner";
+import { IamDocument } from "../components/trust/trustPolicies";
+import { Plan } from "../tools/planner/planner";
 import { PROD_ACCOUNT, planPromotion } from "./support/promotion";
 import { PlanIam, planIam } from "./support/planIam";
 
@@ -92,7 +92,7 @@ describe("promotion IAM: prod's execution roles pull from staging's repositories
     });
 
     it("lets staging's deploy role write prod's protected tag (BatchGetImage, PutImage), but not the pull grant", async () => {
-        // The protect job retags with staging's own deploy role (tools/promote.ts): same account, its own policies.
+        // The protect job retags with staging's own deploy role (tools/operate/promote.ts): same account, its own policies.
         const deploy = { arn: stagingIam.deployRoleArn, policies: stagingIam.deploy };
         for (const action of ["ecr:BatchGetImage", "ecr:PutImage", "ecr:DescribeImages"]) {
             assert.equal(await decide(deploy, action, repo("web"), policyOf("web")), "Allowed", action);

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { plan } from "../tools/planner";
+import { plan } from "../tools/planner/planner";
 import { renderSimulation, simulate } from "../tools/simulate";
 import { PROMOTED_IMAGES_ENV } from "../config/promotion";
 import { PROMOTION_DIR, SHA } from "./support/promotion";

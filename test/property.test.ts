@@ -13,8 +13,8 @@ import fc from "fast-check";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, parseSettings } from "../config";
 import { PRICES } from "../components/cost/priceTable";
-import { planCost } from "../tools/planCost";
-import { ROOT, plan } from "../tools/planner";
+import { planCost } from "../tools/plan/planCost";
+import { ROOT, plan } from "../tools/planner/planner";
 import { BrokenStack, GENERATED_NAMES_VALID, GeneratedStack, brokenStack, stackYaml, validStack } from "./support/configArbitraries";
 
 const SEED = Number(process.env.ECS_SHIP_PROPERTY_SEED ?? 20261123);
@@ -134,7 +134,7 @@ describe(`property: generated stack files (seed ${SEED})`, function () {
     it(`exits 2 from npm run plan with the configuration error and no stack trace, for ${COUNTS.cliInvalid} invalid stacks; 0 for ${COUNTS.cliValid} valid`, () => {
         // GIVEN generated stack files  WHEN planned through the command line  THEN exit 2 naming the key / exit 0
         const cli = (s: GeneratedStack, i: number) => spawnSync(process.execPath,
-            [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), "--stack", s.stack, "--stack-file", writeStack(dir, s, 2000 + i)],
+            [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan/index.ts"), "--stack", s.stack, "--stack-file", writeStack(dir, s, 2000 + i)],
             { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8" });
         fc.sample(brokenStack, { seed: SEED, numRuns: COUNTS.cliInvalid }).forEach((s, i) => {
             const r = cli(s, i);

@@ -1,6 +1,6 @@
 // The release runner on a real container: the sample app's image (app/Dockerfile) runs a release
 // command that exits 0, and one that exits 3, through the same runner the deploy uses
-// (components/releaseRunner.ts runRelease). Only ECS is replaced: RunTask starts the image on the
+// (components/release/releaseRunner.ts runRelease). Only ECS is replaced: RunTask starts the image on the
 // local Docker engine with the command override, DescribeTasks reads the container's state, and the
 // log reader reads the container's own output. So each outcome is what the deploy would do: the first
 // lets the rollout go on, the second fails the `up` with the exit code and the real log lines.
@@ -9,7 +9,7 @@
 // ECS_SHIP_REQUIRE_DOCKER=1, which turns a missing engine into a failure (as test/container.test.ts).
 import { strict as assert } from "assert";
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
-import { ReleaseRun, runRelease } from "../components/releaseRunner";
+import { ReleaseRun, runRelease } from "../components/release/releaseRunner";
 import { buildAppImage, docker, dockerOk, ensureLocalBase, findEngine, removeQuietly, uniqueName } from "./support/docker";
 
 const APP_VERSION = "7e1ea5e";

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { imagePinnedByDigest, logGroupRetention } from "../policy/rules";
-import { ROOT, plan } from "../tools/planner";
+import { ROOT, plan } from "../tools/planner/planner";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const SCENARIOS: [string, string][] = [
@@ -76,7 +76,7 @@ describe("cost of release tasks", function () {
 
 describe("the deploy gate on a service with a release", () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { parseServices, releaseHint } = require("../tools/verifyGate");
+    const { parseServices, releaseHint } = require("../tools/verify/verifyGate");
     const outputs = (release: unknown) => ({
         services: {
             web: {

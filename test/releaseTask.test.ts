@@ -5,9 +5,9 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import { ReleaseClock, ReleaseRun, releaseLogStream, runTaskInput } from "../components/releaseRunner";
-import { releaseTaskProvider } from "../components/releaseTask";
-import { Plan, ROOT, plan } from "../tools/planner";
+import { ReleaseClock, ReleaseRun, releaseLogStream, runTaskInput } from "../components/release/releaseRunner";
+import { releaseTaskProvider } from "../components/release/releaseTask";
+import { Plan, ROOT, plan } from "../tools/planner/planner";
 
 const TASK = "arn:aws:ecs:eu-west-1:123456789012:task/ecs-ship-prod-cluster-be69318/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const RUN: ReleaseRun = {

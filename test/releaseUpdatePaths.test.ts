@@ -1,14 +1,14 @@
 // Update paths of release commands and sidecars: each change planned through the real program
 // twice (before and after, the second against the first run's account) and compared with the
-// providers' replacement rules (tools/replacements.ts). A release resource that is created or
+// providers' replacement rules (tools/planner/replacements.ts). A release resource that is created or
 // whose run keys change runs its command in that `up`; one that is unchanged runs nothing.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ROOT, plan } from "../tools/planner";
-import { ResourceChange, compareRuns } from "../tools/replacements";
+import { ROOT, plan } from "../tools/planner/planner";
+import { ResourceChange, compareRuns } from "../tools/planner/replacements";
 
 const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
 const NEXT_SHA = "9b8a7c6d5e4f30211f2e3d4c5b6a79880a1b2c3d";

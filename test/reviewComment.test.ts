@@ -7,11 +7,11 @@ import * as path from "path";
 import { githubApi } from "../tools/review/backend";
 import { main } from "../tools/review/cli";
 import { marker, reviewComment, serviceUrls } from "../tools/review/comment";
-import { COMMENT_LIMIT } from "../tools/githubChecks";
+import { COMMENT_LIMIT } from "../tools/workflows/githubChecks";
 import { money } from "../components/cost/render";
 import { CostEstimate } from "../components/cost/estimate";
-import { planCost } from "../tools/planCost";
-import { reviewCostOf } from "../tools/reviewCost";
+import { planCost } from "../tools/plan/planCost";
+import { reviewCostOf } from "../tools/review/reviewCost";
 import { FakeGitHub, FakePulumi, cliDeps, reviewProject } from "./support/reviewFakes";
 import { reviewPlan } from "./support/reviewPlans";
 
@@ -109,7 +109,7 @@ describe("review: the comment of the review scenario, planned through index.ts",
         assert.deepStrictEqual(urls.map((u) => u.name).sort(), ["api", "web"]);
         for (const u of urls) assert.ok(body.includes(`| \`${u.name}\` | ${u.url} |`), u.url);
         assert.ok(cost.total.expected > 0);
-        // the same figures tools/reviewCost.ts gives the review stack
+        // the same figures tools/review/reviewCost.ts gives the review stack
         assert.deepStrictEqual(cost.total, reviewCostOf(p, 3).monthly);
         assert.ok(body.includes(`**${money(cost.total.expected)}** expected (${money(cost.total.low)} to ${money(cost.total.high)})`));
         assert.match(body, /### Monthly cost estimate: `pr-42` \(us-east-1\)/);

@@ -1,9 +1,9 @@
-// The review deploy role against the call table (components/iamCalls.ts), with the real IAM evaluator: every
+// The review deploy role against the call table (components/trust/iamCalls/index.ts), with the real IAM evaluator: every
 // call of a review stack's `up` and `destroy` is allowed, and every call of prod's and dev's, on their own
 // resources, is not. The role and its policies are those stack `review` plans; the calls are those of pr-42's plan.
 import { strict as assert } from "assert";
-import { STACK_TAG } from "../components/trustPolicies";
-import { Plan, plan } from "../tools/planner";
+import { STACK_TAG } from "../components/trust/trustPolicies";
+import { Plan, plan } from "../tools/planner/planner";
 import { PR_TAGS, REVIEW_SHA, ReviewTrustPlan, evaluateCalls as evaluate, reviewPlan, reviewTrustOf } from "./support/reviewPlans";
 
 

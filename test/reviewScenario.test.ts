@@ -1,10 +1,10 @@
 // The review-env scenario (test/scenarios/review-env) planned through index.ts as the template stack `review`
 // and as pull request 42's stack: what each creates, under which names, at which sizes, and what a review
-// stack costs a month (tools/reviewCost.ts, which the review workflow's pull-request comment shows).
+// stack costs a month (tools/review/reviewCost.ts, which the review workflow's pull-request comment shows).
 import { strict as assert } from "assert";
 import { ConfigError } from "../config";
-import { Plan, plan } from "../tools/planner";
-import { reviewCostOf, reviewStackMonthlyCost } from "../tools/reviewCost";
+import { Plan, plan } from "../tools/planner/planner";
+import { reviewCostOf, reviewStackMonthlyCost } from "../tools/review/reviewCost";
 import { REVIEW_SHA, TEMPLATE, reviewPlan, templateVariant } from "./support/reviewPlans";
 
 const variant = templateVariant;

@@ -2,7 +2,7 @@
 // of the AWS account (tools/simulate): a second push to the pull request, a template change that adds a
 // service, and the pull request's close. Each is one the review role alone can carry out.
 import { strict as assert } from "assert";
-import { Plan, plan } from "../tools/planner";
+import { Plan, plan } from "../tools/planner/planner";
 import { renderSimulation, simulate } from "../tools/simulate";
 import { PR_TAGS, REVIEW_SHA, TEMPLATE, evaluateCalls, reviewPlan, reviewTrustOf, templateVariant } from "./support/reviewPlans";
 
@@ -60,7 +60,7 @@ describe("review transitions: a live pr stack's updates and destroy", function (
         const kept = live.resources.filter((r) => r.custom && !deleted.has(r.urn)).map((r) => `${r.type} ${r.name}`);
         assert.deepEqual(kept, [], text);
         assert.deepEqual(live.resources.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name), []);
-        // AND the review role is allowed every delete call of them (components/iamCalls.ts, phase delete)
+        // AND the review role is allowed every delete call of them (components/trust/iamCalls/index.ts, phase delete)
         const review = await reviewPlan("review");
         const deletes = (await evaluateCalls(reviewTrustOf(review), live, PR_TAGS, review.resources)).filter((e) => e.call.phase === "delete");
         assert.ok(deletes.length > 20, `only ${deletes.length} delete calls`);

@@ -1,9 +1,9 @@
-// The review trust (components/reviewTrust.ts, reviewPolicies.ts) as stack `review` plans it, attacked with the
+// The review trust (components/trust/reviewTrust.ts, reviewPolicies.ts) as stack `review` plans it, attacked with the
 // real IAM evaluator: who may assume the review role, and what it cannot reach: other stacks' state objects,
 // secrets and roles, anything outside the review prefix and tag, and its own role, policies, boundary and provider.
 import { strict as assert } from "assert";
-import { REVIEW_PREFIX_PATTERN, REVIEW_TAG, reviewSubjects } from "../components/reviewPolicies";
-import { IamDocument, STACK_TAG, githubTrustPolicy } from "../components/trustPolicies";
+import { REVIEW_PREFIX_PATTERN, REVIEW_TAG, reviewSubjects } from "../components/trust/reviewPolicies";
+import { IamDocument, STACK_TAG, githubTrustPolicy } from "../components/trust/trustPolicies";
 import { ACCOUNT, PROVIDER_ARN, assumeWithToken, decide } from "./support/iamSim";
 import { applicableContext } from "./support/planIam";
 import { ReviewTrustPlan, reviewPlan, reviewTrustOf } from "./support/reviewPlans";

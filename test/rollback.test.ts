@@ -5,8 +5,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { builtServices, main, pinCommit, repositories, RollbackError, tagFor } from "../tools/rollback";
-import { plan } from "../tools/planner";
+import { builtServices, main, pinCommit, repositories, RollbackError, tagFor } from "../tools/operate/rollback";
+import { plan } from "../tools/planner/planner";
 
 const ROOT = path.resolve(__dirname, "..");
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-ship-dev-web@sha256:${"ab".repeat(32)}`;

@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { pinCommit, promotedServices, repositories } from "../tools/rollback";
-import { plan } from "../tools/planner";
+import { pinCommit, promotedServices, repositories } from "../tools/operate/rollback";
+import { plan } from "../tools/planner/planner";
 import { PROMOTED_IMAGES_ENV } from "../config/promotion";
 import { planFacts } from "./support/planFacts";
 import { PROMOTION_DIR, SHA } from "./support/promotion";
@@ -37,7 +37,7 @@ describe("rollback: a promoted stack", function () {
         const project = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-project-"));
         for (const s of ["staging", "prod"]) fs.copyFileSync(path.join(PROMOTION_DIR, `Pulumi.${s}.yaml`), path.join(project, `Pulumi.${s}.yaml`));
         const out = path.join(bin, "output.txt");
-        const run = (commit: string) => spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script.replace("tools/promote.ts", path.join(ROOT, "tools/promote.ts"))], {
+        const run = (commit: string) => spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script.replace("tools/operate/promote.ts", path.join(ROOT, "tools/operate/promote.ts"))], {
             cwd: project, encoding: "utf8",
             env: { PATH: `${bin}:${path.dirname(process.execPath)}:${process.env.PATH ?? ""}`, RUNNER_TEMP: bin, GITHUB_OUTPUT: out, STACK: "prod", COMMIT: commit, NODE_PATH: path.join(ROOT, "node_modules"), TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
         });

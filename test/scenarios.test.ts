@@ -1,13 +1,13 @@
 // The scenario corpus: realistic stack files of the teams that use ecs-ship (test/scenarios/),
-// each planned once through the real program (tools/planner.ts `plan`, the path `npm run plan`
+// each planned once through the real program (tools/planner/planner.ts `plan`, the path `npm run plan`
 // takes through index.ts), and held to what its team asked for (test/scenarios/expectations.ts).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse as parseYaml } from "yaml";
-import { Plan, ROOT, plan } from "../tools/planner";
-import { defaultSubnetIds } from "../tools/mockCloud";
+import { Plan, ROOT, plan } from "../tools/planner/planner";
+import { defaultSubnetIds } from "../tools/planner/mockCloud";
 import { PlanFacts, ServiceFacts, planFacts } from "./support/planFacts";
 import { BASE_COUNTS, DEFAULTS, ExpectedService, SCENARIOS, SubnetRef } from "./scenarios/expectations";
 

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import {
     FARGATE_CPU_MEMORY, containerEnvironment, containerSecrets, describeMemoryFor, secretKind, secretsPolicy,
     serviceResourceName, stackPrefix, taskPolicy,
-} from "../components/serviceArgs";
+} from "../components/service/serviceArgs";
 
 const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db-AbCdEf";
 const SSM = "arn:aws:ssm:us-east-1:123456789012:parameter/shop/api-key";

@@ -2,10 +2,10 @@
 // under the mock cloud: the exact child contract.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { FargateService, FargateServiceArgs } from "../components/fargateService";
-import { SharedLoadBalancer } from "../components/sharedLoadBalancer";
-import { DomainCertificate } from "../components/customDomain";
-import { hex } from "../tools/mockCloud";
+import { FargateService, FargateServiceArgs } from "../components/fargate/fargateService";
+import { SharedLoadBalancer } from "../components/frontDoor/sharedLoadBalancer";
+import { DomainCertificate } from "../components/frontDoor/customDomain";
+import { hex } from "../tools/planner/mockCloud";
 import { RecordedResource, cloud, promiseOf, settled, useMocks } from "./support/harness";
 
 const LB_NAME = "ecs-ship-dev-shared";

@@ -1,7 +1,7 @@
 // The update simulator's parts on hand-made resources, as the planner records them: the engine's step
 // order, and each AWS rule refusing the step it is about and letting its accepted counterpart through.
 import { strict as assert } from "assert";
-import { RecordedResource } from "../tools/mockCloud";
+import { RecordedResource } from "../tools/planner/mockCloud";
 import { RULES, deriveSteps, simulate } from "../tools/simulate";
 
 const ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:";

@@ -4,8 +4,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { physicalName } from "../tools/mockCloud";
-import { Plan, ROOT, plan } from "../tools/planner";
+import { physicalName } from "../tools/planner/mockCloud";
+import { Plan, ROOT, plan } from "../tools/planner/planner";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const STACKS = ["dev", "prod"] as const;

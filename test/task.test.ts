@@ -4,8 +4,8 @@
 import * as assert from "assert";
 import { DescribeTasksCommand, ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import { parseTaskArgs } from "../tools/task";
-import { JobTarget, TASK_EXIT, TaskFailure, jobTarget, logStreamOf, runJobOnce } from "../tools/taskRun";
+import { parseTaskArgs } from "../tools/operate/task";
+import { JobTarget, TASK_EXIT, TaskFailure, jobTarget, logStreamOf, runJobOnce } from "../tools/operate/taskRun";
 
 const ecsMock = mockClient(ECSClient);
 const CLUSTER = "arn:aws:ecs:eu-west-1:123456789012:cluster/ecs-ship-prod-cluster-1a2b3c4";

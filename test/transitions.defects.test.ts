@@ -4,8 +4,8 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { rulePriority } from "../components/frontDoor";
-import { ROOT } from "../tools/planner";
+import { rulePriority } from "../components/frontDoor/frontDoor";
+import { ROOT } from "../tools/planner/planner";
 import { SHA, explain, stackFile, transition } from "./support/transitions";
 
 const SERVICES = "ecs-ship:services";
@@ -85,7 +85,7 @@ describe("Transitions: the defects of issue 24, simulated against AWS's rules", 
     it("npm run plan -- --from: one Fargate service → two exits 0, every step accepted", () => {
         const before = stackFile("prod", "cli-one", www);
         const after = stackFile("prod", "cli-two", (c) => { www(c); addApi(c); });
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), "--stack", "prod", "--stack-file", after, "--from", before],
+        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan/index.ts"), "--stack", "prod", "--stack-file", after, "--from", before],
             { cwd: ROOT, env: { ...process.env, GITHUB_SHA: SHA }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
         assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
         assert.match(r.stdout, /^Every step is one AWS accepts/m);

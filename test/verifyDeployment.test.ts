@@ -4,9 +4,9 @@
 import * as assert from "assert";
 import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListServiceDeploymentsCommand, ServiceDeployment } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import { checkRollout } from "../tools/verifyEcs";
-import { Clock, EXIT, GateDeps, GateFailure, Retry, ServiceTarget, parseServices, runGate } from "../tools/verifyGate";
-import { parseDeploymentOutput, progressLine, progressOf, strategyBudgetSeconds } from "../tools/verifyDeployment";
+import { checkRollout } from "../tools/verify/verifyEcs";
+import { Clock, EXIT, GateDeps, GateFailure, Retry, ServiceTarget, parseServices, runGate } from "../tools/verify/verifyGate";
+import { parseDeploymentOutput, progressLine, progressOf, strategyBudgetSeconds } from "../tools/verify/verifyDeployment";
 import { CLUSTER_ARN, DIGEST, FARGATE_SERVICE_ARN, SINCE, deploymentArn, listed, serviceRunning, stackOutputs, taskDefinition } from "./support/verifyFixtures";
 
 const ecsMock = mockClient(ECSClient);

@@ -1,8 +1,8 @@
 // The gate on a promoted stack: a service that runs an earlier stack's build must have deployed exactly
 // the digest that stack deployed (ECS_SHIP_PROMOTED_IMAGES), before ECS is asked what serves.
 import { strict as assert } from "assert";
-import { EXIT, GateFailure, parseServices, runGate } from "../tools/verifyGate";
-import { checkPromoted, parsePromoted } from "../tools/verifyPromotion";
+import { EXIT, GateFailure, parseServices, runGate } from "../tools/verify/verifyGate";
+import { checkPromoted, parsePromoted } from "../tools/verify/verifyPromotion";
 import { CLUSTER_ARN, DIGEST, FARGATE_SERVICE_ARN, OTHER_DIGEST, SINCE, stackOutputs } from "./support/verifyFixtures";
 
 const STAGING_REF = (digest: string) => `111122223333.dkr.ecr.us-east-1.amazonaws.com/ecs-ship-staging-web@${digest}`;

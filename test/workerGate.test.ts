@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListServiceDeploymentsCommand } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import { EXIT, GateFailure, parseServices, runGate } from "../tools/verifyGate";
+import { EXIT, GateFailure, parseServices, runGate } from "../tools/verify/verifyGate";
 import { CLUSTER_ARN, DIGEST, FARGATE_SERVICE_ARN, OTHER_DIGEST, SINCE, described, listed, serviceRunning, stackOutputs, taskDefinition, taskDefinitionArn } from "./support/verifyFixtures";
 
 const ecsMock = mockClient(ECSClient);

@@ -6,9 +6,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadEnvironments } from "../tools/environments";
-import { deployWorkflow } from "../tools/deployWorkflow";
-import { BINFMT_IMAGE, PULUMI_CLI_VERSION } from "../tools/workflowParts";
+import { loadEnvironments } from "../tools/project/environments";
+import { deployWorkflow } from "../tools/workflows/deployWorkflow";
+import { BINFMT_IMAGE, PULUMI_CLI_VERSION } from "../tools/workflows/workflowParts";
 import { ROOT, Job, index, isCredentials, isPulumi, load, needs, text } from "./support/workflows";
 
 /** Runs a step's script under bash as the runner does (-eo pipefail), with fake tools first on PATH. */
@@ -39,10 +39,10 @@ describe("workflows: deploy on push to main (generated from the environments fil
     const wf = load("deploy.yml");
     const job = wf.jobs["deploy-dev"];
 
-    it("is exactly what tools/deployWorkflow.ts writes for .github/environments.json, and its first job checks that", () => {
+    it("is exactly what tools/workflows/deployWorkflow.ts writes for .github/environments.json, and its first job checks that", () => {
         assert.strictEqual(text("deploy.yml"), deployWorkflow(loadEnvironments(ROOT)));
-        assert.strictEqual(wf.jobs.environments.steps.at(-1)?.run, "node --require ts-node/register/transpile-only tools/deployWorkflow.ts --check");
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/deployWorkflow.ts"), "--check"], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(wf.jobs.environments.steps.at(-1)?.run, "node --require ts-node/register/transpile-only tools/workflows/deployWorkflow.ts --check");
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/workflows/deployWorkflow.ts"), "--check"], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stdout);
     }).timeout(60_000);
 
@@ -96,11 +96,11 @@ describe("workflows: approval check before any up of a stack with approval", () 
         ["destroy.yml", load("destroy.yml").jobs.approval, load("destroy.yml").jobs.destroy],
     ];
     for (const [file, approval, guarded] of checks) {
-        it(`${file}: runs tools/githubChecks.ts in its own job, with only contents: read and actions: read, and the up job needs it`, () => {
+        it(`${file}: runs tools/workflows/githubChecks.ts in its own job, with only contents: read and actions: read, and the up job needs it`, () => {
             assert.deepStrictEqual(approval.permissions, { contents: "read", actions: "read" });
             assert.strictEqual(approval.environment, undefined, "the check must not name (and so create) the environment");
             const step = approval.steps.at(-1)!;
-            assert.match(step.run ?? "", /^node --require ts-node\/register\/transpile-only tools\/githubChecks\.ts approval --stack ("\$STACK"|prod)$/);
+            assert.match(step.run ?? "", /^node --require ts-node\/register\/transpile-only tools\/workflows\/githubChecks\.ts approval --stack ("\$STACK"|prod)$/);
             assert.strictEqual(step.env?.GH_TOKEN, "${{ github.token }}");
             assert.ok(needs(guarded).includes(file === "deploy.yml" ? "approval-prod" : "approval"));
         });
@@ -124,7 +124,7 @@ describe("workflows: preview on pull requests", () => {
         assert.strictEqual(wf.jobs.environments.if, `${FORK} == github.repository`);
         assert.strictEqual(job.if, `${FORK} == github.repository && needs.environments.outputs.count != '0'`);
         assert.strictEqual(wf.jobs["fork-notice"].if, `${FORK} != github.repository`);
-        assert.match(wf.jobs.environments.steps.find((s) => s.id === "list")?.run ?? "", /tools\/environments\.ts --previewable\)"\n.*\necho "count=\$\(jq length <<< "\$matrix"\)" >> "\$GITHUB_OUTPUT"\n$/);
+        assert.match(wf.jobs.environments.steps.find((s) => s.id === "list")?.run ?? "", /tools\/project\/environments\.ts --previewable\)"\n.*\necho "count=\$\(jq length <<< "\$matrix"\)" >> "\$GITHUB_OUTPUT"\n$/);
     });
 
     it("gives each pull request and stack its own group, where a newer preview cancels the older one", () => {
@@ -193,7 +193,7 @@ describe("workflows: manual rollback and destroy", () => {
         assert.match(rollback.jobs.environments.steps[0].run ?? "", /^if \[ "\$GITHUB_REF" != "refs\/heads\/main" \]; then\n/);
         const pin = index(job, (s) => s.name === "Pin the commit's images");
         assert.ok(index(job, isCredentials) < pin && pin < index(job, isPulumi));
-        assert.match(job.steps[pin].run ?? "", /tools\/rollback\.ts pin --stack "\$STACK" --commit "\$COMMIT"\n$/);
+        assert.match(job.steps[pin].run ?? "", /tools\/operate\/rollback\.ts pin --stack "\$STACK" --commit "\$COMMIT"\n$/);
         assert.match(text("rollback.yml"), /setting the stack file's `image\.tag` to the\n# commit/);
         assert.strictEqual(job.steps.find((s) => /npm run verify/.test(s.run ?? ""))?.run?.trim(), 'pulumi stack output --json --stack "$STACK" | npm run verify -- --stack "$STACK" --since "$DEPLOY_STARTED_AT" --sha "$COMMIT"');
     });

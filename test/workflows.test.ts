@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { MatrixEntry, loadEnvironments } from "../tools/environments";
-import { deployWorkflow } from "../tools/deployWorkflow";
-import { PINS, PULUMI_CLI_VERSION } from "../tools/workflowParts";
+import { MatrixEntry, loadEnvironments } from "../tools/project/environments";
+import { deployWorkflow } from "../tools/workflows/deployWorkflow";
+import { PINS, PULUMI_CLI_VERSION } from "../tools/workflows/workflowParts";
 import {
     FILES, Job, MATRIX_FROM_ENVIRONMENTS, ROOT, Step, Workflow, allSteps, expand, index, isCredentials, isPulumi, load, needs, text,
 } from "./support/workflows";
@@ -126,7 +126,7 @@ describe("workflows: structure shared by every file", () => {
                 assert.ok(needs(job).includes("environments"), name);
             }
             const list = wf.jobs.environments.steps.find((s) => s.id === "list")!;
-            assert.match(list.run ?? "", /^matrix="\$\(node --require ts-node\/register\/transpile-only tools\/environments\.ts( --only "\$STACK"| --previewable)\)"\necho "matrix=\$matrix" >> "\$GITHUB_OUTPUT"\n/);
+            assert.match(list.run ?? "", /^matrix="\$\(node --require ts-node\/register\/transpile-only tools\/project\/environments\.ts( --only "\$STACK"| --previewable)\)"\necho "matrix=\$matrix" >> "\$GITHUB_OUTPUT"\n/);
             assert.deepStrictEqual(wf.jobs.environments.permissions, { contents: "read" });
         });
 

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { runsPerMonth } from "../components/cost/jobRules";
 import { estimateCost } from "../components/cost/model";
-import { ROOT, plan } from "../tools/planner";
+import { ROOT, plan } from "../tools/planner/planner";
 
 describe("cost: scheduled jobs' runs a month", () => {
     it("reads rate and cron expressions", () => {

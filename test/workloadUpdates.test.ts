@@ -1,14 +1,14 @@
 // Update paths of workers and scheduled jobs: add, remove and rename each, planned through the real
 // program twice (the second run against the first run's account) and compared with the providers'
-// replacement rules (tools/replacements.ts). Nothing else of the stack may be replaced, and no step
+// replacement rules (tools/planner/replacements.ts). Nothing else of the stack may be replaced, and no step
 // may be one AWS refuses.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ROOT, plan } from "../tools/planner";
-import { ResourceChange, compareRuns } from "../tools/replacements";
+import { ROOT, plan } from "../tools/planner/planner";
+import { ResourceChange, compareRuns } from "../tools/planner/replacements";
 
 const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-workloads-"));
@@ -77,7 +77,7 @@ describe("Update paths: workers and scheduled jobs (real program, planned twice)
         const created = pick(c, "create");
         assert.ok(created.includes("ecs-ship-prod-clear-sessions-job-td") && created.includes("ecs-ship-prod-clear-sessions-job-sched"), created.join(", "));
         assert.equal(c.filter((x) => x.action === "create" && x.type === "aws:scheduler/schedule:Schedule").length, 1);
-        // The trust writes the scheduler grant (components/schedulerPolicies.ts); the job attaches it.
+        // The trust writes the scheduler grant (components/trust/schedulerPolicies.ts); the job attaches it.
         assert.deepEqual(only(created, "ecs-ship-prod-clear-sessions-job", "job-clear-sessions"), ["ecs-ship-prod-github-sched-grant"]);
         // The boundary gains the scheduler statements, the deploy role the schedules, the job's family and the sched role kind.
         assert.deepEqual(pick(c, "update"), ["ecs-ship-prod-github-boundary", "ecs-ship-prod-github-deploy-edge", "ecs-ship-prod-github-deploy-iam", "ecs-ship-prod-github-deploy-tasks", "ecs-ship-prod-github-preview"]);

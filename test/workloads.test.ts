@@ -5,10 +5,10 @@
 // nothing else.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { Plan, ROOT, plan } from "../tools/planner";
-import { RecordedResource } from "../tools/mockCloud";
+import { Plan, ROOT, plan } from "../tools/planner/planner";
+import { RecordedResource } from "../tools/planner/mockCloud";
 import { ACCOUNT, decide } from "./support/iamSim";
-import { IamDocument } from "../components/trustPolicies";
+import { IamDocument } from "../components/trust/trustPolicies";
 
 const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const scenario = (dir: string, stack: string) => plan(stack, { stackFile: path.join(ROOT, "test", "scenarios", dir, `Pulumi.${stack}.yaml`), env: { GITHUB_SHA: SHA } });
@@ -88,7 +88,7 @@ describe("workloads: the production Django stack (Fargate web, SQS worker, night
         let webTd: RecordedResource;
         before(() => {
             role = ofType(p, "aws:iam/role:Role").find((r) => r.name.endsWith("-sched"))!;
-            // The trust's scheduler grant, the one policy the role is attached to (components/schedulerPolicies.ts).
+            // The trust's scheduler grant, the one policy the role is attached to (components/trust/schedulerPolicies.ts).
             const grant = p.resources.find((r) => r.name === "ecs-ship-prod-github-sched-grant")!;
             const attached = p.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.inputs.role === role.state.name);
             assert.deepEqual(attached.map((r) => r.inputs.policyArn), [grant.state.arn]);

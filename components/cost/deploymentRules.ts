@@ -4,9 +4,8 @@
 // Guide, "Amazon ECS blue/green deployments" (the green revision is scaled up in SCALE_UP, the blue
 // one terminated after BAKE_TIME), and the same lifecycle for canary and linear deployments.
 // Rolling deployments replace tasks within minutes and are not priced here.
-import { READY_MINUTES, plannedDeployment, shiftsTraffic, waitMinutes } from "../deploymentStrategy";
-import { LineItem, PlanResource, round } from "./estimate";
-import type { Pricer } from "./rules";
+import { READY_MINUTES, plannedDeployment, shiftsTraffic, waitMinutes } from "../fargate/deploymentStrategy";
+import { LineItem, PlanResource, Pricer, round } from "./estimate";
 
 /**
  * The extra Fargate hours of the second revision: deploysPerMonth × (start and health + the strategy's

@@ -103,3 +103,16 @@ export function round(n: number, digits = 2): number {
     const f = 10 ** digits;
     return Math.round(n * f) / f;
 }
+
+/** What a pricing rule prices with: the assumptions, and the price table's figures for the estimate's region. */
+export interface Pricer {
+    a: CostAssumptions;
+    /** A price-table figure for the estimate's region (recorded as used). */
+    rate(key: string): number;
+}
+
+/** A number from a plan input (a number or a numeric string), or `dflt`. */
+export const num = (v: unknown, dflt: number): number => {
+    const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : dflt;
+};

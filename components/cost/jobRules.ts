@@ -1,9 +1,7 @@
 // Pricing of a scheduled job: what its runs cost on Fargate in a month. A schedule itself costs
 // nothing here: EventBridge Scheduler's first 14 million invocations a month are free (Amazon
 // EventBridge pricing, "EventBridge Scheduler"), and a job runs at most 44,640 times a month.
-import { LineItem, PlanResource, constant } from "./estimate";
-import type { Pricer } from "./rules";
-import { num } from "./rules";
+import { LineItem, PlanResource, Pricer, constant, num } from "./estimate";
 
 const DAYS_PER_MONTH = 365 / 12;
 

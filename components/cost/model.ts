@@ -4,10 +4,10 @@
 // assumption in assumptions.ts.
 import { CostAssumptions, DEFAULT_ASSUMPTIONS } from "./assumptions";
 import {
-    CostEstimate, Figures, GroupCost, LineItem, PlanResource, constant, sum,
+    CostEstimate, Figures, GroupCost, LineItem, PlanResource, Pricer, constant, sum,
 } from "./estimate";
 import { PRICES, PRICE_TABLE_PATH, PriceTable, RegionPrices, regionPrices } from "./priceTable";
-import { Pricer, computeItems, expressAlbItems, insightsItems, itemsFor, loadBalancerItems, natItems } from "./rules";
+import { computeItems, expressAlbItems, insightsItems, itemsFor, loadBalancerItems, natItems } from "./rules";
 
 export interface EstimateOptions {
     assumptions?: CostAssumptions;

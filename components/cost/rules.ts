@@ -1,14 +1,8 @@
 // Pricing rules: how each kind of resource ecs-ship creates turns into billed quantities.
 // Each rule states in `explain` how it read the plan and which assumption it used.
 import { CostAssumptions } from "./assumptions";
-import { Category, Figures, LineItem, PlanResource, constant, figures, lcuPerHour, round, taskFigures } from "./estimate";
+import { Category, Figures, LineItem, PlanResource, Pricer, constant, figures, lcuPerHour, num, round, taskFigures } from "./estimate";
 import { deploymentItems } from "./deploymentRules";
-
-export interface Pricer {
-    a: CostAssumptions;
-    /** A price-table figure for the estimate's region (recorded as used). */
-    rate(key: string): number;
-}
 
 function line(p: Pricer, resource: string, category: Category, item: string, unit: string, quantity: Figures, priceKey: string, explain: string, fraction = 1): LineItem {
     const rate = p.rate(priceKey) * fraction;
@@ -16,11 +10,6 @@ function line(p: Pricer, resource: string, category: Category, item: string, uni
 }
 
 const EXPRESS = "aws:ecs/expressGatewayService:ExpressGatewayService";
-
-export const num = (v: unknown, dflt: number): number => {
-    const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-    return Number.isFinite(n) ? n : dflt;
-};
 
 /** Fargate vCPU and memory for `tasks`, split between on-demand and Spot. */
 export function fargateItems(p: Pricer, resource: string, cpu: number, memory: number, arm: boolean, tasks: Figures, spotShare: number, countWhy: string): LineItem[] {

@@ -1,8 +1,7 @@
 // Pricing rules for resources billed on their own, one resource at a time: logs, registry,
 // alarms, DNS, keys, secrets, addresses. `itemsFor` returns undefined for a type it does not
 // know, so the estimate can list it as not priced instead of pricing it at zero in silence.
-import { Category, Figures, LineItem, PlanResource, constant, figures } from "./estimate";
-import type { Pricer } from "./rules";
+import { Category, Figures, LineItem, PlanResource, Pricer, constant, figures } from "./estimate";
 import { scheduleItems } from "./jobRules";
 
 /** Types that cost nothing by themselves, or that other rules price (load balancers, NAT, clusters, services). */

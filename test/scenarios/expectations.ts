@@ -358,7 +358,7 @@ export const SCENARIOS: Record<string, Scenario> = {
             feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}`, listeners: byPath("feed"), healthCheckPath: "/feed/health" },
         },
     },
-    // Names of length-limited resources are derived to fit (components/naming.ts); the pre-flight
+    // Names of length-limited resources are derived to fit (components/service/naming.ts); the pre-flight
     // check of every scenario proves each fits its limit.
     "long-names-production": {
         // Two Fargate services share one load balancer whose derived name fits 32 characters; a path rule each.

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { ENV_NAME, EXPRESS_LIMITS } from "../../config/schema";
-import { FARGATE_CPU_MEMORY, LOG_RETENTION_DAYS } from "../../components/serviceArgs";
+import { FARGATE_CPU_MEMORY, LOG_RETENTION_DAYS } from "../../components/service/serviceArgs";
 
 /** A generated stack: its name, region and `ecs-ship:` values, as a stack file holds them. */
 export interface GeneratedStack {

@@ -1,14 +1,14 @@
 // Mock harness for component tests.
 //
 // - `useMocks()` installs Pulumi's mock runtime (preview = false, so Output callbacks
-//   run) with the realistic fake cloud of tools/mockCloud.ts, fresh for each test.
+//   run) with the realistic fake cloud of tools/planner/mockCloud.ts, fresh for each test.
 // - `cloud` records every registered resource: type, name, inputs as sent, and the
 //   options the engine sees (parent, dependsOn, customTimeouts, retainOnDelete).
 // - `optionsRecorder()` is a component-level `transformations` entry that captures the
 //   options each child was given, as the component wrote them.
 // - `promiseOf()` turns an Output into a promise, so tests are plain `async` functions.
 import * as pulumi from "@pulumi/pulumi";
-import { MockCloud, RecordedResource, installMocks, settle } from "../../tools/mockCloud";
+import { MockCloud, RecordedResource, installMocks, settle } from "../../tools/planner/mockCloud";
 
 export const cloud = new MockCloud();
 export type { RecordedResource };

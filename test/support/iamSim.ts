@@ -9,7 +9,7 @@
 //   condition can never pass because the simulator dropped it.
 import * as assert from "assert";
 import { runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import { IamDocument } from "../../components/trustPolicies";
+import { IamDocument } from "../../components/trust/trustPolicies";
 
 export const ACCOUNT = "123456789012";
 export const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;

@@ -2,9 +2,9 @@
 // scenario asserts (image source, port, size, platform, capacity, listeners, variables, secrets,
 // subnets, scaling), in one plain shape that is the same for Express and Fargate services.
 // Pure: reads a finished Plan, no mocks.
-import { SCALING_TRIGGER_ENV } from "../../components/expressLifecycle";
-import { Plan } from "../../tools/planner";
-import { RecordedResource } from "../../tools/mockCloud";
+import { SCALING_TRIGGER_ENV } from "../../components/express/expressLifecycle";
+import { Plan } from "../../tools/planner/planner";
+import { RecordedResource } from "../../tools/planner/mockCloud";
 
 /** Short names of the resource types whose counts every scenario states. */
 export const COUNTED = {
@@ -139,7 +139,7 @@ function expressFacts(p: Plan, name: string): ServiceFacts {
         architecture: "X86_64",
         capacity: ["EXPRESS"],
         listeners: [],
-        // ECS_SHIP_SCALING is ecs-ship's own carrier for scaling changes (components/expressLifecycle.ts),
+        // ECS_SHIP_SCALING is ecs-ship's own carrier for scaling changes (components/express/expressLifecycle.ts),
         // asserted by the Express tests; the facts hold what the team set.
         environment: withoutScalingTrigger(pairs(c.environments, "value")),
         secrets: pairs(c.secrets, "valueFrom"),

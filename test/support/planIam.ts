@@ -2,9 +2,9 @@
 // the security tests evaluate exactly what index.ts would create.
 import * as assert from "assert";
 import { allowedContextKeysForRequest } from "@cloud-copilot/iam-simulate";
-import { IamDocument } from "../../components/trustPolicies";
-import { RecordedResource } from "../../tools/mockCloud";
-import { Plan } from "../../tools/planner";
+import { IamDocument } from "../../components/trust/trustPolicies";
+import { RecordedResource } from "../../tools/planner/mockCloud";
+import { Plan } from "../../tools/planner/planner";
 
 export interface PlanIam {
     stack: string;

@@ -1,8 +1,8 @@
 // The promotion scenario (test/scenarios/promotion) planned as the deploy workflow runs it: staging
-// first, then prod with staging's outputs passed in ECS_SHIP_PROMOTED_IMAGES (what tools/promote.ts
+// first, then prod with staging's outputs passed in ECS_SHIP_PROMOTED_IMAGES (what tools/operate/promote.ts
 // writes). prod lives in its own account, PROD_ACCOUNT, named by staging's registry.promoteTo.
 import * as path from "path";
-import { Plan, ROOT, plan } from "../../tools/planner";
+import { Plan, ROOT, plan } from "../../tools/planner/planner";
 import { PROMOTED_IMAGES_ENV } from "../../config/promotion";
 
 export const SHA = "4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";

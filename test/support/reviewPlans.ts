@@ -5,11 +5,11 @@ import * as path from "path";
 import * as fs from "fs";
 import * as os from "os";
 import { parse as parseYaml, stringify } from "yaml";
-import { PROVIDER_CALLS, ProviderCall, resourcesFor } from "../../components/iamCalls";
-import { REVIEW_TAG } from "../../components/reviewPolicies";
-import { IamDocument, STACK_TAG } from "../../components/trustPolicies";
-import { Plan, plan } from "../../tools/planner";
-import { RecordedResource, World } from "../../tools/mockCloud";
+import { PROVIDER_CALLS, ProviderCall, resourcesFor } from "../../components/trust/iamCalls";
+import { REVIEW_TAG } from "../../components/trust/reviewPolicies";
+import { IamDocument, STACK_TAG } from "../../components/trust/trustPolicies";
+import { Plan, plan } from "../../tools/planner/planner";
+import { RecordedResource, World } from "../../tools/planner/mockCloud";
 import { decideTyped } from "./iamSim";
 import { applicableContext } from "./planIam";
 

@@ -5,9 +5,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { Plan, ROOT, plan } from "../../tools/planner";
-import { RecordedResource } from "../../tools/mockCloud";
-import { ResourceChange, compareRuns } from "../../tools/replacements";
+import { Plan, ROOT, plan } from "../../tools/planner/planner";
+import { RecordedResource } from "../../tools/planner/mockCloud";
+import { ResourceChange, compareRuns } from "../../tools/planner/replacements";
 
 const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-ship-change-"));

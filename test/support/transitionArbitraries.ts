@@ -7,7 +7,7 @@
 // accepts it. Pure: used by test/transitions.property.test.ts.
 import fc from "fast-check";
 import { ConfigError, parseSettings } from "../../config";
-import { ROOT } from "../../tools/planner";
+import { ROOT } from "../../tools/planner/planner";
 import { GeneratedStack, validStack } from "./configArbitraries";
 
 const ACCOUNT = "123456789012";

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ROOT, plan } from "../../tools/planner";
+import { ROOT, plan } from "../../tools/planner/planner";
 import { Simulation, renderSimulation, simulate } from "../../tools/simulate";
 
 export const SHA = "4f2a9c1e0b7d3a5c9e1f2b4d6a8c0e2f4b6d8a0c";

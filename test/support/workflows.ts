@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { MatrixEntry } from "../../tools/environments";
+import { MatrixEntry } from "../../tools/project/environments";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const DIR = path.join(ROOT, ".github", "workflows");

@@ -10,7 +10,7 @@ import { DEFAULT_ASSUMPTIONS } from "../../components/cost/assumptions";
 import { CostEstimate, PlanResource } from "../../components/cost/estimate";
 import { estimateCost } from "../../components/cost/model";
 import { money } from "../../components/cost/render";
-import { plan, planJson } from "../planner";
+import { plan, planJson } from "../planner/planner";
 
 const SERVICES = 10;
 const REGION = "us-east-1";

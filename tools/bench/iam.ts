@@ -7,9 +7,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { IAM_QUOTAS, policySize } from "../../components/limits";
-import { physicalName } from "../mockCloud";
-import { plan } from "../planner";
+import { IAM_QUOTAS, policySize } from "../../components/limits/limits";
+import { physicalName } from "../planner/mockCloud";
+import { plan } from "../planner/planner";
 
 const COUNTS = [10, 50, 100];
 const REGION = "us-east-1";
@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
     const out = process.stdout;
     out.write(`Method: for N = ${COUNTS.join(", ")}, a stack of N Fargate services (built images, one shared load balancer, no secrets or task\n` +
         `permissions) is planned through index.ts under the mock runtime in ${REGION}. Each IAM document the plan creates is sized as IAM\n` +
-        `counts it (JSON without whitespace, components/limits.ts policySize) and set against its quota (IAM User Guide, "IAM and AWS STS\n` +
+        `counts it (JSON without whitespace, components/limits/limits.ts policySize) and set against its quota (IAM User Guide, "IAM and AWS STS\n` +
         `quotas"): managed policy ${IAM_QUOTAS.managedPolicySize} characters, a role's inline policies together ${IAM_QUOTAS.inlinePoliciesPerRole}, managed policies per role ${IAM_QUOTAS.managedPoliciesPerRole}, trust policy ${IAM_QUOTAS.trustPolicySize}.\n`);
     const tables: Map<string, Row>[] = [];
     for (const n of COUNTS) {

@@ -1,13 +1,13 @@
 // npm run bench -- --only rollout
 //
 // Worst-case rollout timing of a Fargate service, computed (not measured) from the values
-// FargateService ships (components/fargateSettings.ts) and from AWS's defaults, with the
+// FargateService ships (components/fargate/fargateSettings.ts) and from AWS's defaults, with the
 // same formulas for both columns. No AWS account is needed: these are upper bounds of the
 // load balancer's and ECS's own timers, not of image pulls or app start-up.
 import {
     AWS_DEREGISTRATION_DELAY, AWS_HEALTH_CHECK_DEFAULTS, DEPLOYMENT, DEREGISTRATION_DELAY, HEALTH_CHECK,
     HEALTH_CHECK_GRACE_PERIOD, STOP_TIMEOUT,
-} from "../../components/fargateSettings";
+} from "../../components/fargate/fargateSettings";
 
 interface Timers {
     interval: number;

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { parse, stringify } from "yaml";
-import { ROOT, plan } from "../planner";
+import { ROOT, plan } from "../planner/planner";
 import { simulate } from "../simulate";
 
 const SERVICES = 25;

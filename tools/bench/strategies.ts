@@ -3,10 +3,10 @@
 // The rollout model of each deployment strategy against rolling: minutes until all production
 // traffic is on the new revision, and for a bad release (it answers a share of requests with 5xx)
 // minutes until the deployment alarm trips and how much traffic met the release before that.
-// Computed minute by minute from the strategies' own timelines (components/deploymentStrategy.ts)
-// and the alarm defaults the service ships (components/fargateAlarms.ts); no AWS account needed.
-import { ALARM_DEFAULTS } from "../../components/fargateAlarms";
-import { READY_MINUTES, ResolvedDeployment, STRATEGIES, linearSteps, minutesToFullTraffic, resolveDeployment, waitMinutes } from "../../components/deploymentStrategy";
+// Computed minute by minute from the strategies' own timelines (components/fargate/deploymentStrategy.ts)
+// and the alarm defaults the service ships (components/fargate/fargateAlarms.ts); no AWS account needed.
+import { ALARM_DEFAULTS } from "../../components/fargate/fargateAlarms";
+import { READY_MINUTES, ResolvedDeployment, STRATEGIES, linearSteps, minutesToFullTraffic, resolveDeployment, waitMinutes } from "../../components/fargate/deploymentStrategy";
 
 /**
  * Share (0 to 1) of production traffic on the new revision `minute` minutes after its tasks are healthy.

@@ -19,7 +19,7 @@
 // left resources or failed, 2 bad input, 3 the deploy was refused (maxStacks).
 import * as fs from "fs";
 import { ReviewConfigError, reviewStackName } from "../../config/review";
-import { StackFileError, projectRoot, readProject, stackFileOf } from "../project";
+import { StackFileError, projectRoot, readProject, stackFileOf } from "../../config/project";
 import { Clock, GitHub, PulumiBackend, Tagging, awsTagging, githubApi, pulumiCli, realClock } from "./backend";
 import { Outcome, reviewComment } from "./comment";
 import { leftovers, recordedResources, teardown, teardownReport } from "./destroyed";

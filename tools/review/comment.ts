@@ -3,8 +3,8 @@
 // the same comment (as the cost comment of preview.yml does), cut to GitHub's size limit.
 import { CostEstimate } from "../../components/cost/estimate";
 import { money, renderCostMarkdown } from "../../components/cost/render";
-import { EXIT } from "../verifyCore";
-import { commentBody } from "../githubChecks";
+import { EXIT } from "../verify/verifyCore";
+import { commentBody } from "../workflows/githubChecks";
 
 export const marker = (stack: string) => `<!-- ecs-ship review: ${stack} -->`;
 

@@ -1,10 +1,10 @@
 // The review template (stack `review`'s stack file) as the review workflow reads it, and the stack file of
 // one pull request's stack, written as a verbatim copy of it. Both sit where the Pulumi CLI looks: beside
-// Pulumi.yaml or in its stackConfigDir (tools/project.ts).
+// Pulumi.yaml or in its stackConfigDir (config/project.ts).
 import * as fs from "fs";
 import { REVIEW_TEMPLATE_STACK, ReviewSettings, reviewSettingsOf, reviewStackName } from "../../config/review";
-import { DEFAULT_SESSION_SECONDS, MAX_JOB_MINUTES, roleVariable } from "../environments";
-import { StackFileError, readProject, readYaml, stackFileOf } from "../project";
+import { DEFAULT_SESSION_SECONDS, MAX_JOB_MINUTES, roleVariable } from "../project/environments";
+import { StackFileError, readProject, readYaml, stackFileOf } from "../../config/project";
 
 export interface Template {
     file: string;

@@ -4,8 +4,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { builtinModules } from "module";
-import { RecordedResource, mockId } from "../mockCloud";
-import { REPLACE_RULES } from "../replacements";
+import { RecordedResource, mockId } from "../planner/mockCloud";
+import { REPLACE_RULES } from "../planner/replacements";
 import { RULES, Rule } from "./rules";
 import { Step } from "./steps";
 

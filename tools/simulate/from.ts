@@ -4,17 +4,17 @@
 // ref*: its tree is exported (git archive) into a temporary folder that shares this checkout's
 // node_modules, and the project's stack file at the ref is planned there, so a pull request that
 // changes only the program is compared with the program it changes. In ecs-ship's own repository the
-// ref's own tools/planner.ts plans it; in an app's repository (npx ecs-ship plan) the project's
+// ref's own tools/planner/planner.ts plans it; in an app's repository (npx ecs-ship plan) the project's
 // index.ts at the ref is planned with the installed ecs-ship, which the lock file pins for both sides.
 // Both sides are planned for the same commit (GITHUB_SHA), so the image is not what differs.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { RecordedResource, World } from "../mockCloud";
+import { RecordedResource, World } from "../planner/mockCloud";
 import { ConfigError } from "../../config";
-import { ROOT, StackFileError, plan } from "../planner";
-import { stackFilePath } from "../project";
+import { ROOT, StackFileError, plan } from "../planner/planner";
+import { stackFilePath } from "../../config/project";
 
 /** --from names neither a file nor a commit, or the plan at the ref failed: exit 2 with this message. */
 export class FromError extends Error {}

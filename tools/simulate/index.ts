@@ -3,7 +3,9 @@
 // rules (rules.ts). The first step AWS would refuse, or accept into a broken account, is reported
 // with its rule, resource and source. Used by `npm run plan -- --from`, the transition tests and
 // the bench; docs/update-simulator.md.
-import { RecordedResource } from "../mockCloud";
+// tools/simulate: this file is its face; the command that runs it is `npm run plan -- --from` (from.ts).
+// May import: tools/planner, tools/project, config.
+import { RecordedResource } from "../planner/mockCloud";
 import { Account, Refusal } from "./account";
 import { Step, deriveSteps } from "./steps";
 
@@ -14,7 +16,7 @@ export interface Simulation {
     steps: Step[];
     /**
      * The steps on the stack's trust (children of GithubOidcTrust: its roles, policies, boundary and provider),
-     * which the deploy role cannot take: it may not change its own permissions (components/githubOidcTrust.ts,
+     * which the deploy role cannot take: it may not change its own permissions (components/trust/githubOidcTrust.ts,
      * docs/trust.md). An administrator's `pulumi up` must apply them before the deploy workflow's does.
      */
     administrator: Step[];
@@ -41,8 +43,8 @@ export function simulate(before: RecordedResource[], after: RecordedResource[], 
 }
 
 /**
- * The trust components' types: a stack's own (components/githubOidcTrust.ts, GITHUB_OIDC_TRUST_TYPE) and the review
- * environments' (components/reviewTrust.ts, REVIEW_TRUST_TYPE), which no deploy role may change either.
+ * The trust components' types: a stack's own (components/trust/githubOidcTrust.ts, GITHUB_OIDC_TRUST_TYPE) and the review
+ * environments' (components/trust/reviewTrust.ts, REVIEW_TRUST_TYPE), which no deploy role may change either.
  */
 const TRUST_TYPES = ["ecs-ship:index:GithubOidcTrust", "ecs-ship:index:ReviewTrust"];
 

@@ -44,7 +44,7 @@ export const RULES = {
         says: "a fixed physical name is unique per type while the old resource exists; an Express service name stays taken while the service is DRAINING or INACTIVE",
         code: "AlreadyExists",
         kind: "refused",
-        source: `the name arguments of tools/replacements.ts REPLACE_RULES, each with its provider file; ${TF}ecs/express_gateway_service.go (checkExpressGatewayServiceExists finds DRAINING and INACTIVE services)`,
+        source: `the name arguments of tools/planner/replacements.ts REPLACE_RULES, each with its provider file; ${TF}ecs/express_gateway_service.go (checkExpressGatewayServiceExists finds DRAINING and INACTIVE services)`,
     },
     recordSetUnique: {
         id: "record-set-unique",

@@ -1,6 +1,6 @@
 // The steps `pulumi up` takes to move a stack from one set of registered resources to another, in
-// the order the engine runs them. Pure: it reads two plans' recorded resources (tools/planner.ts) and
-// the providers' replacement rules (tools/replacements.ts).
+// the order the engine runs them. Pure: it reads two plans' recorded resources (tools/planner/planner.ts) and
+// the providers' replacement rules (tools/planner/replacements.ts).
 //
 // The engine's order (Pulumi docs, "deleteBeforeReplace": "By default, to minimize downtime, Pulumi
 // creates new instances of resources before deleting old ones",
@@ -14,8 +14,8 @@
 //     halves of create-before-delete replacements, dependents before what they depend on.
 // The engine may run independent steps in parallel; this is one order it may take, the one that
 // follows registration.
-import { RecordedResource } from "../mockCloud";
-import { REPLACE_RULES, changedInputs } from "../replacements";
+import { RecordedResource } from "../planner/mockCloud";
+import { REPLACE_RULES, changedInputs } from "../planner/replacements";
 
 export type Op = "create" | "update" | "create-replacement" | "delete-replaced" | "delete";
 
@@ -38,7 +38,7 @@ export interface Step {
 
 function ruleFor(type: string) {
     const rule = REPLACE_RULES[type];
-    if (!rule) throw new Error(`no replacement rule for ${type}: add it to REPLACE_RULES (tools/replacements.ts) with its provider source`);
+    if (!rule) throw new Error(`no replacement rule for ${type}: add it to REPLACE_RULES (tools/planner/replacements.ts) with its provider source`);
     return rule;
 }
 
