@@ -26,6 +26,7 @@ import { DomainCertificate, domainAlias, zoneIdOf } from "./components/frontDoor
 import { routesOf, sharesLoadBalancer } from "./components/frontDoor/frontDoor";
 import { sidecarsForComponent } from "./config/sidecars";
 import { trustArgsOf } from "./config/trust";
+import { buildOwners } from "./config/sharedBuild";
 
 /** What a stack exports: its name, the trust's roles, the cluster and each service's outputs. */
 export type EcsShipOutputs = ReturnType<typeof ecsShip>;
@@ -102,19 +103,42 @@ const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.share
 // Each service's rule on the shared load balancer: its host and path, at a priority no other service holds.
 const routes = sharedLb ? routesOf(fargate) : {};
 
-/** A built image gets the service's repository; a prebuilt one (`image.ref`) runs as given, with no repository. */
+// One build per distinct image (config/sharedBuild.ts): services whose builds are identical (a web service and
+// its worker built from one folder) share the registry of the first of them in stack-file order.
+const owners = buildOwners(settings.services.map((s) => ({
+    name: s.name,
+    build: s.image.kind === "build" ? { context: s.image.context, dockerfile: s.image.dockerfile, tag: s.image.tag, architecture: s.architecture } : undefined,
+})));
+const registries = new Map<string, ContainerRegistry>();
+
+/**
+ * A built image gets its build owner's repository, created once (named after the owner, as it was before
+ * builds were shared); a prebuilt one (`image.ref`) runs as given, with no repository.
+ */
 function registryFor(svc: ServiceConfig): ContainerRegistry | undefined {
-    if (svc.image.kind === "ref") return undefined;
-    const name = serviceResourceName(settings.stack, svc.name);
-    // Later stacks that run this service's image (`registry.promoteTo`): their execution roles may pull it.
-    const promoteTo = settings.promotions.filter((t) => t.services.includes(svc.name)).map(({ stack, account }) => ({ stack, account }));
+    const ownerName = owners.get(svc.name);
+    if (svc.image.kind === "ref" || ownerName === undefined) return undefined;
+    const existing = registries.get(ownerName);
+    if (existing) return existing;
+    const owner = settings.services.find((s) => s.name === ownerName)!;
+    const build = owner.image as Extract<ServiceConfig["image"], { kind: "build" }>;
+    const sharing = settings.services.filter((s) => owners.get(s.name) === ownerName).map((s) => s.name);
+    const name = serviceResourceName(settings.stack, ownerName);
+    // Later stacks that run this build (`registry.promoteTo`): the execution roles of each sharing service
+    // they take may pull it.
+    const promoteTo = settings.promotions.flatMap(({ stack, account, services }) => {
+        const taken = sharing.filter((s) => services.includes(s));
+        return taken.length ? [{ stack, account, services: taken }] : [];
+    });
     const { promoteTo: _promoteTo, ...registry } = settings.registry;
-    return new ContainerRegistry(`${name}-registry`, {
+    const created = new ContainerRegistry(`${name}-registry`, {
         repositoryName: name,
         ...registry,
-        ...(promoteTo.length ? { promoteTo, service: svc.name } : {}),
-        build: { context: buildContext(svc.image.context), dockerfile: svc.image.dockerfile, tag: svc.image.tag, architecture: svc.architecture },
+        ...(promoteTo.length ? { promoteTo } : {}),
+        build: { context: buildContext(build.context), dockerfile: build.dockerfile, tag: build.tag, architecture: owner.architecture },
     }, opts);
+    registries.set(ownerName, created);
+    return created;
 }
 
 /**

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { DIGEST_REF } from "../components/registry/registryPolicies";
 import { serviceResourceName } from "../components/service/naming";
 import { ACCOUNT_ID, STACK_NAME } from "./patterns";
+import { buildOwnerIn } from "./sharedBuild";
 import { ALWAYS, mapOf, problem, record, show, text } from "./rules";
 
 /** The variable the deploy and rollback workflows pass the promoted images in: JSON `{ "<service>": "<ref>" }`. */
@@ -123,7 +124,8 @@ function cycleOf(stack: string, name: string, from: string, others: Record<strin
 
 /**
  * The image each promoted service runs: the reference passed in ECS_SHIP_PROMOTED_IMAGES, which must
- * be the source's own repository for the service (`ecs-ship-<from>-<service>`, in the source's region)
+ * be the source's repository of the service's build (`ecs-ship-<from>-<owner>`, in the source's region: the
+ * service's own, or its build owner's when it shares a build, config/sharedBuild.ts)
  * pinned by digest; or, for an offline plan or preview (`passed` is "offline"), a placeholder there.
  */
 export function promotedImages(stack: string, wanted: Record<string, string>, passed: string | undefined, others: Record<string, OtherStack>, problems: string[]): Record<string, Promoted> {
@@ -146,7 +148,8 @@ export function promotedImages(stack: string, wanted: Record<string, string>, pa
     for (const name of names) {
         const from = wanted[name];
         const region = others[from]?.region ?? "us-east-1";
-        const repository = serviceResourceName(from, name);
+        // The repository of the source's build of this service: its own, or the service it shares the build with.
+        const repository = serviceResourceName(from, buildOwnerIn(servicesOf(others[from]?.values ?? {}), name));
         if (passed === OFFLINE) {
             out[name] = { from, ref: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${repository}@${PLACEHOLDER_DIGEST}`, placeholder: true };
             continue;

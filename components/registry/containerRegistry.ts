@@ -54,7 +54,10 @@ export interface ContainerRegistryArgs {
      * @default [] (no repository policy: only this account's principals, by their own policies)
      */
     promoteTo?: PromotionGrant[];
-    /** The service whose execution roles in `promoteTo` may pull. Required with `promoteTo`. */
+    /**
+     * The service whose execution roles in `promoteTo` may pull. Required with `promoteTo`, unless every
+     * grant names its `services` (the services sharing this build that the later stack takes).
+     */
     service?: string;
 }
 
@@ -112,7 +115,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
         const repository = this.createRepository(name, args);
         this.createLifecyclePolicy(name, repository, args.keepImages, (args.promoteTo ?? []).map((g) => promotedTagPattern(g.stack)));
-        if (args.promoteTo?.length) this.createPullGrant(name, repository, args.promoteTo, args.service!);
+        if (args.promoteTo?.length) this.createPullGrant(name, repository, args.promoteTo, args.service);
         const built = args.build ? this.imageOfCommit(name, repository, args.repositoryName, args.build) : undefined;
 
         this.repositoryUrl = repository.repositoryUrl;
@@ -155,7 +158,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     }
 
     /** The later stacks' pull grant (components/registry/promotion.ts, pullPolicy), in the repository's partition. */
-    private createPullGrant(name: string, repository: aws.ecr.Repository, grants: PromotionGrant[], service: string): aws.ecr.RepositoryPolicy {
+    private createPullGrant(name: string, repository: aws.ecr.Repository, grants: PromotionGrant[], service: string | undefined): aws.ecr.RepositoryPolicy {
         return new aws.ecr.RepositoryPolicy(`${name}-pull`, {
             repository: repository.name,
             policy: repository.arn.apply((arn) => JSON.stringify(pullPolicy(grants, service, arn.split(":")[1]))),
@@ -263,7 +266,7 @@ export function registryArgsProblems(args: ResolvedContainerRegistryArgs): strin
     if (args.build && !(ARCHITECTURES as readonly string[]).includes(args.build.architecture)) {
         problems.push(`build.architecture: must be one of ${ARCHITECTURES.join(", ")}, got ${JSON.stringify(args.build.architecture)}`);
     }
-    if (args.promoteTo?.length && !args.service) problems.push("service: required with `promoteTo` (the service whose execution roles may pull), got nothing");
+    if (args.promoteTo?.some((g) => !g.services?.length) && !args.service) problems.push("service: required with `promoteTo` (the service whose execution roles may pull), got nothing");
     for (const g of args.promoteTo ?? []) {
         if (!/^\d{12}$/.test(g.account)) problems.push(`promoteTo.${g.stack}.account: must be a 12-digit AWS account id, got ${JSON.stringify(g.account)}`);
     }

@@ -8,6 +8,11 @@ import { roleLogicalName, serviceResourceName } from "../service/naming";
 export interface PromotionGrant {
     stack: string;
     account: string;
+    /**
+     * The services of that stack whose execution roles may pull: the services that share this repository's
+     * build (config/sharedBuild.ts) and that stack takes. @default the registry's `service`
+     */
+    services?: string[];
 }
 
 /**
@@ -29,7 +34,8 @@ export const PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", 
 
 /**
  * The repository policy of a promoted service's repository: pull, for the named accounts, only by
- * principals whose ARN is that service's execution role there.
+ * principals whose ARN is that service's execution role there (each service's, when services share the
+ * repository's build: a web service and its worker, both promoted).
  *
  * The Principal names the accounts (a repository policy cannot name a role that does not exist yet:
  * IAM resolves a role principal to its unique id when the policy is saved, IAM User Guide, "AWS JSON
@@ -38,8 +44,9 @@ export const PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", 
  * both this policy and the role's own (its boundary admits the repository: components/trust/permissionsBoundary.ts,
  * imageRepositoryArns). Source: Amazon ECR User Guide, "Private repository policy examples", "Allow another account".
  */
-export function pullPolicy(grants: PromotionGrant[], service: string, partition = "aws"): IamDocument {
+export function pullPolicy(grants: PromotionGrant[], service: string | undefined, partition = "aws"): IamDocument {
     const sorted = [...grants].sort((a, b) => a.stack.localeCompare(b.stack));
+    const roles = sorted.flatMap((g) => [...(g.services ?? [service!])].sort().map((s) => executionRolePattern(g, s, partition)));
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -47,7 +54,7 @@ export function pullPolicy(grants: PromotionGrant[], service: string, partition 
             Effect: "Allow",
             Principal: { AWS: [...new Set(sorted.map((g) => `arn:${partition}:iam::${g.account}:root`))] },
             Action: [...PULL_ACTIONS],
-            Condition: { ArnLike: { "aws:PrincipalArn": sorted.map((g) => executionRolePattern(g, service, partition)) } },
+            Condition: { ArnLike: { "aws:PrincipalArn": roles } },
         }],
     };
 }

@@ -20,6 +20,7 @@ import { promotedTag } from "../../components/registry/promotion";
 import { serviceResourceName } from "../../components/service/naming";
 import { PROJECT } from "../../config";
 import { otherStackOf } from "../../config/promotion";
+import { buildOwnerIn } from "../../config/sharedBuild";
 import { projectRoot, stackFilePath } from "../../config/project";
 
 export class PromoteError extends Error {}
@@ -28,7 +29,7 @@ const COMMIT = /^[0-9a-f]{7,40}$/i;
 const REF = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@]+)@(sha256:[a-f0-9]{64})$/;
 
 /** A later stack's promoted services and the stack they come from, read from its stack file. */
-export function promotedServices(root: string, stack: string): { from: string; region: string; services: string[] } {
+export function promotedServices(root: string, stack: string): { from: string; region: string; services: string[]; repositoryOf: (service: string) => string } {
     const file = stackFilePath(root, stack);
     let doc: unknown;
     try {
@@ -42,7 +43,9 @@ export function promotedServices(root: string, stack: string): { from: string; r
     if (services.length === 0) throw new PromoteError(`--stack: ${stack} runs no earlier stack's image (no service has image.from)`);
     const from = services[0][1];
     const source = otherStackOf(parseYaml(fs.readFileSync(stackFilePath(root, from), "utf8")), PROJECT);
-    return { from, region: source?.region ?? "us-east-1", services: services.map(([n]) => n).sort() };
+    // A service that shares its build in the source (config/sharedBuild.ts) runs its build owner's repository.
+    const repositoryOf = (service: string) => serviceResourceName(from, buildOwnerIn(source?.values.services, service));
+    return { from, region: source?.region ?? "us-east-1", services: services.map(([n]) => n).sort(), repositoryOf };
 }
 
 /** The built services' image references in a stack's outputs. */
@@ -54,12 +57,12 @@ export function refsOf(outputs: unknown): Record<string, string> {
 
 /** Exactly the images `stack` runs from its source, each its source's own repository by digest. */
 export function imagesFor(root: string, stack: string, refs: Record<string, unknown>): Record<string, string> {
-    const { from, services } = promotedServices(root, stack);
+    const { from, services, repositoryOf } = promotedServices(root, stack);
     return Object.fromEntries(services.map((service) => {
         const ref = refs[service];
         const m = typeof ref === "string" ? REF.exec(ref) : null;
-        if (!m || m[3] !== serviceResourceName(from, service)) {
-            throw new PromoteError(`${service}: ${from}'s outputs must name its image of ${service} by digest, <account>.dkr.ecr.<region>.amazonaws.com/${serviceResourceName(from, service)}@sha256:<64 hex>, got ${JSON.stringify(ref ?? null)}`);
+        if (!m || m[3] !== repositoryOf(service)) {
+            throw new PromoteError(`${service}: ${from}'s outputs must name its image of ${service} by digest, <account>.dkr.ecr.<region>.amazonaws.com/${repositoryOf(service)}@sha256:<64 hex>, got ${JSON.stringify(ref ?? null)}`);
         }
         return [service, ref as string];
     }));
@@ -68,18 +71,20 @@ export function imagesFor(root: string, stack: string, refs: Record<string, unkn
 /** What to tag in the source's repositories: each image's repository, digest and the later stack's tag. */
 export function tagsFor(stack: string, commit: string, images: Record<string, unknown>): string[] {
     if (!COMMIT.test(commit)) throw new PromoteError(`--commit: must be a commit SHA of 7 to 40 hex characters, got ${JSON.stringify(commit)}`);
-    return Object.keys(images).sort().map((service) => {
+    const lines = Object.keys(images).sort().map((service) => {
         const m = typeof images[service] === "string" ? REF.exec(images[service] as string) : null;
         if (!m) throw new PromoteError(`stdin.${service}: must be an image reference by digest, got ${JSON.stringify(images[service])}`);
         return `${m[3]} ${m[4]} ${promotedTag(stack, commit)}`;
     });
+    // Services sharing one build (config/sharedBuild.ts) run one image: it is tagged once.
+    return [...new Set(lines)];
 }
 
 /** Where the rollback reads the image `stack` ran at `commit`: its protected tag in the source's repository. */
 export function lookupsFor(root: string, stack: string, commit: string): string[] {
     if (!COMMIT.test(commit)) throw new PromoteError(`--commit: must be a commit SHA of 7 to 40 hex characters, got ${JSON.stringify(commit)}`);
-    const { from, region, services } = promotedServices(root, stack);
-    return services.map((service) => `${service} ${serviceResourceName(from, service)} ${promotedTag(stack, commit)} ${region}`);
+    const { region, services, repositoryOf } = promotedServices(root, stack);
+    return services.map((service) => `${service} ${repositoryOf(service)} ${promotedTag(stack, commit)} ${region}`);
 }
 
 function flags(argv: string[]): Record<string, string> {

@@ -15,6 +15,7 @@ import * as path from "path";
 import { isMap, parseDocument } from "yaml";
 import { serviceResourceName } from "../../components/service/serviceArgs";
 import { projectRoot, stackFilePath } from "../../config/project";
+import { buildOwnerIn } from "../../config/sharedBuild";
 
 export class RollbackError extends Error {}
 
@@ -56,7 +57,9 @@ export function repositories(root: string, stack: string, commit: string): Array
     const names = builtServices(text);
     if (names.length === 0 && promotedServices(text).length > 0) return [];
     if (names.length === 0) throw new RollbackError(`stack ${stack}: no service is built from source, so there is no commit image to roll back to`);
-    return names.map((service) => ({ service, repository: serviceResourceName(stack, service), tag }));
+    // A service that shares its build (config/sharedBuild.ts) finds the commit's image in its build owner's repository.
+    const services = parseDocument(text).toJS()?.config?.["ecs-ship:services"];
+    return names.map((service) => ({ service, repository: serviceResourceName(stack, buildOwnerIn(services, service)), tag }));
 }
 
 /** The stack file with every built service's `image.tag` set to the commit's tag. */
