@@ -104,7 +104,7 @@ const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.share
 const routes = sharedLb ? routesOf(fargate) : {};
 
 // One build per distinct image (config/sharedBuild.ts): services whose builds are identical (a web service and
-// its worker built from one folder) share the registry of the first of them in stack-file order.
+// its worker built from one folder) share the registry of the first of them by name.
 const owners = buildOwners(settings.services.map((s) => ({
     name: s.name,
     build: s.image.kind === "build" ? { context: s.image.context, dockerfile: s.image.dockerfile, tag: s.image.tag, architecture: s.architecture } : undefined,

@@ -1,8 +1,9 @@
 // One build per distinct image (docs/workloads.md, "One build, shared"): services of a stack whose image
 // build is identical (a web service and its worker built from the same folder) share one ContainerRegistry.
-// The first of them in stack-file order owns it: its repository (`ecs-ship-<stack>-<owner>`) and its build,
-// exactly the registry it had before builds were shared, so an existing stack keeps that repository and
-// every image in it (rollback targets). The others run the owner's image by the same digest.
+// The first of them by name owns it: its repository (`ecs-ship-<stack>-<owner>`) and its build, exactly the
+// registry it had before builds were shared, so an existing stack keeps that repository and every image in
+// it (rollback targets). The others run the owner's image by the same digest. By name, as the program
+// orders services (config/index.ts): moving a service within the stack file changes nothing.
 //
 // Pure, and it reads services either as config/index.ts resolved them or as a stack file holds them
 // (the rollback and promotion tools read stack files), so every reader agrees on who owns which build.
@@ -40,13 +41,13 @@ export interface BuildingService {
 }
 
 /**
- * Each built service's build owner, by service name: itself, or the first service before it in
- * stack-file order with the same build. Services without a build are absent.
+ * Each built service's build owner, by service name: itself, or the first service by name with the
+ * same build. Services without a build are absent. The order `services` come in does not matter.
  */
 export function buildOwners(services: BuildingService[]): Map<string, string> {
     const firstOf = new Map<string, string>();
     const owners = new Map<string, string>();
-    for (const s of services) {
+    for (const s of [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         if (!s.build) continue;
         const key = buildKey(s.build);
         if (!firstOf.has(key)) firstOf.set(key, s.name);
@@ -55,7 +56,7 @@ export function buildOwners(services: BuildingService[]): Map<string, string> {
     return owners;
 }
 
-/** The services of a stack file's `ecs-ship:services` map (as parsed YAML), in file order, with their builds. */
+/** The services of a stack file's `ecs-ship:services` map (as parsed YAML), with their builds. */
 export function buildingServicesOf(services: unknown): BuildingService[] {
     if (typeof services !== "object" || services === null) return [];
     return Object.entries(services as Record<string, unknown>).map(([name, raw]) => {

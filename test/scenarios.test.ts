@@ -123,7 +123,8 @@ function expectedFacts(stack: string, name: string, want: ExpectedService, regio
     const out: ServiceFacts = {
         ...merged,
         image: prebuilt ? want.image! : "built",
-        repository: prebuilt ? null : `ecs-ship-${stack}-${name}`,
+        // A service that shares its build (config/sharedBuild.ts) names its build owner's repository.
+        repository: prebuilt ? null : want.repository ?? `ecs-ship-${stack}-${name}`,
         environment: { ...want.environment, PORT: String(merged.port) },
         subnets: subnets(merged.subnets) as string[] | null,
     } as ServiceFacts;

@@ -107,10 +107,15 @@ function one(p: Plan, parent: string, type: string): RecordedResource {
     return found[0];
 }
 
+/**
+ * The repository whose build the service runs: its own registry's, or (services sharing one build,
+ * config/sharedBuild.ts) the registry whose pushed image it runs by digest.
+ */
 function registryFacts(p: Plan, name: string, image: string): Pick<ServiceFacts, "image" | "repository"> {
-    const repo = childOf(p, `${name}-registry`, "aws:ecr/repository:Repository")[0];
+    const repo = childOf(p, `${name}-registry`, "aws:ecr/repository:Repository")[0]
+        ?? p.resources.find((r) => r.type === "aws:ecr/repository:Repository" && image.startsWith(`${r.state.repositoryUrl}@`));
     if (!repo) return { image, repository: null };
-    const built = one(p, `${name}-registry`, "docker:index/image:Image");
+    const built = one(p, String(repo.parent), "docker:index/image:Image");
     const expected = `${repo.state.repositoryUrl}@`;
     return { image: image.startsWith(expected) && built ? "built" : image, repository: repo.inputs.name };
 }
