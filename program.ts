@@ -104,9 +104,10 @@ const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.share
 const routes = sharedLb ? routesOf(fargate) : {};
 
 // One build per distinct image (config/sharedBuild.ts): services whose builds are identical (a web service and
-// its worker built from one folder) share the registry of the first of them by name.
+// its worker built from one folder) share the registry of the first of them (web services first, then by name).
 const owners = buildOwners(settings.services.map((s) => ({
     name: s.name,
+    worker: s.kind === "worker",
     build: s.image.kind === "build" ? { context: s.image.context, dockerfile: s.image.dockerfile, tag: s.image.tag, architecture: s.architecture } : undefined,
 })));
 const registries = new Map<string, ContainerRegistry>();

@@ -1,9 +1,10 @@
 // One build per distinct image (docs/workloads.md, "One build, shared"): services of a stack whose image
 // build is identical (a web service and its worker built from the same folder) share one ContainerRegistry.
-// The first of them by name owns it: its repository (`ecs-ship-<stack>-<owner>`) and its build, exactly the
+// The first of them by name, web services before workers, owns it: its repository (`ecs-ship-<stack>-<owner>`) and its build, exactly the
 // registry it had before builds were shared, so an existing stack keeps that repository and every image in
 // it (rollback targets). The others run the owner's image by the same digest. By name, as the program
-// orders services (config/index.ts): moving a service within the stack file changes nothing.
+// orders services (config/index.ts): moving a service within the stack file changes nothing, and neither
+// does renaming or adding a worker beside a web service.
 //
 // Pure, and it reads services either as config/index.ts resolved them or as a stack file holds them
 // (the rollback and promotion tools read stack files), so every reader agrees on who owns which build.
@@ -37,17 +38,20 @@ export function buildKey(b: BuildInputs): string {
 /** A service as the owner rule reads it: its name, and its build when it has one (undefined: prebuilt or promoted). */
 export interface BuildingService {
     name: string;
+    /** `kind: worker`: a worker owns a shared build only when no web service shares it. */
+    worker?: boolean;
     build?: BuildInputs;
 }
 
 /**
- * Each built service's build owner, by service name: itself, or the first service by name with the
- * same build. Services without a build are absent. The order `services` come in does not matter.
+ * Each built service's build owner, by service name: itself, or the first service with the same build,
+ * web services first, then by name. Services without a build are absent. The order `services` come in does not matter.
  */
 export function buildOwners(services: BuildingService[]): Map<string, string> {
     const firstOf = new Map<string, string>();
     const owners = new Map<string, string>();
-    for (const s of [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const rank = (s: BuildingService) => `${s.worker ? 1 : 0}:${s.name}`;
+    for (const s of [...services].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0))) {
         if (!s.build) continue;
         const key = buildKey(s.build);
         if (!firstOf.has(key)) firstOf.set(key, s.name);
@@ -60,11 +64,12 @@ export function buildOwners(services: BuildingService[]): Map<string, string> {
 export function buildingServicesOf(services: unknown): BuildingService[] {
     if (typeof services !== "object" || services === null) return [];
     return Object.entries(services as Record<string, unknown>).map(([name, raw]) => {
-        const s = (typeof raw === "object" && raw !== null ? raw : {}) as { image?: Record<string, unknown>; architecture?: unknown };
+        const s = (typeof raw === "object" && raw !== null ? raw : {}) as { image?: Record<string, unknown>; architecture?: unknown; kind?: unknown };
         const image = s.image;
         if (typeof image?.context !== "string") return { name };
         return {
             name,
+            worker: s.kind === "worker",
             build: {
                 context: image.context,
                 dockerfile: typeof image.dockerfile === "string" ? image.dockerfile : undefined,

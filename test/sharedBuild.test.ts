@@ -27,6 +27,8 @@ describe("shared builds: who owns which build", () => {
         const owners = buildOwners([{ name: "worker", build: { context: "app" } }, { name: "web", build: { context: "app" } }, { name: "api", build: { context: "api" } }, { name: "wiki" }]);
         assert.deepEqual(Object.fromEntries(owners), { api: "api", web: "web", worker: "web" });
         assert.equal(buildOwnerIn({ worker: { image: { context: "app" } }, web: { image: { context: "./app" } } }, "worker"), "web");
+        // A worker renamed to sort first (celery) does not take the build from its web service.
+        assert.equal(buildOwners([{ name: "celery", worker: true, build: { context: "app" } }, { name: "web", build: { context: "app" } }]).get("celery"), "web");
     });
 
     it("lets every sharing service's execution role of a later stack pull the one repository", () => {

@@ -1,7 +1,6 @@
 // Services sharing one build (config/sharedBuild.ts), planned through index.ts before and after a stack-file
-// edit and simulated against the model of the AWS account (tools/simulate): no repository is deleted while it
-// holds images without force (repository-not-empty), and none while a kept task definition runs its image
-// (repository-image-running).
+// edit and simulated against the model of the AWS account (tools/simulate): no repository is deleted while a
+// kept task definition runs its image (repository-image-running).
 import { strict as assert } from "assert";
 import { explain, transition } from "./support/transitions";
 
@@ -41,11 +40,5 @@ describe("Transitions: services sharing one build, simulated against AWS's rules
         const created = t.steps.findIndex((s) => s.op === "create" && s.name === "ecs-ship-prod-worker-registry-repo");
         const deleted = t.steps.findIndex((s) => s.op === "delete" && s.name === "ecs-ship-prod-web-registry-repo");
         assert.ok(created >= 0 && deleted > created, explain(t));
-    });
-
-    it("refuses the merge of a stack whose registry keeps images (forceDelete: false): the old repository cannot go", async () => {
-        const keep = (c: Record<string, any>) => { c["ecs-ship:registry"].forceDelete = false; };
-        const t = await transition("prod", "merge-keep", (c) => { keep(c); addWorker(c); ownDockerfile(c); }, (c) => { delete c[SERVICES].worker.architecture; });
-        assert.equal(t.failure?.rule.id, "repository-not-empty", explain(t));
     });
 });

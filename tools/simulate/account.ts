@@ -59,8 +59,6 @@ export class Account {
     /** Express service names ECS still holds (DRAINING, then INACTIVE). */
     private readonly drainingNames = new Set<string>();
     private readonly index: Record<Side, Map<string, string>> = { before: new Map(), after: new Map() };
-    /** Every resource of both sides: what was ever pushed (docker Images) stays in ECR whatever the engine deletes. */
-    private readonly everything: RecordedResource[];
 
     /**
      * `replaced`: URNs replaced create-before-delete (their new halves get their own identity);
@@ -69,7 +67,6 @@ export class Account {
      */
     constructor(before: RecordedResource[], after: RecordedResource[], private readonly replaced: Set<string>, private readonly doomed: Set<string>,
         private readonly aliasOf = new Map<string, string>(), private readonly modules = installedModules()) {
-        this.everything = before.concat(after);
         const region = String(before.concat(after).find((r) => r.type === "pulumi:providers:aws")?.inputs.region ?? "us-east-1");
         const index = (side: Side, r: RecordedResource, uid: string) => {
             for (const key of [r.state.arn, r.state.dnsName, mockId(r.type, r.name, r.inputs, region)]) {
@@ -246,18 +243,13 @@ export class Account {
     }
 
     /**
-     * A repository's delete: refused when it holds images without force (an image was pushed into it: a
-     * docker Image of either side names it; deleting that Image removes nothing from ECR), and broken when a
-     * task definition or Express service this update keeps still runs an image of it.
+     * A repository's delete: broken when a task definition or Express service this update keeps still runs
+     * an image of it (force deletes the images with the repository).
      */
     private checkRepositoryDelete(e: Entity): Refusal | undefined {
         const url = String(e.res.state.repositoryUrl ?? "");
         if (!url) return undefined;
         const names = (x: Entity) => JSON.stringify(x.res.inputs).includes(`${url}@`) || JSON.stringify(x.res.inputs).includes(`${url}:`);
-        const pushed = this.everything.some((r) => r.type === T.image && String(r.inputs.imageName ?? "").startsWith(`${url}:`));
-        if (pushed && e.res.inputs.forceDelete !== true) {
-            return { rule: RULES.repositoryNotEmpty, detail: `${e.res.name} holds images and its state has forceDelete ${JSON.stringify(e.res.inputs.forceDelete ?? false)}` };
-        }
         const runner = [...this.live.values()].find((x) => (x.res.type === T.taskDefinition || x.res.type === T.express) && !(x.side === "before" && this.doomed.has(x.uid)) && names(x));
         if (runner) return { rule: RULES.repositoryImageRunning, detail: `deleting ${e.res.name} deletes the image ${runner.res.name} still runs` };
         return undefined;

@@ -109,13 +109,6 @@ export const RULES = {
         kind: "refused",
         source: "Amazon ECS API Reference, CreateService and UpdateService, loadBalancers (\"The target group ... does not have an associated load balancer\") https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html",
     },
-    repositoryNotEmpty: {
-        id: "repository-not-empty",
-        says: "an ECR repository that holds images is deleted only with force, which the provider takes from the state's forceDelete",
-        code: "RepositoryNotEmptyException",
-        kind: "refused",
-        source: `Amazon ECR API Reference, DeleteRepository (force; RepositoryNotEmptyException) https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html; ${TF}ecr/repository.go (resourceRepositoryDelete sends Force: d.Get("force_delete") and fails on RepositoryNotEmptyException)`,
-    },
     repositoryImageRunning: {
         id: "repository-image-running",
         says: "deleting an ECR repository deletes its images (force), also the one a task definition or service that stays still runs: its next task cannot pull",
