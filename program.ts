@@ -188,6 +188,8 @@ function serviceFor(svc: ServiceConfig, image: pulumi.Input<string>): ExpressSer
     if (svc.mode === "express") {
         return new ExpressService(name, {
             ...common,
+            // Its infrastructure role's ceiling is AWS's Express infrastructure policy, in a boundary of its own.
+            infrastructurePermissionsBoundary: trust.infrastructureBoundaryArn,
             serviceName: name,
             cluster: cluster.name,
             subnetIds: network?.publicSubnetIds,

@@ -79,6 +79,8 @@ export function trustArgsOf(settings: Settings, o: { project: string; domains: {
             // Each scheduled job's scheduler role, passed only to EventBridge Scheduler.
             ...(settings.jobs.length > 0 ? ["sched" as const] : []),
         ],
+        // Express's infrastructure roles carry a boundary of their own, so the stack's keeps its room for secrets.
+        separateInfrastructureBoundary: true,
         // Canary, linear and blue/green services get a load-balancer role the boundary must admit.
         shiftsTraffic: shifting,
         // Stack roles pull only from the stack's repositories and its prebuilt images' ones.

@@ -95,7 +95,7 @@ async function replay(iam: PlanIam, infraRole: string): Promise<{ replayed: Repl
                         notARequest.add(`${action} on ${typeOf(pattern)}`);
                         continue;
                     }
-                    const bounded = (await decideTyped(infraRole, { managed: COPY.Document }, req, iam.boundary)).decision;
+                    const bounded = (await decideTyped(infraRole, { managed: COPY.Document }, req, iam.boundaryOf(infraRole))).decision;
                     replayed.push({ statement: st.Sid!, action, request: `${action} on ${resource} ${JSON.stringify(ctx)}`, alone, bounded });
                 }
             }

@@ -255,6 +255,50 @@ describe("GithubOidcTrust", () => {
         assert.ok(create.Action.includes("iam:CreateRole"));
     });
 
+    it("keeps one boundary for every role by default: no infrastructure boundary, and the Express ceiling in the stack's", async () => {
+        // GIVEN an Express stack's trust (the infra kind) without separateInfrastructureBoundary
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args({ passRoleKinds: ["exec", "infra"] }));
+        await settled();
+        // WHEN its policies are read  THEN there is no -infra-boundary, and the stack's boundary holds the Express ceiling
+        assert.strictEqual(trust.infrastructureBoundaryArn, undefined);
+        assert.ok(!cloud.resources.some((r) => r.name === "ecs-ship-dev-github-infra-boundary"));
+        const boundary = doc(cloud.byName("ecs-ship-dev-github-boundary").inputs.policy);
+        assert.ok(boundary.Statement.some((s: any) => s.Sid === "EcsOwned"));
+        // AND the deploy role attaches the Express policy only to an infrastructure role carrying that boundary
+        const iam = doc(cloud.byName("ecs-ship-dev-github-deploy-iam").inputs.policy);
+        const boundaryArn = await promiseOf(trust.permissionsBoundaryArn);
+        assert.strictEqual(iam.Statement.find((s: any) => s.Sid === "InfraPolicy").Condition.StringEquals["iam:PermissionsBoundary"], boundaryArn);
+    });
+
+    it("with separateInfrastructureBoundary, gives the Express infrastructure roles a boundary of their own, and the deploy role both", async () => {
+        // GIVEN an Express stack's trust with separateInfrastructureBoundary
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args({ passRoleKinds: ["exec", "infra"], separateInfrastructureBoundary: true }));
+        await settled();
+        const boundaryArn = await promiseOf(trust.permissionsBoundaryArn);
+        const infraArn = await promiseOf(trust.infrastructureBoundaryArn!);
+        // WHEN its policies are read
+        // THEN the infrastructure boundary is a policy of the trust holding the Express ceiling, and the stack's boundary does not
+        assert.match(infraArn, /^arn:aws:iam::123456789012:policy\/ecs-ship-dev-github-infra-boundary-[0-9a-f]{7}$/);
+        assert.strictEqual(cloud.byName("ecs-ship-dev-github-infra-boundary").parent, "ecs-ship-dev-github");
+        assert.ok(doc(cloud.byName("ecs-ship-dev-github-infra-boundary").inputs.policy).Statement.some((s: any) => s.Sid === "EcsOwned"));
+        assert.ok(!doc(cloud.byName("ecs-ship-dev-github-boundary").inputs.policy).Statement.some((s: any) => s.Sid === "EcsOwned"));
+        // AND the deploy role creates and changes roles with either boundary, but attaches the Express policy only under the infrastructure one
+        const iam = doc(cloud.byName("ecs-ship-dev-github-deploy-iam").inputs.policy);
+        const sid = (id: string) => iam.Statement.find((s: any) => s.Sid === id);
+        assert.deepStrictEqual(sid("RoleCreate").Condition.StringEquals["iam:PermissionsBoundary"], [boundaryArn, infraArn]);
+        assert.deepStrictEqual(sid("RoleChange").Condition.StringEquals["iam:PermissionsBoundary"], [boundaryArn, infraArn]);
+        assert.strictEqual(sid("InfraPolicy").Condition.StringEquals["iam:PermissionsBoundary"], infraArn);
+        assert.strictEqual(sid("ExecPolicy").Condition.StringEquals["iam:PermissionsBoundary"], boundaryArn);
+    });
+
+    it("with separateInfrastructureBoundary but no Express service, creates no infrastructure boundary", async () => {
+        // GIVEN a Fargate-only trust (no infra kind)  WHEN it is constructed  THEN no -infra-boundary exists
+        const trust = new GithubOidcTrust("ecs-ship-dev-github", args({ passRoleKinds: ["exec"], separateInfrastructureBoundary: true }));
+        await settled();
+        assert.strictEqual(trust.infrastructureBoundaryArn, undefined);
+        assert.ok(!cloud.resources.some((r) => r.name === "ecs-ship-dev-github-infra-boundary"));
+    });
+
     it("gives the deploy and preview roles the configured session length", async () => {
         // GIVEN maxSessionDuration left at its default
         // WHEN the component is constructed

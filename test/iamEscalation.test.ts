@@ -286,7 +286,8 @@ describe("IAM escalation: the boundary admits what the Express infrastructure ro
     const needs: [string, string, (t: Target) => string, Record<string, string | string[]>][] = [
         // The four the audit found blocked, then the kinds of write the managed policy makes.
         ["tags a target-tracking alarm of the stack's cluster", "cloudwatch:TagResource", (t) => `arn:aws:cloudwatch:${R}:alarm:TargetTracking-service/${t.cluster}/ecs-ship-dev-web-AlarmHigh-1`, {}],
-        ["tags the service's log group", "logs:TagResource", (t) => t.logGroup, {}],
+        // AWS's policy tags a log group only with AmazonECSManaged in the request (CloudWatchLogsCreateOperations).
+        ["tags a log group it creates", "logs:TagResource", (t) => t.logGroup, { "aws:RequestTag/AmazonECSManaged": "true" }],
         ["describes log groups", "logs:DescribeLogGroups", () => "*", {}],
         ["describes route tables", "ec2:DescribeRouteTables", () => "*", {}],
         ["creates a load balancer tagged AmazonECSManaged", "elasticloadbalancing:CreateLoadBalancer", () => `arn:aws:elasticloadbalancing:${R}:loadbalancer/app/ecs-express-gateway-alb-1a2b3c4d/50dc6c495c0c9188`, { "aws:RequestTag/AmazonECSManaged": "true" }],
@@ -294,15 +295,36 @@ describe("IAM escalation: the boundary admits what the Express infrastructure ro
         ["registers a scalable target ECS created", "application-autoscaling:RegisterScalableTarget", () => `arn:aws:application-autoscaling:${R}:scalable-target/0ec5aa0bb0ee0ff000000002`, ecsTagged],
         ["creates the ELB service-linked role", "iam:CreateServiceLinkedRole", () => `arn:aws:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" }],
     ];
+    const infraRole = () => iam.resources.find((r) => r.type === "aws:iam/role:Role" && /-infra$/.test(r.name))!.state.arn as string;
     for (const [what, action, resource, context] of needs) {
         it(`lets the infrastructure role: ${what}`, async () => {
-            // GIVEN a stack role with an allow-everything policy, standing in for the managed policy, under the boundary
+            // GIVEN the infrastructure role with an allow-everything policy, standing in for the managed policy, under the boundary it carries
             // WHEN it makes the request  THEN the boundary admits it
             const t = targetOf(iam);
             const req = { action, resource: resource(t), context: await applicableContext(action, resource(t), context) };
-            assert.equal((await decideTyped(t.execRole, { managed: ALLOW_ALL }, req, iam.boundary)).decision, "Allowed");
+            assert.equal((await decideTyped(infraRole(), { managed: ALLOW_ALL }, req, iam.boundaryOf(infraRole()))).decision, "Allowed");
         });
     }
+    // The ceiling is the infrastructure role's alone: the execution and task roles' boundary does not carry it
+    // (but the stack's log groups, which AmazonECSTaskExecutionRolePolicy writes to: ExecLogs).
+    for (const [what, action, resource, context] of needs.filter(([, action]) => action !== "logs:TagResource")) {
+        it(`refuses the execution role, under its own boundary: ${what}`, async () => {
+            // GIVEN the execution role with an allow-everything policy under the boundary it carries  WHEN it makes the same request
+            const t = targetOf(iam);
+            const req = { action, resource: resource(t), context: await applicableContext(action, resource(t), context) };
+            // THEN the boundary refuses it
+            assert.deepEqual(iam.boundaryOf(t.execRole), iam.boundary);
+            assert.notEqual((await decideTyped(t.execRole, { managed: ALLOW_ALL }, req, iam.boundary)).decision, "Allowed");
+        });
+    }
+    it("gives the infrastructure role the infrastructure boundary, and every other role the stack's", () => {
+        // GIVEN the dev plan (one Express service)  WHEN each role's boundary is read
+        const roles = iam.resources.filter((r) => r.type === "aws:iam/role:Role" && r.inputs.permissionsBoundary);
+        // THEN the infra role carries the trust's -infra-boundary, the others the -boundary
+        assert.ok(iam.infrastructureBoundaryArn);
+        for (const r of roles) assert.equal(r.inputs.permissionsBoundary, /-infra$/.test(r.name) ? iam.infrastructureBoundaryArn : iam.boundaryArn, r.name);
+        assert.ok(roles.some((r) => /-infra$/.test(r.name)) && roles.some((r) => /-exec$/.test(r.name)));
+    });
 });
 
 describe("IAM escalation: the front door (alarms, topics, certificates, DNS)", function () {

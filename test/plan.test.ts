@@ -155,7 +155,28 @@ ${statements}
         // THEN the plan stops before anything is created, naming the resource, the limit and its source
         assert.equal(r.status, 2);
         assert.equal(r.stdout, "");
-        assert.match(r.stderr, /^Pre-flight: 1 resource\(s\) would be rejected by AWS:\n  - ecs-ship-dev-github-boundary \(aws:iam\/policy:Policy\): policy document is \d+ characters; limit: managed policy document at most 6,144 characters, whitespace excluded \[IAM User Guide, IAM and AWS STS quotas, Managed policy size\]\n$/);
+        assert.match(r.stderr, /^Pre-flight: 1 resource\(s\) would be rejected by AWS:\n  - ecs-ship-dev-github-boundary \(aws:iam\/policy:Policy\): policy document is \d+ characters: the permissions boundary names every secret ARN and taskPolicyStatements entry of every service\. Keep several values in one Secrets Manager secret as JSON and reference its keys \(<secret ARN>:<KEY>::\), which the boundary names once, or share statements between services \(identical ones are named once\); limit: managed policy document at most 6,144 characters, whitespace excluded \[IAM User Guide, IAM and AWS STS quotas, Managed policy size\]\n$/);
+    });
+
+    it("plans an Express stack with 40 secrets: the Express ceiling is in a boundary of its own, which once left room for 10", () => {
+        // GIVEN an Express service reading 40 secrets of a realistic length (the Django settings of a real app)
+        const secrets = Array.from({ length: 40 }, (_, i) => `        SETTING_${i}: arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/prod/setting-${i}-AbCdEf`).join("\n");
+        const file = tempStackFile(`config:
+  aws:region: us-east-1
+  ecs-ship:github: { repository: acme/shop }
+  ecs-ship:services:
+    web:
+      mode: express
+      image: { context: app }
+      secrets:
+${secrets}
+`);
+        // WHEN it is planned as JSON
+        const r = runPlan(["--stack", "dev", "--stack-file", file, "--json"]);
+        // THEN no limit is broken, and the trust holds both boundaries
+        assert.equal(r.status, 0, r.stderr);
+        const names = (JSON.parse(r.stdout).resources as { name: string }[]).map((x) => x.name);
+        assert.ok(names.includes("ecs-ship-dev-github-boundary") && names.includes("ecs-ship-dev-github-infra-boundary"), names.filter((n) => /boundary/.test(n)).join(", "));
     });
 
     it("prints the change against another stack with --compare", () => {

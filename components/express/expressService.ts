@@ -47,8 +47,13 @@ export interface ExpressServiceArgs extends ServiceSettings {
      * Zones. @default - Express uses the default VPC's subnets and security groups
      */
     subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Permissions boundary every role of the service carries. @default - none */
+    /** Permissions boundary every role of the service carries, but the infrastructure role when the next is set. @default - none */
     permissionsBoundary?: pulumi.Input<string>;
+    /**
+     * Permissions boundary of the infrastructure role (GithubOidcTrust's `infrastructureBoundaryArn`), whose
+     * ceiling is AWS's Express infrastructure policy rather than the tasks'. @default - `permissionsBoundary`
+     */
+    infrastructurePermissionsBoundary?: pulumi.Input<string>;
     /**
      * A command run before each rollout that changes the task settings, as one task of a task
      * definition of its own (family `<name>-release`), since Express manages the service's.
@@ -141,7 +146,7 @@ export class ExpressService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(roleLogicalName(name, "infra"), {
             description: `ECS Express infrastructure role of ${name}: load balancer, security groups, certificates, scaling`,
             assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com")),
-            permissionsBoundary: args.permissionsBoundary,
+            permissionsBoundary: args.infrastructurePermissionsBoundary ?? args.permissionsBoundary,
             tags: args.tags,
         }, { parent: this });
         const attachment = new aws.iam.RolePolicyAttachment(`${name}-infra-managed`, { role: role.name, policyArn: EXPRESS_INFRASTRUCTURE_POLICY_ARN }, { parent: this });

@@ -195,7 +195,11 @@ export const LIMITS: LimitCheck[] = [
         source: "IAM User Guide, IAM and AWS STS quotas, Managed policy size",
         check: (r) => {
             const n = policySize(r.inputs.policy);
-            return n > IAM_QUOTAS.managedPolicySize ? `policy document is ${n} characters` : undefined;
+            if (n <= IAM_QUOTAS.managedPolicySize) return undefined;
+            // The stack's boundary is the one a stack file grows: it names every service's secrets and task statements.
+            return /-github-boundary$/.test(r.name)
+                ? `policy document is ${n} characters: the permissions boundary names every secret ARN and taskPolicyStatements entry of every service. Keep several values in one Secrets Manager secret as JSON and reference its keys (<secret ARN>:<KEY>::), which the boundary names once, or share statements between services (identical ones are named once)`
+                : `policy document is ${n} characters`;
         },
     },
     {

@@ -2,7 +2,8 @@
 //
 // Creates (or reuses) GitHub's IAM OIDC provider, a deploy role trusted only for exact
 // branch/environment subjects, an optional read-only preview role for pull requests, and
-// the permissions boundary every role the stack creates must carry. The documents come
+// the permissions boundaries every role the stack creates must carry (the stack's, and with an Express
+// service the infrastructure boundary its infrastructure roles carry). The documents come
 // from components/trust/trustPolicies.ts (pure, evaluated by test/trustSecurity.test.ts).
 //
 // The deploy role cannot change this component's roles, policies, boundary or provider, so
@@ -12,7 +13,7 @@ import * as aws from "@pulumi/aws";
 import { PassRoleGrant } from "../service/serviceArgs";
 import {
     GITHUB_OIDC_URL, IamDocument, IamStatement, STACK_TAG, STS_AUDIENCE, StackScope, deployPolicies, deploySubjects,
-    githubTrustPolicy, passRolePolicy, permissionsBoundary, previewPolicy, pullRequestSubject,
+    githubTrustPolicy, infrastructureBoundary, passRolePolicy, permissionsBoundary, previewPolicy, pullRequestSubject,
     taskDefinitionPolicyNames, trustArgsProblems,
 } from "./trustPolicies";
 import { schedulerGrantPolicy } from "./schedulerPolicies";
@@ -30,8 +31,14 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
     public readonly deployRoleName: pulumi.Output<string>;
     /** Undefined when `pullRequestPreview` is false. */
     public readonly previewRoleArn: pulumi.Output<string> | undefined;
-    /** Every role the stack creates must set `permissionsBoundary` to this. */
+    /** Every role the stack creates must set `permissionsBoundary` to this, but Express's infrastructure roles. */
     public readonly permissionsBoundaryArn: pulumi.Output<string>;
+    /**
+     * The boundary Express's infrastructure roles carry: the ceiling of AWS's Express infrastructure policy,
+     * kept out of the stack's boundary so that one keeps its 6,144 characters for secrets and task statements.
+     * Undefined without `separateInfrastructureBoundary`, or when `passRoleKinds` has no `infra` (no Express service).
+     */
+    public readonly infrastructureBoundaryArn: pulumi.Output<string> | undefined;
     /** The scheduler grant policy every scheduled job's scheduler role is attached to; undefined without `scheduledJobs`. */
     public readonly schedulerPolicyArn: pulumi.Output<string> | undefined;
 
@@ -50,8 +57,10 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent);
         const stack = a.stackTags[STACK_TAG];
 
+        const infraBoundaryNeeded = a.separateInfrastructureBoundary && a.passRoleKinds.includes("infra");
         const providerArn = createProvider(this);
         const boundary = createBoundary(this);
+        const infraBoundary = createInfrastructureBoundary(this);
         const schedulerGrant = createSchedulerGrant(this);
         const repo = { repository: a.repository, ownerId: a.ownerId, repositoryId: a.repositoryId };
         const deployRole = createRole("deploy", deploySubjects(repo, a.deployBranches, a.deployEnvironments));
@@ -66,6 +75,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
         this.deployRoleName = deployRole.name;
         this.previewRoleArn = previewRole?.arn;
         this.permissionsBoundaryArn = boundary.arn;
+        this.infrastructureBoundaryArn = infraBoundary?.arn;
         this.schedulerPolicyArn = schedulerGrant?.arn;
         this.registerOutputs({
             providerArn: this.providerArn,
@@ -73,6 +83,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             deployRoleName: this.deployRoleName,
             previewRoleArn: this.previewRoleArn,
             permissionsBoundaryArn: this.permissionsBoundaryArn,
+            infrastructureBoundaryArn: this.infrastructureBoundaryArn,
             schedulerPolicyArn: this.schedulerPolicyArn,
         });
 
@@ -88,10 +99,10 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             return provider.arn;
         }
 
-        function scopeWith(boundaryArn: pulumi.Input<string>, schedulerGrantArn?: pulumi.Input<string>): pulumi.Output<StackScope> {
+        function scopeWith(boundaryArn: pulumi.Input<string>, schedulerGrantArn?: pulumi.Input<string>, infraBoundaryArn?: pulumi.Input<string>): pulumi.Output<StackScope> {
             const zoneIds = pulumi.all(a.domains.map((d) => d.zoneId));
-            return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn, zoneIds, schedulerGrantArn]).apply(([accountId, p, prov, b, zones, grant]) => ({
-                schedulerGrantArn: grant,
+            return pulumi.all([identity.accountId, partition.partition, providerArn, boundaryArn, zoneIds, schedulerGrantArn, infraBoundaryArn]).apply(([accountId, p, prov, b, zones, grant, infra]) => ({
+                schedulerGrantArn: grant, infrastructureBoundaryArn: infra, separateInfrastructureBoundary: infraBoundaryNeeded,
                 partition: p, accountId, region: a.region, stack, prefix: a.prefix, trustName: name, project: a.project,
                 providerArn: prov, boundaryArn: b, stateBucket: a.stateBucket, stateKmsKeyArn: a.stateKmsKeyArn,
                 secretArns: a.secretArns, secretsKmsKeyArns: a.secretsKmsKeyArns,
@@ -108,6 +119,15 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
             return new aws.iam.Policy(`${name}-boundary`, {
                 description: `Permissions boundary for every role ${a.prefix} creates`,
                 policy,
+            }, { parent: self });
+        }
+
+        /** Only when asked, and with an Express service (the `infra` role kind): no other role carries it. */
+        function createInfrastructureBoundary(self: GithubOidcTrust): aws.iam.Policy | undefined {
+            if (!infraBoundaryNeeded) return undefined;
+            return new aws.iam.Policy(`${name}-infra-boundary`, {
+                description: `Permissions boundary for the Express infrastructure roles ${a.prefix} creates`,
+                policy: scopeWith("").apply((s) => json(infrastructureBoundary(s))),
             }, { parent: self });
         }
 
@@ -137,7 +157,7 @@ export class GithubOidcTrust extends pulumi.ComponentResource {
         }
 
         function attachDeployPolicies(): void {
-            const docs = scopeWith(boundary.arn, schedulerGrant?.arn).apply((s) => deployPolicies(s));
+            const docs = scopeWith(boundary.arn, schedulerGrant?.arn, infraBoundary?.arn).apply((s) => deployPolicies(s));
             attach("deploy-build", deployRole, docs.build);
             attach("deploy-network", deployRole, docs.network);
             attach("deploy-iam", deployRole, docs.iam);

@@ -85,6 +85,14 @@ export interface GithubOidcTrustArgs {
      * @default [] - only the exact roles `allowPassRole` names
      */
     passRoleKinds?: PassRoleKind[];
+    /**
+     * Give the Express infrastructure roles a boundary of their own (`infrastructureBoundaryArn`), holding AWS's
+     * Express infrastructure policy's ceiling, so the stack's boundary keeps IAM's 6,144 characters for secrets and
+     * task statements (about 55 secrets instead of about 11). Pass `infrastructureBoundaryArn` as each
+     * ExpressService's `infrastructurePermissionsBoundary`: with this on, the stack's boundary no longer admits what
+     * an infrastructure role does. ecsShip() turns it on. @default false - one boundary holds both ceilings
+     */
+    separateInfrastructureBoundary?: boolean;
     /** ECR repositories of prebuilt images; with the stack's own, the only ones a stack role may pull from. @default [] */
     imageRepositoryArns?: string[];
     /**
@@ -107,6 +115,7 @@ export interface Normalized {
     secretArns: string[]; secretsKmsKeyArns: string[];
     domains: { name: string; zoneId: pulumi.Input<string>; createsCertificate?: boolean }[]; alarmEmails: string[]; alarmTopicArns: string[]; shiftsTraffic: boolean;
     taskDefinitionFamilies: string[]; passRoleKinds: PassRoleKind[]; imageRepositoryArns: string[];
+    separateInfrastructureBoundary: boolean;
     scheduledJobs?: ScheduledJobsScope;
 }
 
@@ -162,6 +171,7 @@ export function normalizeTrustArgs(args: GithubOidcTrustArgs): Normalized {
         taskDefinitionFamilies: args.taskDefinitionFamilies ?? [],
         passRoleKinds: args.passRoleKinds ?? [],
         imageRepositoryArns: args.imageRepositoryArns ?? [],
+        separateInfrastructureBoundary: args.separateInfrastructureBoundary ?? false,
         scheduledJobs: args.scheduledJobs,
         region: args.region,
         project: args.project ?? d.project,

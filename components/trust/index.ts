@@ -1,7 +1,7 @@
 // components/trust: keyless GitHub Actions -> AWS trust for one stack. GithubOidcTrust and its roles
 // (githubOidcTrust.ts); the pure IAM documents it writes: the GitHub trust and pass-role grants
 // (trustPolicies.ts), the deploy and preview permissions (stackPolicies.ts, taskDefinitionPolicies.ts),
-// the permissions boundary (permissionsBoundary.ts) and the scheduler grant (schedulerPolicies.ts), all
+// the permissions boundaries (permissionsBoundary.ts: the stack's, and the Express infrastructure roles') and the scheduler grant (schedulerPolicies.ts), all
 // over the stack's scope and the IAM document shapes (stackScope.ts); and the table of AWS calls the
 // provider makes per resource, with the action each is authorized on (iamCalls/). The review environments'
 // own trust, ReviewTrust (reviewTrust.ts), writes the same documents for every review stack (reviewPolicies.ts).
@@ -12,6 +12,6 @@
 export * from "./githubOidcTrust";
 export { schedulerGrantPolicy } from "./schedulerPolicies";
 export {
-    GITHUB_OIDC_URL, STACK_TAG, STS_AUDIENCE, deployPolicies, githubTrustPolicy, permissionsBoundary, previewPolicy,
+    GITHUB_OIDC_URL, STACK_TAG, STS_AUDIENCE, deployPolicies, githubTrustPolicy, infrastructureBoundary, permissionsBoundary, previewPolicy,
 } from "./trustPolicies";
 export type { IamDocument, IamStatement, StackDomain, StackScope } from "./stackScope";

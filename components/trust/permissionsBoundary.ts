@@ -1,6 +1,7 @@
-// The permissions boundary every role a stack creates must carry: the ceiling for the
-// execution, task and Express infrastructure roles. Pure; evaluated with a real IAM
-// evaluator by test/trustSecurity.test.ts and test/iamEscalation.test.ts.
+// The permissions boundaries every role a stack creates must carry: the stack's, the ceiling for the
+// execution, task, load-balancer and scheduler roles, and the infrastructure boundary, the ceiling for
+// the Express infrastructure roles. Pure; evaluated with a real IAM evaluator by
+// test/trustSecurity.test.ts, test/iamEscalation.test.ts and test/expressBoundary.test.ts.
 import { IamDocument, IamStatement, STACK_TAG, StackScope } from "./stackScope";
 
 /** The service-linked roles Express's infrastructure role may create (its managed policy's own list). */
@@ -21,35 +22,26 @@ export function secretResourceArn(ref: string): string {
 }
 
 /**
- * The ceiling for every role the stack creates. It admits what those roles are granted, and
- * nothing of anyone else's: IAM, STS and Organizations are denied outright, secrets are
- * exactly the configured ARNs, and the Express infrastructure role's load balancers,
- * security groups and certificates are only those ECS itself created and tagged.
+ * The ceiling for every role the stack creates. It admits what those roles are granted, and nothing
+ * of anyone else's: IAM, STS and Organizations are denied outright, secrets are exactly the
+ * configured ARNs.
  *
  * - Execution role: AWS managed policy AmazonECSTaskExecutionRolePolicy (ECR pull, logs)
  *   plus the configured secrets. Source: Amazon ECS Developer Guide, "Task execution IAM
  *   role" and "Pass sensitive data to an Amazon ECS container".
- * - Infrastructure role: the actions of AWS managed policy
- *   service-role/AmazonECSInfrastructureRoleforExpressGatewayServices (ELB, EC2 security
- *   groups and route tables, ACM certificates, Application Auto Scaling, CloudWatch alarms
- *   and their tags, log group tags and DescribeLogGroups, two service-linked roles).
- *   Source: AWS Managed Policy Reference Guide, that policy.
+ * - Infrastructure role, in a stack with an Express service (the `infra` role kind), unless the scope
+ *   says `separateInfrastructureBoundary`: the Express ceiling (expressInfrastructureStatements).
  * - Task roles: the stack's own `taskPermissions` (Allow statements).
+ * - The load-balancer role of a service that shifts traffic, and the scheduler roles of jobs.
+ *
+ * IAM's 6,144 characters of one managed policy are shared by every service's secrets and task
+ * statements, and the Express ceiling takes some 4,000 of them: with it here an Express stack runs out
+ * of room at about 11 secrets. With `separateInfrastructureBoundary` (what ecsShip() does) the ceiling
+ * lives in `infrastructureBoundary`, which only the infrastructure roles carry, and about 55 fit.
  */
 export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement[] = []): IamDocument {
     const p = s.partition, r = s.region, acct = s.accountId;
-    // The managed policy names every region and account (`*:*`); the boundary names the stack's own, where ECS
-    // builds a service's infrastructure: the service's Region and account (Amazon ECS API Reference,
-    // CreateExpressGatewayService). Every ELB resource type and both security group types are matched by one
-    // pattern each; the AmazonECSManaged conditions are what scope them (and keep this under 6,144).
     const elb = `arn:${p}:elasticloadbalancing:${r}:${acct}:*`;
-    const sg = `arn:${p}:ec2:${r}:${acct}:security-group*`;
-    const vpc = `arn:${p}:ec2:${r}:${acct}:vpc/*`;
-    const target = `arn:${p}:application-autoscaling:${r}:${acct}:scalable-target/*`;
-    const alarm = `arn:${p}:cloudwatch:${r}:${acct}:alarm:*`;
-    const cert = `arn:${p}:acm:${r}:${acct}:certificate/*`;
-    const ecsCreated = { [`aws:RequestTag/${ECS_MANAGED_TAG}`]: "true" };
-    const ecsOwned = { [`aws:ResourceTag/${ECS_MANAGED_TAG}`]: "true" };
     const logGroups = `arn:${p}:logs:${r}:${acct}:log-group:${s.prefix}-*`;
     // The stack's own repositories, and those of its prebuilt images: an execution role can be passed as
     // a task role (both go to ecs-tasks.amazonaws.com), so a pull on "*" would let an app read every
@@ -60,13 +52,64 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
     const allowed = taskPermissions.filter((t) => t.Effect === "Allow").map(({ Sid: _sid, ...t }) => t);
     const unique = allowed.filter((t, i) => allowed.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
     const task = unique.map((t, i) => ({ ...t, Sid: `Task${i}` }));
-    // The Express infrastructure role's ceiling, statement by statement, when the stack has that role. A stack
-    // with no Express service never creates one (passRoleKinds has no `infra`), and its boundary keeps the
-    // 2,700-odd characters for secrets and task statements. Adding the first Express service changes the
-    // boundary, which is an administrator's `pulumi up` anyway: the deploy role gains the infra kind to pass
-    // (docs/trust.md, "Trust changes are applied by an admin").
-    const express = (s.passRoleKinds ?? []).includes("infra");
-    const expressInfrastructure: IamStatement[] = [
+    // The Express infrastructure role's ceiling, when the stack has that role and it carries this boundary. A
+    // stack with no Express service never creates one (passRoleKinds has no `infra`). Adding the first Express
+    // service changes the boundary, which is an administrator's `pulumi up` anyway: the deploy role gains the
+    // infra kind to pass (docs/trust.md, "Trust changes are applied by an admin").
+    const express = (s.passRoleKinds ?? []).includes("infra") && !s.separateInfrastructureBoundary;
+    return doc([
+        // Source: AmazonECSTaskExecutionRolePolicy (pulls and log writes), held to the stack's repositories.
+        // GetAuthorizationToken has no resource type (Service Authorization Reference for Amazon ECR).
+        { Sid: "ExecLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
+        { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"], Resource: [logGroups, `${logGroups}:*`] },
+        ...secretStatements(s),
+        // ---- Express infrastructure role: only in a stack with Express services, when it carries this boundary ----
+        ...(express ? expressInfrastructureStatements(s) : []),
+        ...task,
+        // ---- ECS infrastructure role for load balancers (components/fargate/trafficShift.ts), only when a service shifts ----
+        // Register/DeregisterTargets (`*egisterTargets`) and ModifyRule, only on the stack's own target groups and
+        // rules, by the stack tag the provider puts on them; each role's own policy narrows this to one service's
+        // two groups and its rules. The actions fix the resource types (Service Authorization Reference for
+        // Elastic Load Balancing V2). Source: AWS managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers.
+        ...(s.shiftsTraffic ? [{ Sid: "Shift", Effect: "Allow" as const, Action: ["elasticloadbalancing:*egisterTargets", "elasticloadbalancing:ModifyRule"], Resource: elb, Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } }] : []),
+        // The same policy's reads (DescribeRules, DescribeListeners, DescribeTargetGroups, DescribeTargetHealth),
+        // which support no resource type: the Express ceiling's Describe admits them where this boundary has it.
+        ...(s.shiftsTraffic && !express ? [{ Sid: "ShiftRead", Effect: "Allow" as const, Action: "elasticloadbalancing:Describe*", Resource: "*" }] : []),
+        ...schedulerStatements(s),
+        ...guards(s, true),
+    ]);
+}
+
+/**
+ * The ceiling of the Express infrastructure roles, a managed policy of its own (the trust's
+ * `-infra-boundary`, created only in a stack with an Express service): the actions of AWS managed policy
+ * service-role/AmazonECSInfrastructureRoleforExpressGatewayServices (ELB, EC2 security groups and route
+ * tables, ACM certificates, Application Auto Scaling, CloudWatch alarms and their tags, log group tags
+ * and DescribeLogGroups, two service-linked roles), held to the stack's Region and account and to what
+ * ECS itself created and tagged, plus the same guards as the stack's boundary.
+ * Source: AWS Managed Policy Reference Guide, that policy; replayed by test/expressBoundary.test.ts.
+ */
+export function infrastructureBoundary(s: StackScope): IamDocument {
+    return doc([...expressInfrastructureStatements(s), ...guards(s, false)]);
+}
+
+/** The Express infrastructure role's Allow statements, statement by statement from its managed policy. */
+export function expressInfrastructureStatements(s: StackScope): IamStatement[] {
+    const p = s.partition, r = s.region, acct = s.accountId;
+    // The managed policy names every region and account (`*:*`); the boundary names the stack's own, where ECS
+    // builds a service's infrastructure: the service's Region and account (Amazon ECS API Reference,
+    // CreateExpressGatewayService). Every ELB resource type and both security group types are matched by one
+    // pattern each; the AmazonECSManaged conditions are what scope them.
+    const elb = `arn:${p}:elasticloadbalancing:${r}:${acct}:*`;
+    const sg = `arn:${p}:ec2:${r}:${acct}:security-group*`;
+    const vpc = `arn:${p}:ec2:${r}:${acct}:vpc/*`;
+    const target = `arn:${p}:application-autoscaling:${r}:${acct}:scalable-target/*`;
+    const alarm = `arn:${p}:cloudwatch:${r}:${acct}:alarm:*`;
+    const cert = `arn:${p}:acm:${r}:${acct}:certificate/*`;
+    const ecsCreated = { [`aws:RequestTag/${ECS_MANAGED_TAG}`]: "true" };
+    const ecsOwned = { [`aws:ResourceTag/${ECS_MANAGED_TAG}`]: "true" };
+    return [
         // AmazonECSInfrastructureRoleforExpressGatewayServices v6, statement by statement (components/managed/,
         // replayed by test/expressBoundary.test.ts), same condition keys.
         // ELBOperations, ModifySecurityGroupOperations, CertificateOperations, ApplicationAutoscalingCreateOperations,
@@ -106,38 +149,27 @@ export function permissionsBoundary(s: StackScope, taskPermissions: IamStatement
         // ServiceLinkedRoleCreateOperations.
         { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES } } },
     ];
-    return doc([
-        // Source: AmazonECSTaskExecutionRolePolicy (pulls and log writes), held to the stack's repositories.
-        // GetAuthorizationToken has no resource type (Service Authorization Reference for Amazon ECR).
-        { Sid: "ExecLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-        { Sid: "ExecPull", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
-        { Sid: "ExecLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"], Resource: [logGroups, `${logGroups}:*`] },
-        ...secretStatements(s),
-        // ---- Express infrastructure role: only in a stack with Express services (the `infra` role kind) ----
-        ...(express ? expressInfrastructure : []),
-        ...task,
-        // ---- ECS infrastructure role for load balancers (components/fargate/trafficShift.ts), only when a service shifts ----
-        // Register/DeregisterTargets (`*egisterTargets`) and ModifyRule, only on the stack's own target groups and
-        // rules, by the stack tag the provider puts on them; each role's own policy narrows this to one service's
-        // two groups and its rules. The actions fix the resource types (Service Authorization Reference for
-        // Elastic Load Balancing V2). Source: AWS managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers.
-        ...(s.shiftsTraffic ? [{ Sid: "Shift", Effect: "Allow" as const, Action: ["elasticloadbalancing:*egisterTargets", "elasticloadbalancing:ModifyRule"], Resource: elb, Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: s.stack } } }] : []),
-        // The same policy's reads (DescribeRules, DescribeListeners, DescribeTargetGroups, DescribeTargetHealth),
-        // which support no resource type: the Express ceiling's Describe admits them where the stack has one.
-        ...(s.shiftsTraffic && !express ? [{ Sid: "ShiftRead", Effect: "Allow" as const, Action: "elasticloadbalancing:Describe*", Resource: "*" }] : []),
-        ...schedulerStatements(s),
+}
+
+/**
+ * The Denies both boundaries end with. An explicit Deny wins over every Allow (IAM User Guide, "Policy
+ * evaluation logic"). `schedulers`: the stack boundary exempts the jobs' scheduler roles from DenyIam
+ * (their only IAM Allow is PassRole in Sched); the infrastructure boundary exempts nobody.
+ */
+function guards(s: StackScope, schedulers: boolean): IamStatement[] {
+    return [
         // Every IAM action except creating those two service-linked roles (the key is absent
         // from every other IAM request, so IfExists makes the Deny apply to them), and, with scheduled
-        // jobs, except for the scheduler roles, whose only IAM Allow is PassRole in Sched above.
+        // jobs, except for the scheduler roles.
         {
             Sid: "DenyIam", Effect: "Deny", Action: "iam:*", Resource: "*",
-            Condition: { StringNotEqualsIfExists: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES }, ...(s.scheduledJobs ? { ArnNotLike: { "aws:PrincipalArn": schedulerRolePattern(s) } } : {}) },
+            Condition: { StringNotEqualsIfExists: { "iam:AWSServiceName": EXPRESS_SERVICE_LINKED_ROLES }, ...(schedulers && s.scheduledJobs ? { ArnNotLike: { "aws:PrincipalArn": schedulerRolePattern(s) } } : {}) },
         },
         { Sid: "DenyEscalation", Effect: "Deny", Action: ["sts:*", "organizations:*", "account:*"], Resource: "*" },
         // A stack role may never write the stack tag: it is what the deploy role's scoping
         // trusts, so claiming someone's resource with it would hand that resource to the deploy role.
         { Sid: "DenyStackTag", Effect: "Deny", Action: "*", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [STACK_TAG] } } },
-    ]);
+    ];
 }
 
 /** The ECR repository an image reference pulls from, when it is a private ECR registry (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>@…`). */

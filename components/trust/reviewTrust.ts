@@ -50,6 +50,8 @@ export interface TrustOutputs {
     deployRoleArn: pulumi.Output<string>;
     previewRoleArn: pulumi.Output<string> | undefined;
     permissionsBoundaryArn: pulumi.Output<string>;
+    /** The Express infrastructure roles' boundary; undefined where `permissionsBoundaryArn` holds that ceiling too (review). */
+    infrastructureBoundaryArn?: pulumi.Output<string>;
     schedulerPolicyArn: pulumi.Output<string> | undefined;
 }
 

@@ -83,15 +83,22 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
     const shifts = (s.passRoleKinds ?? []).includes("lb");
     // The load-balancer kind only in a stack that shifts traffic, the scheduler kind only in one with scheduled jobs.
     const serviceRoles = [a.execRole, a.taskRole, a.infraRole, ...(shifts ? [a.lbRole] : []), ...(s.scheduledJobs ? [a.schedRole] : [])];
+    // The Express infrastructure roles carry a boundary of their own (permissionsBoundary.ts, infrastructureBoundary).
+    const infraBound = { "iam:PermissionsBoundary": s.infrastructureBoundaryArn ?? s.boundaryArn };
+    // A role is created, changed or deleted only with one of the stack's two boundaries. Which kind carries which
+    // does not widen anything: a boundary only narrows, each kind's only managed policy is fixed below, and no
+    // inline policy is ever written by this role; an Express infrastructure role with the stack's boundary, or
+    // any other role with the infrastructure one, is only a role that can do less.
+    const eitherBound = s.infrastructureBoundaryArn ? { "iam:PermissionsBoundary": [s.boundaryArn, s.infrastructureBoundaryArn] } : bound;
     const iam: IamStatement[] = [
-        // Roles only of the kinds a service creates, only with this boundary, only
+        // Roles only of the kinds a service creates, only with the stack's boundaries, only
         // tagged for this stack. Source: IAM User Guide, "Permissions boundaries for IAM
         // entities" (iam:PermissionsBoundary).
-        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: serviceRoles, Condition: { StringEquals: { ...bound, ...onCreate(s) } } },
+        { Sid: "RoleCreate", Effect: "Allow", Action: "iam:CreateRole", Resource: serviceRoles, Condition: { StringEquals: { ...eitherBound, ...onCreate(s) } } },
         // TagRole carries no iam:PermissionsBoundary key; the guard Denies below keep its
         // `ecs-ship:stack` value to this stack. Source: Service Authorization Reference for IAM.
         { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: serviceRoles },
-        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: serviceRoles, Condition: { StringEquals: bound } },
+        { Sid: "RoleChange", Effect: "Allow", Action: ["iam:PutRolePermissionsBoundary", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"], Resource: serviceRoles, Condition: { StringEquals: eitherBound } },
         // Inline policies (secrets on execution roles, the app's permissions on task roles) are only
         // deleted. No trust-policy edits at all: the trust of every stack role is a constant
         // (serviceTrustPolicy), set once by CreateRole.
@@ -103,7 +110,7 @@ export function deployPolicies(s: StackScope): { build: IamDocument; network: Ia
         // Managed policies: exactly the one AWS policy each kind uses. Source: IAM User Guide,
         // "Condition keys for IAM" (iam:PolicyARN).
         { Sid: "ExecPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.execRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": TASK_EXECUTION_POLICY } } },
-        { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
+        { Sid: "InfraPolicy", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.infraRole, Condition: { StringEquals: { ...infraBound, "iam:PolicyARN": EXPRESS_INFRASTRUCTURE_POLICY } } },
         // The load-balancer role of a canary, linear or blue/green service (components/fargate/trafficShift.ts).
         ...(shifts ? [{ Sid: "LbPolicy", Effect: "Allow" as const, Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: a.lbRole, Condition: { StringEquals: { ...bound, "iam:PolicyARN": LOAD_BALANCER_INFRASTRUCTURE_POLICY } } }] : []),
         { Sid: "RolesRead", Effect: "Allow", Action: IAM_ROLE_READ, Resource: a.role },

@@ -36,7 +36,15 @@ export interface StackScope {
     /** Pulumi project name, for the state backend's object keys. */
     project: string;
     providerArn: string;
+    /** The stack's permissions boundary (permissionsBoundary.ts): every role but Express's infrastructure roles carries it. */
     boundaryArn: string;
+    /**
+     * The Express infrastructure roles carry a boundary of their own (infrastructureBoundary in
+     * permissionsBoundary.ts), so the stack's boundary leaves out their ceiling. @default false
+     */
+    separateInfrastructureBoundary?: boolean;
+    /** That boundary's ARN, once it exists (the deploy role's conditions name it). */
+    infrastructureBoundaryArn?: string;
     stateBucket?: string;
     stateKmsKeyArn?: string;
     /** Secret and parameter ARNs the services' containers read; the boundary admits exactly these. @default [] */

@@ -200,7 +200,7 @@ export function passRolePolicy(grants: { roleArn: string; service: PassedToServi
     })));
 }
 
-export { EXPRESS_SERVICE_LINKED_ROLES, ecrRepositoryArn, permissionsBoundary } from "./permissionsBoundary";
+export { EXPRESS_SERVICE_LINKED_ROLES, ecrRepositoryArn, expressInfrastructureStatements, infrastructureBoundary, permissionsBoundary } from "./permissionsBoundary";
 export {
     EXPRESS_INFRASTRUCTURE_POLICY, ROLE_KIND_PATTERNS, TASK_EXECUTION_POLICY, clusterNamePattern, deployPolicies, previewPolicy, stackArns,
 } from "./stackPolicies";

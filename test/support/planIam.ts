@@ -13,8 +13,14 @@ export interface PlanIam {
     /** The deploy role's managed policies (and any inline pass-role policies a library user adds). */
     deploy: Record<string, IamDocument>;
     preview: Record<string, IamDocument>;
+    /** The stack's boundary: every role carries it but the Express infrastructure roles. */
     boundary: IamDocument;
     boundaryArn: string;
+    /** The Express infrastructure roles' boundary, in a stack with an Express service. */
+    infrastructureBoundary?: IamDocument;
+    infrastructureBoundaryArn?: string;
+    /** The boundary document the planned role with this ARN carries. */
+    boundaryOf(roleArn: string): IamDocument;
     resources: RecordedResource[];
 }
 
@@ -34,6 +40,14 @@ export function planIam(p: Plan): PlanIam {
     for (const r of p.resources.filter((x) => x.type === POLICY && /-deploy-tasks(-\d+)?$/.test(x.name) && x.name.startsWith(`${trust}-`))) deploy[r.name.slice(trust.length + 8)] = json(r.inputs.policy);
     for (const r of p.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.name.startsWith(`${trust}-pass-`))) deploy[r.name] = json(r.inputs.policy);
     const boundary = find(POLICY, `${trust}-boundary`);
+    const infra = p.resources.find((x) => x.type === POLICY && x.name === `${trust}-infra-boundary`);
+    const boundaryOf = (roleArn: string): IamDocument => {
+        const role = p.resources.find((x) => x.type === "aws:iam/role:Role" && x.state.arn === roleArn);
+        assert.ok(role, `${p.stack}: no planned role ${roleArn}`);
+        const policy = p.resources.find((x) => x.type === POLICY && x.state.arn === role!.inputs.permissionsBoundary);
+        assert.ok(policy, `${p.stack}: role ${role!.name} carries no planned boundary (${role!.inputs.permissionsBoundary})`);
+        return json(policy!.inputs.policy);
+    };
     return {
         stack: p.stack,
         deployRoleArn: find("aws:iam/role:Role", `${trust}-deploy`).state.arn,
@@ -42,6 +56,9 @@ export function planIam(p: Plan): PlanIam {
         preview: { read: json(find(POLICY, `${trust}-preview`).inputs.policy) },
         boundary: json(boundary.inputs.policy),
         boundaryArn: boundary.state.arn,
+        infrastructureBoundary: infra ? json(infra.inputs.policy) : undefined,
+        infrastructureBoundaryArn: infra?.state.arn,
+        boundaryOf,
         resources: p.resources,
     };
 }

@@ -51,7 +51,15 @@ export const ecsServiceArn = (r: PlannedResource) => String(r.state.arn ?? r.sta
 /** The release's cluster as an ARN (Express passes its name), and a task ARN in it. */
 export const clusterArnOf = (r: PlannedResource, s: CallScope) => (String(r.inputs.cluster).startsWith("arn:") ? String(r.inputs.cluster) : `arn:${s.partition}:ecs:${s.region}:${s.accountId}:cluster/${r.inputs.cluster}`);
 export const releaseTaskArn = (r: PlannedResource, s: CallScope) => `arn:${s.partition}:ecs:${s.region}:${s.accountId}:task/${clusterArnOf(r, s).split("/").pop()}/0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
-export const boundaryOf = (s: CallScope) => String(s.resources.find((x) => x.type === "aws:iam/policy:Policy" && x.name.endsWith("-boundary"))!.state.arn);
+/**
+ * The boundary IAM sees in iam:PermissionsBoundary for a call on a role: the one the planned role carries (a role,
+ * or the role a policy or attachment names). Source: IAM User Guide, "Condition keys for IAM" (iam:PermissionsBoundary).
+ */
+export const boundaryOfRole = (r: PlannedResource, s: CallScope): string => {
+    const role = r.type === "aws:iam/role:Role" ? r : byName(s, "aws:iam/role:Role", String(r.inputs.role));
+    if (!role?.inputs.permissionsBoundary) throw new Error(`iamCalls: no planned boundary for the role of ${r.type} ${r.name}`);
+    return String(role.inputs.permissionsBoundary);
+};
 /** The trust's own resources: an administrator applies them (docs/security-model.md). */
 export const isTrust = (r: PlannedResource) => /-github(-|$)/.test(r.name);
 export const notTrust = (r: PlannedResource) => !isTrust(r);
@@ -112,7 +120,7 @@ export const row = (type: string, phase: Phase, actions: string[], arns: Provide
     actions.map((action) => ({ type, phase, action, arns, source, ...extra }));
 
 export const serviceRole = { where: notTrust };
-export const bounded = (extra: Record<string, string> = {}) => ({ where: notTrust, context: (_r: PlannedResource, s: CallScope) => ({ "iam:PermissionsBoundary": boundaryOf(s), ...extra }) });
+export const bounded = (extra: Record<string, string> = {}) => ({ where: notTrust, context: (r: PlannedResource, s: CallScope) => ({ "iam:PermissionsBoundary": boundaryOfRole(r, s), ...extra }) });
 export const sgOf = (r: PlannedResource, s: CallScope) => [String(byArn(s, `arn:${s.partition}:ec2:${s.region}:${s.accountId}:security-group/${r.inputs.securityGroupId}`)?.state.arn ?? `arn:${s.partition}:ec2:${s.region}:${s.accountId}:security-group/${r.inputs.securityGroupId}`)];
 export const scalableTargetOf = (r: PlannedResource, s: CallScope) => [String(s.resources.find((x) => x.type === TARGET && x.state.resourceId === r.inputs.resourceId)!.state.arn)];
 /** Target tracking's alarms: TargetTracking-<resourceId>-AlarmHigh-<uuid> (Application Auto Scaling User Guide). */
