@@ -103,8 +103,8 @@ const sharedLb = sharesLoadBalancer(fargate.length, settings.loadBalancer?.share
 // Each service's rule on the shared load balancer: its host and path, at a priority no other service holds.
 const routes = sharedLb ? routesOf(fargate) : {};
 
-// One build per distinct image (config/sharedBuild.ts): services whose builds are identical (a web service and
-// its worker built from one folder) share the registry of the first of them (web services first, then by name).
+// A worker whose build is identical to a web service's (built from the same folder) runs that web service's
+// image from its registry (config/sharedBuild.ts); every web service keeps its own.
 const owners = buildOwners(settings.services.map((s) => ({
     name: s.name,
     worker: s.kind === "worker",

@@ -1,10 +1,13 @@
-// One build per distinct image (docs/workloads.md, "One build, shared"): services of a stack whose image
-// build is identical (a web service and its worker built from the same folder) share one ContainerRegistry.
-// The first of them by name, web services before workers, owns it: its repository (`ecs-ship-<stack>-<owner>`) and its build, exactly the
-// registry it had before builds were shared, so an existing stack keeps that repository and every image in
-// it (rollback targets). The others run the owner's image by the same digest. By name, as the program
-// orders services (config/index.ts): moving a service within the stack file changes nothing, and neither
-// does renaming or adding a worker beside a web service.
+// One build for a web service and its workers (docs/workloads.md, "One build, shared"): a worker
+// (`kind: worker`) whose image build is identical to a web service's (a Celery worker built from the
+// Django app's folder) runs that web service's image, by the same digest, and has no repository or build
+// of its own. Only workers share, and only a web service owns a shared build, so the rule is stable as a
+// stack changes: every web service keeps its own repository and every image in it (its rollback targets)
+// whatever services are added, renamed or removed around it. What moves is only a worker, from one web
+// service's image to another's (the first by name with the same build), or back to a build of its own;
+// a worker's old repository is then deleted at the end of the update, after the worker has moved.
+// Two web services, or two workers, built from one folder keep a build each: with either one owning, adding
+// a service whose name sorts first would move the owner and delete the other's repository and images.
 //
 // Pure, and it reads services either as config/index.ts resolved them or as a stack file holds them
 // (the rollback and promotion tools read stack files), so every reader agrees on who owns which build.
@@ -38,25 +41,25 @@ export function buildKey(b: BuildInputs): string {
 /** A service as the owner rule reads it: its name, and its build when it has one (undefined: prebuilt or promoted). */
 export interface BuildingService {
     name: string;
-    /** `kind: worker`: a worker owns a shared build only when no web service shares it. */
+    /** `kind: worker`: a worker runs a web service's build when they are identical, and never owns a shared one. */
     worker?: boolean;
     build?: BuildInputs;
 }
 
 /**
- * Each built service's build owner, by service name: itself, or the first service with the same build,
- * web services first, then by name. Services without a build are absent. The order `services` come in does not matter.
+ * Each built service's build owner, by service name: itself, or for a worker the first web service by name
+ * with the same build. Services without a build are absent. The order `services` come in does not matter.
  */
 export function buildOwners(services: BuildingService[]): Map<string, string> {
-    const firstOf = new Map<string, string>();
     const owners = new Map<string, string>();
-    const rank = (s: BuildingService) => `${s.worker ? 1 : 0}:${s.name}`;
-    for (const s of [...services].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0))) {
-        if (!s.build) continue;
+    const webOf = new Map<string, string>();
+    for (const s of [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (!s.build || s.worker) continue;
+        owners.set(s.name, s.name);
         const key = buildKey(s.build);
-        if (!firstOf.has(key)) firstOf.set(key, s.name);
-        owners.set(s.name, firstOf.get(key)!);
+        if (!webOf.has(key)) webOf.set(key, s.name);
     }
+    for (const s of services) if (s.build && s.worker) owners.set(s.name, webOf.get(buildKey(s.build)) ?? s.name);
     return owners;
 }
 

@@ -1,4 +1,4 @@
-// One build per distinct image (config/sharedBuild.ts): the owner rule, pure; then the Django stack (web and a
+// One build for a web service and its workers (config/sharedBuild.ts): the owner rule, pure; then the Django stack (web and a
 // Celery worker from one folder) planned through index.ts: one repository, one build, one image both run.
 import { strict as assert } from "assert";
 import * as path from "path";
@@ -23,12 +23,28 @@ describe("shared builds: who owns which build", () => {
         }
     });
 
-    it("gives a shared build to the first service by name, whatever the order, and none to a prebuilt one", () => {
-        const owners = buildOwners([{ name: "worker", build: { context: "app" } }, { name: "web", build: { context: "app" } }, { name: "api", build: { context: "api" } }, { name: "wiki" }]);
+    it("gives a worker the build of the first web service by name with the same build, whatever the order, and none to a prebuilt one", () => {
+        const owners = buildOwners([{ name: "worker", worker: true, build: { context: "app" } }, { name: "web", build: { context: "app" } }, { name: "api", build: { context: "api" } }, { name: "wiki" }]);
         assert.deepEqual(Object.fromEntries(owners), { api: "api", web: "web", worker: "web" });
-        assert.equal(buildOwnerIn({ worker: { image: { context: "app" } }, web: { image: { context: "./app" } } }, "worker"), "web");
+        assert.equal(buildOwnerIn({ worker: { kind: "worker", image: { context: "app" } }, web: { image: { context: "./app" } } }, "worker"), "web");
         // A worker renamed to sort first (celery) does not take the build from its web service.
         assert.equal(buildOwners([{ name: "celery", worker: true, build: { context: "app" } }, { name: "web", build: { context: "app" } }]).get("celery"), "web");
+    });
+
+    it("keeps every web service's own build, so adding one that sorts first deletes nobody's repository", () => {
+        // GIVEN web and its worker  WHEN a web service `api` from the same folder is added
+        const before = buildOwners([{ name: "web", build: { context: "app" } }, { name: "worker", worker: true, build: { context: "app" } }]);
+        const after = buildOwners([{ name: "api", build: { context: "app" } }, { name: "web", build: { context: "app" } }, { name: "worker", worker: true, build: { context: "app" } }]);
+        // THEN web keeps its build (its repository and rollback images); only the worker moves, to api's image
+        assert.equal(before.get("web"), "web");
+        assert.equal(after.get("web"), "web");
+        assert.equal(after.get("api"), "api");
+        assert.equal(after.get("worker"), "api");
+    });
+
+    it("keeps a build for each of two workers with no web service of the same build", () => {
+        const owners = buildOwners([{ name: "beat", worker: true, build: { context: "app" } }, { name: "celery", worker: true, build: { context: "app" } }]);
+        assert.deepEqual(Object.fromEntries(owners), { beat: "beat", celery: "celery" });
     });
 
     it("lets every sharing service's execution role of a later stack pull the one repository", () => {

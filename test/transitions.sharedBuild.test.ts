@@ -33,6 +33,18 @@ describe("Transitions: services sharing one build, simulated against AWS's rules
         assert.ok(!t.steps.some((s) => s.op === "delete" && s.type === "aws:ecr/repository:Repository"), explain(t));
     });
 
+    it("adds a web service from the same folder that sorts first: web keeps its repository and images, only the worker moves", async () => {
+        // GIVEN web and its worker sharing web's build  WHEN a web service `api`, built from the same folder, is added
+        const t = await transition("prod", "web-added", (c) => { addWorker(c); c[SERVICES].web.domain = undefined; c[SERVICES].web.path = "/"; c["ecs-ship:loadBalancer"] = { shared: true }; }, (c) => {
+            c[SERVICES].api = { mode: "fargate", image: { context: "app" }, path: "/api", healthCheckPath: "/api/health" };
+        });
+        // THEN no repository is deleted or replaced (web's rollback images stay), api gets its own, and the update is accepted
+        assert.ok(!t.failure, explain(t));
+        assert.ok(!t.steps.some((s) => s.type === "aws:ecr/repository:Repository" && s.op !== "create"), explain(t));
+        assert.ok(t.steps.some((s) => s.op === "create" && s.name === "ecs-ship-prod-api-registry-repo"), explain(t));
+        assert.ok(!t.steps.some((s) => s.name === "ecs-ship-prod-web-registry-image"), explain(t));
+    });
+
     it("removes the service that owned the shared build: the worker's own repository is built before the old one goes", async () => {
         // GIVEN web owns the build the worker runs WHEN web is removed: the worker owns it (a new repository, one build)
         const t = await transition("prod", "owner-removed", (c) => { addWorker(c); c[SERVICES].web.domain = undefined; }, (c) => { delete c[SERVICES].web; });

@@ -76,7 +76,7 @@ const HUNDRED = [
     "status", "flags", "config", "ledger", "wallet", "fraud", "risk", "kyc", "compliance", "archive",
 ];
 const built = { repositories: 2, images: 2 };
-/** Two or more services built from one folder, Dockerfile and architecture: one repository, one build (config/sharedBuild.ts). */
+/** A web service and a worker built from one folder, Dockerfile and architecture: one repository, one build (config/sharedBuild.ts). */
 const oneBuild = { repositories: 1, images: 1 };
 const oneFargate = { fargateServices: 1, taskDefinitions: 1, loadBalancers: 1, listeners: 1, networks: 1 };
 const oneExpress = { expressServices: 1 };
@@ -86,20 +86,19 @@ export const SCENARIOS: Record<string, Scenario> = {
     "front-door-hosts": {
         // One ALB, HTTP and HTTPS listeners, two rules per service; a created certificate per domain,
         // with its validation record and the alias record: two records per service.
-        counts: { ...oneBuild, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 2, listenerRules: 6, certificates: 3, dnsRecords: 6, networks: 1 },
+        counts: { repositories: 3, images: 3, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 2, listenerRules: 6, certificates: 3, dnsRecords: 6, networks: 1 },
         services: {
-            web: { mode: "fargate", listeners: byHost("www.example.com"), repository: "ecs-ship-prod-admin" },
-            // All three are built from one folder: admin, the first by name, owns the build they share.
-            api: { mode: "fargate", listeners: byHost("api.example.com"), repository: "ecs-ship-prod-admin" },
+            web: { mode: "fargate", listeners: byHost("www.example.com") },
+            api: { mode: "fargate", listeners: byHost("api.example.com") },
             admin: { mode: "fargate", listeners: byHost("admin.example.com") },
         },
     },
     "front-door-shared-domain": {
         // Two services on one host: one certificate, its validation record and one alias record; a
         // host-only rule for the storefront and a host-and-path rule for the API.
-        counts: { ...oneBuild, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 4, certificates: 1, dnsRecords: 2, networks: 1 },
+        counts: { repositories: 2, images: 2, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 2, listenerRules: 4, certificates: 1, dnsRecords: 2, networks: 1 },
         services: {
-            storefront: { mode: "fargate", listeners: byHost("shop.example.com"), repository: "ecs-ship-prod-api" },
+            storefront: { mode: "fargate", listeners: byHost("shop.example.com") },
             api: { mode: "fargate", listeners: ["HTTP:80 redirect host shop.example.com path /api,/api/*", "HTTPS:443 forward host shop.example.com path /api,/api/*"], healthCheckPath: "/api/health" },
         },
     },
@@ -109,11 +108,11 @@ export const SCENARIOS: Record<string, Scenario> = {
         services: { web: { mode: "fargate", listeners: byHost("book.example.org") } },
     },
     "front-door-paths": {
-        counts: { ...oneBuild, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 1, listenerRules: 3, networks: 1 },
+        counts: { repositories: 3, images: 3, fargateServices: 3, taskDefinitions: 3, loadBalancers: 1, listeners: 1, listenerRules: 3, networks: 1 },
         services: {
-            site: { mode: "fargate", listeners: ["HTTP:80 forward path /*"], repository: "ecs-ship-staging-api" },
+            site: { mode: "fargate", listeners: ["HTTP:80 forward path /*"] },
             api: { mode: "fargate", listeners: ["HTTP:80 forward path /api/v1,/api/v1/*"], healthCheckPath: "/api/v1/health" },
-            docs: { mode: "fargate", listeners: byPath("docs"), healthCheckPath: "/docs/health", repository: "ecs-ship-staging-api" },
+            docs: { mode: "fargate", listeners: byPath("docs"), healthCheckPath: "/docs/health" },
         },
     },
     "front-door-single": {
@@ -136,17 +135,17 @@ export const SCENARIOS: Record<string, Scenario> = {
         services: { api: { mode: "express", subnets: null } },
     },
     "net-default": {
-        counts: { ...oneBuild, ...oneFargate, ...oneExpress },
+        counts: { ...built, ...oneFargate, ...oneExpress },
         services: {
-            web: { mode: "fargate", subnets: "default", albSubnets: "default:alb", assignPublicIp: true, repository: "ecs-ship-dev-api" },
+            web: { mode: "fargate", subnets: "default", albSubnets: "default:alb", assignPublicIp: true },
             api: { mode: "express", subnets: "default" },
         },
     },
     "net-public": {
-        counts: { ...oneBuild, ...oneFargate, ...oneExpress },
+        counts: { ...built, ...oneFargate, ...oneExpress },
         assumptions: 2,
         services: {
-            web: { mode: "fargate", subnets: OWN_PUBLIC, albSubnets: OWN_PUBLIC, assignPublicIp: true, repository: "ecs-ship-dev-api" },
+            web: { mode: "fargate", subnets: OWN_PUBLIC, albSubnets: OWN_PUBLIC, assignPublicIp: true },
             api: { mode: "express", subnets: OWN_PUBLIC },
         },
     },
@@ -158,37 +157,37 @@ export const SCENARIOS: Record<string, Scenario> = {
         },
     },
     "net-private": {
-        counts: { ...oneBuild, ...oneFargate, ...oneExpress },
+        counts: { ...built, ...oneFargate, ...oneExpress },
         assumptions: 2,
         services: {
             web: {
                 mode: "fargate", subnets: OWN_PRIVATE, albSubnets: OWN_PUBLIC, assignPublicIp: false,
-                desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 }, repository: "ecs-ship-prod-api",
+                desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 },
             },
             api: { mode: "express", subnets: OWN_PUBLIC },
         },
     },
     "net-create-none": {
-        counts: { ...oneBuild, ...oneFargate, ...oneExpress, vpcs: 1 },
+        counts: { ...built, ...oneFargate, ...oneExpress, vpcs: 1 },
         vpc: { natStrategy: "None", subnetSpecs: ["Public"], natGateways: 0 },
         services: {
-            web: { mode: "fargate", subnets: "vpc:public", albSubnets: "vpc:public", assignPublicIp: true, repository: "ecs-ship-dev-api" },
+            web: { mode: "fargate", subnets: "vpc:public", albSubnets: "vpc:public", assignPublicIp: true },
             api: { mode: "express", subnets: "vpc:public" },
         },
     },
     "net-create-single": {
-        counts: { ...oneBuild, ...oneFargate, ...oneExpress, vpcs: 1 },
+        counts: { ...built, ...oneFargate, ...oneExpress, vpcs: 1 },
         vpc: { natStrategy: "Single", subnetSpecs: ["Public", "Private"], natGateways: 1 },
         services: {
-            web: { mode: "fargate", subnets: "vpc:private", albSubnets: "vpc:public", assignPublicIp: false, repository: "ecs-ship-staging-api" },
+            web: { mode: "fargate", subnets: "vpc:private", albSubnets: "vpc:public", assignPublicIp: false },
             api: { mode: "express", subnets: "vpc:public" },
         },
     },
     "net-create-oneperaz": {
-        counts: { ...oneBuild, ...oneFargate, ...oneExpress, vpcs: 1 },
+        counts: { ...built, ...oneFargate, ...oneExpress, vpcs: 1 },
         vpc: { natStrategy: "OnePerAz", subnetSpecs: ["Public", "Private"], natGateways: 2 },
         services: {
-            web: { mode: "fargate", subnets: "vpc:private", albSubnets: "vpc:public", assignPublicIp: false, repository: "ecs-ship-prod-api" },
+            web: { mode: "fargate", subnets: "vpc:private", albSubnets: "vpc:public", assignPublicIp: false },
             api: { mode: "express", subnets: "vpc:public" },
         },
     },
@@ -331,9 +330,9 @@ export const SCENARIOS: Record<string, Scenario> = {
     // scaling max 1, Fargate Spot for Fargate), names under ecs-ship-pr-42, and no trust of its own: no OIDC
     // provider (the review stack's trust serves every pull request).
     "review-env": {
-        counts: { ...oneBuild, ...oneFargate, ...oneExpress, oidcProviders: 0 },
+        counts: { ...built, ...oneFargate, ...oneExpress, oidcProviders: 0 },
         services: {
-            web: { mode: "fargate", cpu: 512, memory: 1024, capacity: ["FARGATE_SPOT"], environment: { APP_ENV: "review" }, scaling: { min: 1, max: 1, metric: "cpu", target: 60 }, repository: "ecs-ship-pr-42-api" },
+            web: { mode: "fargate", cpu: 512, memory: 1024, capacity: ["FARGATE_SPOT"], environment: { APP_ENV: "review" }, scaling: { min: 1, max: 1, metric: "cpu", target: 60 } },
             api: { mode: "express", subnets: "default", scaling: { min: 1, max: 1, metric: "cpu", target: 60 } },
         },
     },
@@ -345,20 +344,18 @@ export const SCENARIOS: Record<string, Scenario> = {
     // A hundred Fargate services on one shared load balancer: exactly its quota of rules and target groups
     // (ELB User Guide, "Quotas for your Application Load Balancers": 100 each), and the trust within IAM's.
     "hundred-services": {
-        // All built from one folder: the first by name owns the one build the others run.
-        counts: { ...oneBuild, fargateServices: 100, taskDefinitions: 100, loadBalancers: 1, listeners: 1, listenerRules: 100, networks: 1 },
-        services: Object.fromEntries(HUNDRED.map((n) => [n, { mode: "fargate" as const, listeners: byPath(n), healthCheckPath: `/${n}/health`, repository: `ecs-ship-prod-${[...HUNDRED].sort()[0]}` }])),
+        counts: { repositories: 100, images: 100, fargateServices: 100, taskDefinitions: 100, loadBalancers: 1, listeners: 1, listenerRules: 100, networks: 1 },
+        services: Object.fromEntries(HUNDRED.map((n) => [n, { mode: "fargate" as const, listeners: byPath(n), healthCheckPath: `/${n}/health` }])),
     },
     "ten-services": {
         counts: {
             // Six Fargate services, one load balancer (issue 16): one listener, one rule each by /<service>.
-            // The eight built services share one folder, so one build (admin's: the first by name).
-            ...oneBuild, expressServices: 4, fargateServices: 6, taskDefinitions: 6, loadBalancers: 1, listeners: 1, listenerRules: 6, networks: 1,
+            repositories: 8, images: 8, expressServices: 4, fargateServices: 6, taskDefinitions: 6, loadBalancers: 1, listeners: 1, listenerRules: 6, networks: 1,
         },
         services: {
-            web: { mode: "fargate", listeners: byPath("web"), healthCheckPath: "/web/health", repository: "ecs-ship-qa-admin" }, api: { mode: "express", subnets: "default", repository: "ecs-ship-qa-admin" }, auth: { mode: "fargate", listeners: byPath("auth"), healthCheckPath: "/auth/health", repository: "ecs-ship-qa-admin" },
-            cart: { mode: "express", subnets: "default", repository: "ecs-ship-qa-admin" }, admin: { mode: "express", subnets: "default" },
-            media: { mode: "fargate", listeners: byPath("media"), healthCheckPath: "/media/health", repository: "ecs-ship-qa-admin" }, mail: { mode: "express", subnets: "default", repository: "ecs-ship-qa-admin" }, pay: { mode: "fargate", listeners: byPath("pay"), healthCheckPath: "/pay/health", repository: "ecs-ship-qa-admin" },
+            web: { mode: "fargate", listeners: byPath("web"), healthCheckPath: "/web/health" }, api: { mode: "express", subnets: "default" }, auth: { mode: "fargate", listeners: byPath("auth"), healthCheckPath: "/auth/health" },
+            cart: { mode: "express", subnets: "default" }, admin: { mode: "express", subnets: "default" },
+            media: { mode: "fargate", listeners: byPath("media"), healthCheckPath: "/media/health" }, mail: { mode: "express", subnets: "default" }, pay: { mode: "fargate", listeners: byPath("pay"), healthCheckPath: "/pay/health" },
             search: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/search@${DIGEST1}`, listeners: byPath("search"), healthCheckPath: "/search/health" },
             feed: { mode: "fargate", image: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/shared/feed@${DIGEST1}`, listeners: byPath("feed"), healthCheckPath: "/feed/health" },
         },
@@ -367,11 +364,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     // check of every scenario proves each fits its limit.
     "long-names-production": {
         // Two Fargate services share one load balancer whose derived name fits 32 characters; a path rule each.
-        // backend-api and the worker share one folder, so one build (backend-api's); the dashboard has its own.
-        counts: { ...built, expressServices: 1, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 1, listenerRules: 2, networks: 1 },
+        counts: { repositories: 3, images: 3, expressServices: 1, fargateServices: 2, taskDefinitions: 2, loadBalancers: 1, listeners: 1, listenerRules: 2, networks: 1 },
         services: {
             "backend-api": { mode: "fargate", listeners: ["HTTP:80 forward path /backend-api,/backend-api/*"], healthCheckPath: "/backend-api/health", desiredCount: 2, scaling: { min: 2, max: 6, metric: "cpu", target: 60 } },
-            "customer-notifications-worker": { mode: "fargate", listeners: ["HTTP:80 forward path /customer-notifications-worker,/customer-notifications-worker/*"], healthCheckPath: "/customer-notifications-worker/health", repository: "ecs-ship-production-backend-api" },
+            "customer-notifications-worker": { mode: "fargate", listeners: ["HTTP:80 forward path /customer-notifications-worker,/customer-notifications-worker/*"], healthCheckPath: "/customer-notifications-worker/health" },
             "admin-dashboard": { mode: "express", port: 80, healthCheckPath: "/", subnets: "default" },
         },
     },
@@ -436,7 +432,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     "django": {
         // Fargate web with its release migration + SQS worker + nightly job: two services and three task
         // definitions (the job's own family; the release runs the web family's new revision); the worker's SQS
-        // permissions give it a task role; both read the database secret; both run one build (one repository, one image).
+        // permissions give it a task role; both read the database secret; the worker runs the web service's build.
         counts: { ...oneBuild, ...oneFargate, fargateServices: 2, taskDefinitions: 3, secretPolicies: 2, taskRoles: 1 },
         services: {
             web: {
