@@ -137,19 +137,21 @@ describe("plan: command line", function () {
         ]);
     });
 
-    it("exits 2 when a resource would break an AWS limit, naming the resource, limit and source", () => {
-        // GIVEN a valid service whose app permissions are too large for the permissions boundary
-        const statements = Array.from({ length: 60 }, (_, i) => `      - { Effect: Allow, Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-shop-assets-bucket-${i}/*"] }`).join("\n");
-        const file = tempStackFile(`config:
+    /** A stack file of one Express service, `web`, with `keys` (YAML at the service's indentation) added. */
+    const expressWeb = (keys: string) => tempStackFile(`config:
   aws:region: us-east-1
   ecs-ship:github: { repository: acme/shop }
   ecs-ship:services:
     web:
       mode: express
       image: { context: app }
-      taskPolicyStatements:
-${statements}
+${keys}
 `);
+
+    it("exits 2 when a resource would break an AWS limit, naming the resource, limit and source", () => {
+        // GIVEN a valid service whose app permissions are too large for the permissions boundary
+        const statements = Array.from({ length: 60 }, (_, i) => `      - { Effect: Allow, Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-shop-assets-bucket-${i}/*"] }`).join("\n");
+        const file = expressWeb(`      taskPolicyStatements:\n${statements}`);
         // WHEN it is planned
         const r = runPlan(["--stack", "dev", "--stack-file", file]);
         // THEN the plan stops before anything is created, naming the resource, the limit and its source
@@ -161,16 +163,7 @@ ${statements}
     it("plans an Express stack with 40 secrets: the Express ceiling is in a boundary of its own, which once left room for 10", () => {
         // GIVEN an Express service reading 40 secrets of a realistic length (the Django settings of a real app)
         const secrets = Array.from({ length: 40 }, (_, i) => `        SETTING_${i}: arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/prod/setting-${i}-AbCdEf`).join("\n");
-        const file = tempStackFile(`config:
-  aws:region: us-east-1
-  ecs-ship:github: { repository: acme/shop }
-  ecs-ship:services:
-    web:
-      mode: express
-      image: { context: app }
-      secrets:
-${secrets}
-`);
+        const file = expressWeb(`      secrets:\n${secrets}`);
         // WHEN it is planned as JSON
         const r = runPlan(["--stack", "dev", "--stack-file", file, "--json"]);
         // THEN no limit is broken, and the trust holds both boundaries
