@@ -146,6 +146,9 @@ export class ExpressService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(roleLogicalName(name, "infra"), {
             description: `ECS Express infrastructure role of ${name}: load balancer, security groups, certificates, scaling`,
             assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com")),
+            // A change of boundary (a stack moving to the infrastructure boundary) is an update in place:
+            // resourceRoleUpdate calls PutRolePermissionsBoundary when permissions_boundary changes
+            // (Terraform AWS provider, internal/service/iam/role.go), so the role and the service keep their names.
             permissionsBoundary: args.infrastructurePermissionsBoundary ?? args.permissionsBoundary,
             tags: args.tags,
         }, { parent: this });

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PassRoleGrant, containerEnvironment, containerSecrets } from "../service/serviceArgs";
 import { argumentsError } from "../service/argumentsError";
+import { fargateCapacity, fargateTaskPlatform } from "../service/fargateTask";
 import { ServiceFront, createOwnFront, createSharedFront } from "./fargateLoadBalancer";
 import { TLS_POLICY, publicAlbSecurityGroup } from "../frontDoor/publicAlb";
 import { serviceUrl } from "../frontDoor/frontDoor";
@@ -124,16 +125,8 @@ export class FargateService extends pulumi.ComponentResource {
             cluster: a.clusterArn,
             taskDefinition: taskDefinition.arn,
             desiredCount: a.desiredCount,
-            // Always a capacity provider strategy, never `launchType`, so switching `spot` is an
-            // in-place update. The provider forces a new service when `launch_type` changes
-            // (ForceNew), and refuses to update `capacity_provider_strategy` on an existing
-            // service unless `force_new_deployment` is true (Terraform AWS provider,
-            // internal/service/ecs/service.go, schema and capacityProviderStrategyCustomizeDiff).
-            capacityProviderStrategies: [{ capacityProvider: a.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
-            // Required for the strategy to change in place (see above); ECS starts a new
-            // deployment on the new capacity (Amazon ECS API Reference, UpdateService,
-            // capacityProviderStrategy). Updates roll out new tasks anyway.
-            forceNewDeployment: true,
+            // A strategy, never launchType, so switching `spot` is an in-place update (fargateTask.ts).
+            ...fargateCapacity(a.spot),
             networkConfiguration: { subnets: a.taskSubnetIds, securityGroups: [taskSg.id], assignPublicIp: a.assignPublicIp },
             loadBalancers: [{ targetGroupArn: tg.arn, containerName: CONTAINER_NAME, containerPort: a.port, advancedConfiguration: shift?.advancedConfiguration }],
             // The strategy and its settings (undefined for rolling: the provider's default).
@@ -253,12 +246,7 @@ export class FargateService extends pulumi.ComponentResource {
             },
         }, ...sidecars]);
         return new aws.ecs.TaskDefinition(`${name}-td`, {
-            family: name,
-            networkMode: "awsvpc",
-            requiresCompatibilities: ["FARGATE"],
-            cpu: String(a.cpu),
-            memory: String(a.memory),
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: a.architecture === "arm64" ? "ARM64" : "X86_64" },
+            ...fargateTaskPlatform({ family: name, cpu: a.cpu, memory: a.memory, architecture: a.architecture }),
             executionRoleArn: roles.executionRole.arn,
             taskRoleArn: roles.taskRole?.arn,
             containerDefinitions,

@@ -8,6 +8,7 @@ import { CONTAINER_NAME } from "../fargate/fargateService";
 import { STOP_TIMEOUT } from "../fargate/fargateSettings";
 import { flexibleWindow, scheduleLogicalName } from "./jobSettings";
 import { roleLogicalName } from "../service/naming";
+import { fargateTaskPlatform } from "../service/fargateTask";
 import { Architecture, PassRoleGrant, containerEnvironment, containerSecrets, serviceTrustPolicy } from "../service/serviceArgs";
 
 export const SCHEDULED_JOB_TYPE = "ecs-ship:index:ScheduledJob";
@@ -60,12 +61,7 @@ export class ScheduledJob extends pulumi.ComponentResource {
         const parent = { parent: this };
         const region = aws.getRegionOutput({}, parent).region;
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-td`, {
-            family: name,
-            networkMode: "awsvpc",
-            requiresCompatibilities: ["FARGATE"],
-            cpu: String(a.cpu),
-            memory: String(a.memory),
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: a.architecture === "arm64" ? "ARM64" : "X86_64" },
+            ...fargateTaskPlatform({ family: name, cpu: a.cpu, memory: a.memory, architecture: a.architecture }),
             executionRoleArn: a.executionRoleArn,
             taskRoleArn: a.taskRoleArn,
             containerDefinitions: pulumi.jsonStringify([{

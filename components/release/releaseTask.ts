@@ -17,6 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { LogReader, ReleaseClock, ReleaseOutcome, ReleaseRun, runRelease, readLogTail } from "./releaseRunner";
+import { fargateTaskPlatform } from "../service/fargateTask";
 
 export const RELEASE_TASK_TYPE = "pulumi-nodejs:dynamic:ReleaseTask";
 
@@ -155,13 +156,8 @@ export function releaseTaskDefinition(parent: pulumi.Resource, name: string, a: 
 }): aws.ecs.TaskDefinition {
     const region = aws.getRegionOutput({}, { parent }).region;
     return new aws.ecs.TaskDefinition(`${name}-release-td`, {
-        family: `${name}-release`,
-        networkMode: "awsvpc",
-        requiresCompatibilities: ["FARGATE"],
-        cpu: String(a.cpu),
-        memory: String(a.memory),
         // Express tasks run x86_64 (config/service.ts), and so does their release.
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        ...fargateTaskPlatform({ family: `${name}-release`, cpu: a.cpu, memory: a.memory, architecture: "x86_64" }),
         executionRoleArn: a.executionRoleArn,
         taskRoleArn: a.taskRoleArn,
         containerDefinitions: pulumi.jsonStringify([{

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { argumentsError } from "../service/argumentsError";
+import { fargateCapacity, fargateTaskPlatform } from "../service/fargateTask";
 import { CONTAINER_NAME } from "../fargate/fargateService";
 import { DEPLOYMENT, FARGATE_DEFAULTS, STOP_TIMEOUT, serviceDeleteTimeout } from "../fargate/fargateSettings";
 import { TaskRoleArns, createLogGroup, createTaskRoles } from "../service/serviceRoles";
@@ -75,12 +76,7 @@ export class WorkerService extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupEgressRule(`${name}-task-egress`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: ANYWHERE_IPV4, tags: a.tags }, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-td`, {
-            family: name,
-            networkMode: "awsvpc",
-            requiresCompatibilities: ["FARGATE"],
-            cpu: String(a.cpu),
-            memory: String(a.memory),
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: a.architecture === "arm64" ? "ARM64" : "X86_64" },
+            ...fargateTaskPlatform({ family: name, cpu: a.cpu, memory: a.memory, architecture: a.architecture }),
             executionRoleArn: roles.executionRole.arn,
             taskRoleArn: roles.taskRole?.arn,
             containerDefinitions: pulumi.jsonStringify([{
@@ -100,8 +96,7 @@ export class WorkerService extends pulumi.ComponentResource {
             taskDefinition: taskDefinition.arn,
             desiredCount: a.desiredCount,
             // As FargateService: a strategy, never launchType, so switching `spot` is an in-place update.
-            capacityProviderStrategies: [{ capacityProvider: a.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
-            forceNewDeployment: true,
+            ...fargateCapacity(a.spot),
             networkConfiguration: { subnets: a.taskSubnetIds, securityGroups: [sg.id], assignPublicIp: a.assignPublicIp },
             // Without a load balancer, ECS counts a task that stops before it reaches RUNNING (or exits) as
             // failed; the breaker then rolls back. Source: Amazon ECS Developer Guide, "How the Amazon ECS
